@@ -1,0 +1,1 @@
+"""Static briefing-site generator: content/ (YAML + Markdown) -> site/ (HTML)."""

@@ -1,0 +1,94 @@
+"""The command line: `python build.py [build|check|serve]`. Thin: parse options, call the pipeline."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .config import BuildConfig
+from .errors import BuildFailed
+from .pipeline import BuildReport, build_site, check_content
+
+_content = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=BuildConfig.content_dir, show_default="content/", help="Folder holding the briefing.")
+_templates = click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+                          default=BuildConfig.templates_dir, show_default="templates/", help="Folder of Jinja templates and static/.")
+_out = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                    default=BuildConfig.out_dir, show_default="site/", help="Output folder (replaced whole on success).")
+_strict = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+_sources = click.option("--sources-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Folder of the sources' full texts, by file name; quotations are checked against them.")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Build a static briefing site from content/ into site/.
+
+    With no command, builds the default briefing (same as `build`).
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(build)
+
+
+@main.command()
+@_content
+@_templates
+@_out
+@_sources
+@_strict
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the time each stage took.")
+def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Path | None,
+          strict: bool, quiet: bool, verbose: bool) -> None:
+    """Build the site into --out (default site/); on any error, the old site is left as it was."""
+    started = time.perf_counter()
+    config = BuildConfig(content_dir, templates_dir, out_dir, sources_dir, strict)
+    report = build_site(config)
+    _print_warnings(report, quiet)
+    if verbose:
+        for stage, seconds in report.timings:
+            click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms", err=True)
+    if not quiet:
+        elapsed = time.perf_counter() - started
+        click.echo(f"built {len(report.outputs)} pages into {out_dir} in {elapsed * 1000:.0f} ms")
+
+
+@main.command()
+@_content
+@_sources
+@_strict
+def check(content_dir: Path, sources_dir: Path | None, strict: bool) -> None:
+    """Validate the content without writing anything."""
+    report = BuildReport()
+    resolved = check_content(BuildConfig(content_dir=content_dir, sources_dir=sources_dir, strict=strict), report)
+    _print_warnings(report, quiet=False)
+    verified = sum(1 for s in resolved.content.sources if s.full_text)
+    click.echo(f"ok: {len(resolved.index)} records, {len(resolved.docs)} Markdown texts, "
+               f"{len(report.warnings)} warning(s); quotations checked against {verified} source text(s)")
+
+
+@main.command()
+@_content
+@_templates
+@_out
+@_sources
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
+def serve(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Path | None,
+          host: str, port: int, no_browser: bool) -> None:
+    """Preview with live reload: rebuild on every change to content/ or templates/."""
+    from .serve import serve_site
+
+    serve_site(BuildConfig(content_dir, templates_dir, out_dir, sources_dir), host, port, open_browser=not no_browser)
+
+
+def _print_warnings(report: BuildReport, quiet: bool) -> None:
+    if not quiet:
+        for warning in report.warnings:
+            click.echo(str(warning), err=True)
+
+
+__all__ = ["main", "BuildFailed"]

@@ -1,0 +1,74 @@
+"""Diagnostics: every message a user sees names a file and line and says what to do."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import click
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    location: Location
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else "warning: "
+        text = f"{self.location}: {prefix}{self.message}"
+        return f"{text}\n    -> {self.hint}" if self.hint else text
+
+
+def error(location: Location, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(location, message, hint, "error")
+
+
+def warning(location: Location, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(location, message, hint, "warning")
+
+
+def errors_of(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity == "error"]
+
+
+class BuildFailed(click.ClickException):
+    """Raised once, after every stage has reported what it found."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics)
+        super().__init__(format_report(self.diagnostics))
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+        click.echo(self.format_message(), err=True)
+
+
+def format_report(diagnostics: list[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    lines = [str(d) for d in diagnostics]
+    lines.append(f"build failed: {errors} error(s), {warnings} warning(s); the previous site was left unchanged.")
+    return "\n".join(lines)
+
+
+def did_you_mean(name: str, candidates: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,213 @@
+"""Markdown: markdown-it-py with footnotes, tables and heading anchors, plus two rules of ours:
+
+- wikilinks `[[id]]`, `[[id|label]]` and quote embeds `![[quote-id]]` (Obsidian / Quartz style);
+- Pandoc citations `[@id]`, `[@a; @b]`, `[@id, para. 4]`.
+
+Parsing and rendering are apart: `parse_markdown` runs once per text and records every
+reference with its file line (from the tokens' `map`); `render_markdown` turns the same tokens
+into HTML for a given page, through a `LinkContext` that knows URLs and citation numbers.
+Raw HTML is off (escaped), and only http(s), mailto and relative links are accepted.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from typing import Literal, Protocol
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import Diagnostic, Location, error
+from .model import Markdown, Quote
+
+RefKind = Literal["link", "embed", "cite"]
+_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
+_CITATION = re.compile(r"\[(@[^\[\]\n]*)\]")
+_CITE_ITEM = re.compile(rf"^@({_ID})(?:\s*,\s*(.+))?$")
+_SAFE_HREF = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{1,2}/|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Ref:
+    kind: RefKind
+    target: str
+    location: Location
+    anchor: str  # id of the element in the rendered page, for backlinks
+
+
+@dataclass
+class ParsedDoc:
+    key: str  # unique per document, also the prefix of its anchors
+    tokens: list[Token]
+    refs: list[Ref] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+class LinkContext(Protocol):
+    anchors: bool
+
+    def href(self, target: str) -> str: ...
+    def label(self, target: str) -> str: ...
+    def preview(self, target: str) -> str: ...
+    def citation_number(self, source_id: str) -> int: ...
+    def quote(self, quote_id: str) -> Quote: ...
+
+
+def make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough")
+    md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=4, permalink=False)
+    md.validateLink = lambda url: True  # checked with a file:line error in _check_links instead
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.core.ruler.push("quote_embed_blocks", _embed_blocks_rule)
+    for name, rule in (("wikilink", _render_wikilink), ("quote_embed", _render_embed),
+                       ("citation", _render_citation), ("link_open", _render_link_open)):
+        md.add_render_rule(name, rule)
+    return md
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] not in "[!":
+        return False
+    m = _WIKILINK.match(state.src, state.pos)
+    if not m:
+        return False
+    if not silent:
+        embed = m[0].startswith("!")
+        token = state.push("quote_embed" if embed else "wikilink", "", 0)
+        token.meta = {"target": m[1].strip(), "label": (m[2] or "").strip(), "raw": m[0],
+                      "line": state.src.count("\n", 0, state.pos)}
+    state.pos = m.end()
+    return True
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[@", state.pos):
+        return False
+    m = _CITATION.match(state.src, state.pos)
+    if not m:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        items = [part.strip() for part in m[1].split(";")]
+        token.meta = {"items": items, "raw": m[0], "line": state.src.count("\n", 0, state.pos)}
+    state.pos = m.end()
+    return True
+
+
+def _embed_blocks_rule(state) -> None:  # type: ignore[no-untyped-def]
+    """A quote embed alone in a paragraph becomes a block quotation, not an inline <q>."""
+    tokens = state.tokens
+    for i in range(1, len(tokens) - 1):
+        children = tokens[i].children or []
+        if (tokens[i].type == "inline" and tokens[i - 1].type == "paragraph_open"
+                and len(children) == 1 and children[0].type == "quote_embed"):
+            children[0].meta["block"] = True
+            tokens[i - 1].hidden = tokens[i + 1].hidden = True
+
+
+def parse_markdown(md: MarkdownIt, doc: Markdown, key: str) -> ParsedDoc:
+    parsed = ParsedDoc(key, md.parse(doc.text, {"docId": key}))
+    for block_line, token in _inline_tokens(parsed.tokens):
+        line = doc.location.line + block_line + token.meta.get("line", 0) if token.meta else 0
+        where = Location(doc.location.path, line)
+        if token.type in ("wikilink", "quote_embed"):
+            _add_ref(parsed, "embed" if token.type == "quote_embed" else "link", token.meta["target"], where, token)
+        elif token.type == "citation":
+            _add_citations(parsed, token, where)
+        elif token.type in ("link_open", "image"):
+            _check_link(parsed, token, Location(doc.location.path, doc.location.line + block_line))
+    return parsed
+
+
+def _inline_tokens(tokens: list[Token]):  # type: ignore[no-untyped-def]
+    block_line = 0
+    for token in tokens:
+        if token.map:
+            block_line = token.map[0]
+        for child in token.children or []:
+            yield block_line, child
+
+
+def _add_ref(parsed: ParsedDoc, kind: RefKind, target: str, where: Location, token: Token) -> str:
+    anchor = f"{parsed.key}-r{len(parsed.refs) + 1}"
+    parsed.refs.append(Ref(kind, target, where, anchor))
+    token.meta.setdefault("anchors", []).append(anchor)
+    return anchor
+
+
+def _add_citations(parsed: ParsedDoc, token: Token, where: Location) -> None:
+    token.meta["cites"] = []
+    for item in token.meta["items"]:
+        m = _CITE_ITEM.match(item)
+        if not m:
+            parsed.problems.append(error(where, f"malformed citation '{token.meta['raw']}'",
+                                         "write [@source-id], [@a; @b] or [@source-id, para. 4]"))
+            continue
+        token.meta["cites"].append((m[1], m[2] or ""))
+        _add_ref(parsed, "cite", m[1], where, token)
+
+
+def _check_link(parsed: ParsedDoc, token: Token, where: Location) -> None:
+    href = str(token.attrs.get("href") or token.attrs.get("src") or "")
+    if not _SAFE_HREF.match(href.strip()):
+        scheme = href.split(":", 1)[0]
+        parsed.problems.append(error(where, f"link scheme '{scheme}:' is not allowed ({href[:60]})",
+                                     "use an http(s) address, a relative link, or a wikilink [[id]]"))
+
+
+def render_markdown(md: MarkdownIt, parsed: ParsedDoc, ctx: LinkContext) -> str:
+    return md.renderer.render(parsed.tokens, md.options, {"docId": parsed.key, "ctx": ctx})
+
+
+def _anchor_attr(token: Token, index: int, ctx: LinkContext) -> str:
+    anchors = token.meta.get("anchors", [])
+    return f' id="{anchors[index]}"' if ctx.anchors and index < len(anchors) else ""
+
+
+def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    token, ctx = tokens[idx], env["ctx"]
+    target = token.meta["target"]
+    label = token.meta["label"] or ctx.label(target)
+    return (f'<a class="xref" href="{escape(ctx.href(target))}"{_anchor_attr(token, 0, ctx)}'
+            f' data-preview="{escape(ctx.preview(target))}">{escape(label)}</a>')
+
+
+def _render_embed(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    token, ctx = tokens[idx], env["ctx"]
+    quote = ctx.quote(token.meta["target"])
+    cite = _citation_mark([(quote.source, "")], ctx, "")
+    if token.meta.get("block"):
+        speaker = f'<a href="{escape(ctx.href(quote.speaker))}">{escape(ctx.label(quote.speaker))}</a>'
+        return (f'<figure class="quote"{_anchor_attr(token, 0, ctx)}><blockquote><p>{escape(quote.text)}</p>'
+                f'</blockquote><figcaption>— {speaker} {cite}</figcaption></figure>\n')
+    return f'<q{_anchor_attr(token, 0, ctx)}>{escape(quote.text)}</q>{cite}'
+
+
+def _render_citation(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    token, ctx = tokens[idx], env["ctx"]
+    anchors = token.meta.get("anchors", []) if ctx.anchors else []
+    return _citation_mark(token.meta.get("cites", []), ctx, anchors[0] if anchors else "")
+
+
+def _citation_mark(cites: list[tuple[str, str]], ctx: LinkContext, anchor: str) -> str:
+    parts = []
+    for source_id, locator in cites:
+        n = ctx.citation_number(source_id)
+        link = (f'<a href="{escape(ctx.href(source_id))}" data-preview="{escape(ctx.preview(source_id))}"'
+                f' aria-label="source {n}">{n}</a>')
+        parts.append(link + (f", {escape(locator)}" if locator else ""))
+    anchor_attr = f' id="{anchor}"' if anchor else ""
+    return f'<sup class="cite"{anchor_attr}>[{"; ".join(parts)}]</sup>'
+
+
+def _render_link_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    token = tokens[idx]
+    if not _SAFE_HREF.match(str(token.attrs.get("href", "")).strip()):
+        token.attrSet("href", "#")
+    return self.renderToken(tokens, idx, options, env)

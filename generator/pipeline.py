@@ -1,0 +1,85 @@
+"""The build, stage by stage: load, validate, resolve, render, write. Reads like a table of contents."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from jinja2 import TemplateError
+
+from .config import BuildConfig
+from .errors import BuildFailed, Diagnostic, errors_of
+from .load import load_content
+from .markdown import make_parser
+from .render import make_environment, render_pages
+from .resolve import Resolved, resolve_references
+from .templating import template_problem
+from .validate import validate_content
+from .write import Outputs, check_output_paths, refuse_unsafe_out_dir, write_site
+
+
+@dataclass
+class BuildReport:
+    outputs: Outputs = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+
+
+class _Timer:
+    def __init__(self, report: BuildReport) -> None:
+        self.report, self.start = report, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.report.timings.append((stage, now - self.start))
+        self.start = now
+
+
+def check_content(config: BuildConfig, report: BuildReport | None = None) -> Resolved:
+    """Load, validate and resolve; raise BuildFailed with every problem found."""
+    report = report or BuildReport()
+    timer = _Timer(report)
+    raw, problems = load_content(config.content_dir, config.sources_dir)
+    timer.lap("load")
+    content, field_refs, found = validate_content(raw)
+    problems += found
+    timer.lap("validate")
+    resolved = None
+    if content is not None:
+        resolved, found = resolve_references(content, field_refs, make_parser())
+        problems += found
+    timer.lap("resolve")
+    _fail_on(problems, config.strict)
+    assert resolved is not None  # no errors means the briefing was complete
+    report.warnings = [d for d in problems if d.severity == "warning"]
+    return resolved
+
+
+def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport,
+                only: Callable[[str], bool] | None = None) -> Outputs:
+    timer = _Timer(report)
+    try:
+        pages = render_pages(resolved, make_environment(config.templates_dir), make_parser(), only)
+    except TemplateError as exc:
+        raise BuildFailed([template_problem(exc, config.templates_dir)]) from None
+    outputs = {path: html.encode("utf-8") for path, html in pages.items()}
+    _fail_on(check_output_paths(list(outputs)), strict=False)
+    timer.lap("render")
+    return outputs
+
+
+def build_site(config: BuildConfig) -> BuildReport:
+    """The whole build; the output folder changes only if every stage succeeded."""
+    report = BuildReport()
+    resolved = check_content(config, report)
+    report.outputs = render_site(config, resolved, report)
+    _fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
+    timer = _Timer(report)
+    write_site(report.outputs, config.static_dir, config.out_dir)
+    timer.lap("write")
+    return report
+
+
+def _fail_on(problems: list[Diagnostic], strict: bool) -> None:
+    if errors_of(problems) or (strict and problems):
+        raise BuildFailed(problems)

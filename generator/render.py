@@ -1,0 +1,156 @@
+"""Stage 4, render: the resolved briefing to HTML strings, one per output path.
+
+Jinja2 with autoescape and StrictUndefined. Each page gets a `PageLinks`, which turns ids into
+links relative to that page and renders Markdown with anchors only on the text's home page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from markdown_it import MarkdownIt
+
+from .dates import describe
+from .model import Actor, Content, Deadline, Event, Quote, deadline_status
+from .markdown import render_markdown
+from .resolve import Resolved
+from .urls import ACTORS, HOME, NOT_FOUND, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, relative, root_prefix
+
+NAV_ORDER_LIMIT = 50  # pages with `order` below this appear in the main navigation
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+
+
+@dataclass
+class PageLinks:
+    """The LinkContext for one output page."""
+
+    page: str
+    resolved: Resolved
+    md: MarkdownIt
+    anchors: bool = True
+
+    def href(self, target: str) -> str:
+        return relative(self.page, self.resolved.urls[target])
+
+    def url(self, path: str) -> str:
+        return relative(self.page, path)
+
+    def label(self, target: str) -> str:
+        entity = self.resolved.index[target]
+        if isinstance(entity, Actor):
+            return entity.name
+        if isinstance(entity, Quote):
+            return f"{self.label(entity.speaker)}: “{entity.text}”"
+        if entity.entity == "view":
+            return f"{self.label(entity.analyst)}’s view"  # type: ignore[union-attr]
+        return entity.title  # type: ignore[union-attr]
+
+    def preview(self, target: str) -> str:
+        entity = self.resolved.index[target]
+        summary = getattr(entity, "summary", "")
+        if entity.entity == "source":
+            n = self.resolved.citation_numbers[target]
+            return f"[{n}] {entity.title}"  # type: ignore[union-attr]
+        if isinstance(entity, (Event, Deadline)):
+            return f"{describe(entity.date)}: {entity.title}"
+        return summary or self.label(target)
+
+    def citation_number(self, source_id: str) -> int:
+        return self.resolved.citation_numbers[source_id]
+
+    def quote(self, quote_id: str) -> Quote:
+        return self.resolved.index[quote_id]  # type: ignore[return-value]
+
+    def markdown(self, key: str) -> Markup:
+        info = self.resolved.docs[key]
+        links = self if self.page == info.home.split("#")[0] else PageLinks(self.page, self.resolved, self.md, False)
+        return Markup(render_markdown(self.md, info.parsed, links))
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(templates_dir), autoescape=select_autoescape(default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["date"] = describe
+    return env
+
+
+def page_plan(resolved: Resolved) -> list[tuple[str, str, dict[str, Any]]]:
+    """(output path, template, page-specific context) for every HTML page of the site."""
+    c = resolved.content
+    plan: list[tuple[str, str, dict[str, Any]]] = [
+        (HOME, "home.html", {"title": c.briefing.title, "crumbs": []}),
+        (ACTORS, "actors.html", {"title": "Actors", "crumbs": []}),
+        (TIMELINE, "timeline.html", {"title": "Timeline and deadlines", "crumbs": []}),
+        (VIEWS, "views.html", {"title": "Analyst views", "crumbs": []}),
+        (QUOTES, "quotes.html", {"title": "Quotations", "crumbs": []}),
+        (SOURCES, "sources.html", {"title": "Source appendix", "crumbs": []}),
+        (NOT_FOUND, "404.html", {"title": "Page not found", "crumbs": []}),
+    ]
+    plan += [(entity_url(a), "actor.html", {"title": a.name, "actor": a, "crumbs": [NavItem("Actors", ACTORS)]})
+             for a in c.actors]
+    plan += [(entity_url(p), "page.html", {"title": p.title, "page_entity": p, "crumbs": []}) for p in c.pages]
+    return plan
+
+
+def render_pages(resolved: Resolved, env: Environment, md: MarkdownIt,
+                 only: Callable[[str], bool] | None = None) -> dict[str, str]:
+    """Render every page (or those `only` selects) to HTML text keyed by output path."""
+    shared = _shared_context(resolved)
+    pages = {}
+    for path, template, context in page_plan(resolved):
+        if only is None or only(path):
+            links = PageLinks(path, resolved, md)
+            pages[path] = env.get_template(template).render(
+                **shared, **context, page=path, root=root_prefix(path), links=links)
+    return pages
+
+
+def _shared_context(resolved: Resolved) -> dict[str, Any]:
+    c = resolved.content
+    as_of = c.briefing.as_of
+    statuses = {d.id: deadline_status(d, as_of) for d in c.deadlines}
+    upcoming = sorted((d for d in c.deadlines if statuses[d.id].state != "passed"), key=lambda d: d.due.sort_key)
+    nav_pages = sorted((p for p in c.pages if p.order < NAV_ORDER_LIMIT), key=lambda p: (p.order, p.id))
+    nav = [NavItem("Home", HOME), *(NavItem(p.title, entity_url(p)) for p in nav_pages[:2]),
+           NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE), NavItem("Views", VIEWS),
+           *(NavItem(p.title, entity_url(p)) for p in nav_pages[2:]),
+           NavItem("Quotations", QUOTES), NavItem("Sources", SOURCES)]
+    timeline = sorted([*c.events, *c.deadlines], key=lambda e: (e.date.sort_key, e.id))
+    by_actor = _group_by_actor(c)
+    return {
+        "briefing": c.briefing, "content": c, "resolved": resolved, "nav": nav, "statuses": statuses,
+        "next_deadline": upcoming[0] if upcoming else None, "timeline": timeline,
+        "all_pages": sorted(c.pages, key=lambda p: (p.order, p.title)),
+        "actors_by_side": _actors_by_side(c.actors), **by_actor, "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
+    }
+
+
+def _actors_by_side(actors: tuple[Actor, ...]) -> list[tuple[str, list[Actor]]]:
+    sides: dict[str, list[Actor]] = {}
+    for actor in sorted(actors, key=lambda a: (a.kind != "person", a.name)):
+        sides.setdefault(actor.side, []).append(actor)
+    return sorted(sides.items())
+
+
+def _group_by_actor(c: Content) -> dict[str, dict[str, list[Any]]]:
+    """One pass over the records, so an actor page never scans the whole briefing."""
+    groups: dict[str, dict[str, list[Any]]] = {name: {} for name in ("members_of", "quotes_of", "views_of", "events_of")}
+    for a in c.actors:
+        if a.affiliation:
+            groups["members_of"].setdefault(a.affiliation, []).append(a)
+    for q in c.quotes:
+        groups["quotes_of"].setdefault(q.speaker, []).append(q)
+    for v in c.views:
+        groups["views_of"].setdefault(v.analyst, []).append(v)
+    for e in sorted(c.events, key=lambda e: (e.date.sort_key, e.id)):
+        for actor_id in e.actors:
+            groups["events_of"].setdefault(actor_id, []).append(e)
+    return groups

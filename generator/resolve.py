@@ -1,0 +1,212 @@
+"""Stage 3, resolve: parse every Markdown text once, check every reference against one id
+index, and build the indexes pages need (backlinks, citations, numbers). Linear in the size
+of the briefing: each reference is looked up once in a dict.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterator
+
+from markdown_it import MarkdownIt
+
+from .dates import describe, overlaps
+from .errors import Diagnostic, Location, did_you_mean, error, warning
+from .markdown import ParsedDoc, Ref, parse_markdown
+from .model import Content, Entity, Markdown
+from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
+from .validate import FieldRef
+
+_KIND_FOR_REF = {"cite": "source", "embed": "quote"}
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """A Markdown text, where it renders with anchors, and whose it is."""
+
+    parsed: ParsedDoc
+    home: str
+    owner_title: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    owner_title: str
+    url: str  # page#anchor of the first mention in that text
+    count: int
+
+
+@dataclass(frozen=True)
+class Resolved:
+    content: Content
+    index: dict[str, Entity]
+    docs: dict[str, DocInfo]
+    urls: dict[str, str]
+    citation_numbers: dict[str, int]
+    backlinks: dict[str, tuple[Mention, ...]]
+    citations: dict[str, tuple[Mention, ...]]
+
+
+def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown]]:
+    """(doc key, home page, owner title, text) for every Markdown text in the briefing."""
+    b = content.briefing
+    yield "home-bottom-line", HOME, "Home", b.bottom_line
+    yield "home-status", HOME, "Home", b.status
+    for i, figure in enumerate(b.key_figures, 1):
+        yield f"home-figure-{i}", HOME, "Key figures", figure.label
+    for a in content.actors:
+        yield f"{a.id}-body", entity_url(a), a.name, a.body
+    for s in content.sources:
+        yield f"{s.id}-reliability", SOURCES, s.title, s.reliability
+        if s.noise:
+            yield f"{s.id}-noise", SOURCES, s.title, s.noise
+    for e in content.events:
+        yield f"{e.id}-body", TIMELINE, e.title, e.body
+    for d in content.deadlines:
+        yield f"{d.id}-body", TIMELINE, d.title, d.body
+    for q in content.quotes:
+        if q.context:
+            yield f"{q.id}-context", QUOTES, f"Quotation of {q.speaker}", q.context
+    for v in content.views:
+        yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist
+    for p in content.pages:
+        yield f"{p.id}-body", entity_url(p), p.title, p.body
+
+
+def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt) -> tuple[Resolved, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    index = _index_ids(content, problems)
+    docs = {key: DocInfo(parse_markdown(md, text, key), home, title)
+            for key, home, title, text in markdown_fields(content)}
+    for info in docs.values():
+        problems.extend(info.parsed.problems)
+        for ref in info.parsed.refs:
+            _check_ref(ref.kind, ref.target, ref.location, index, problems)
+    stances = {s.id for s in content.briefing.stance_scale}
+    for ref in field_refs:
+        if ref.kind == "stance":
+            if ref.target not in stances:
+                problems.append(error(ref.location, f"unknown stance '{ref.target}'",
+                                      did_you_mean(ref.target, sorted(stances)) or "add it to stance_scale in briefing.yaml"))
+        else:
+            _check_ref(ref.kind, ref.target, ref.location, index, problems)
+    problems.extend(_check_page_paths(content))
+    problems.extend(_check_deadlines(content))
+    problems.extend(_unused(content, docs, field_refs))
+    urls = {entity_id: entity_url(entity) for entity_id, entity in index.items()}
+    mentions = _mentions(docs)
+    resolved = Resolved(
+        content, index, docs, urls,
+        citation_numbers={s.id: n for n, s in enumerate(content.sources, 1)},
+        backlinks={t: m for (kind, t), m in mentions.items() if kind != "cite"},
+        citations={t: m for (kind, t), m in mentions.items() if kind == "cite"})
+    return resolved, problems
+
+
+def _index_ids(content: Content, problems: list[Diagnostic]) -> dict[str, Entity]:
+    index: dict[str, Entity] = {}
+    for entity in content.entities():
+        if entity.id in index:
+            first = index[entity.id]
+            problems.append(error(entity.location, f"duplicate id '{entity.id}' (also the {first.entity} at {first.location})",
+                                  "ids are unique across the whole briefing; rename one of them"))
+        else:
+            index[entity.id] = entity
+    return index
+
+
+def _check_ref(kind: str, target: str, where: Location, index: dict[str, Entity], problems: list[Diagnostic]) -> None:
+    wanted = _KIND_FOR_REF.get(kind, kind if kind != "link" else None)
+    entity = index.get(target)
+    if entity is not None and (wanted is None or entity.entity == wanted):
+        return
+    candidates = sorted(i for i, e in index.items() if wanted is None or e.entity == wanted)
+    what = wanted or "id"
+    if entity is not None:
+        problems.append(error(where, f"'{target}' is a {entity.entity}, not a {wanted}", _ref_hint(kind, wanted)))
+        return
+    shown = {"cite": f"[@{target}]", "embed": f"![[{target}]]", "link": f"[[{target}]]"}.get(kind, f"'{target}'")
+    guess = did_you_mean(target, candidates)
+    problems.append(error(where, f"unknown {what} {shown}", guess or _ref_hint(kind, wanted)))
+
+
+def _ref_hint(kind: str, wanted: str | None) -> str:
+    if kind == "cite":
+        return "cite a source id from sources.yaml"
+    if kind == "embed":
+        return "embed a quote id from quotes.yaml"
+    return f"use the id of an existing {wanted or 'actor, event, deadline, quote, view, page or source'}"
+
+
+def _check_page_paths(content: Content) -> list[Diagnostic]:
+    problems = []
+    for page in content.pages:
+        if entity_url(page) in GENERATED_PAGES:
+            problems.append(error(page.location, f"page '{page.id}' would be written to {entity_url(page)}, which the site already uses",
+                                  f"rename the file; these names are taken: {', '.join(p.split('.')[0] for p in GENERATED_PAGES)}"))
+    return problems
+
+
+def _check_deadlines(content: Content) -> list[Diagnostic]:
+    problems = []
+    for d in content.deadlines:
+        if d.stated_due and not overlaps(d.stated_due, d.due):
+            problems.append(error(d.location, f"deadline '{d.id}': {describe(d.start)} + {d.days} days is {describe(d.due)}, "
+                                              f"but 'due' says {describe(d.stated_due)}",
+                                  "fix start, days or due so that they agree"))
+    for q in content.quotes:
+        problems.extend(_verify_quote(q, content))
+    for s in content.sources:
+        if s.full_text and s.words is not None and s.words != len(s.full_text.split()):
+            problems.append(warning(s.location, f"source '{s.id}' says words: {s.words}, but its text has {len(s.full_text.split())}",
+                                    "update `words:`"))
+    return problems
+
+
+def normalise_quote_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2014", "-"), ("\u2013", "-")):
+        text = text.replace(a, b)
+    return " ".join(text.split())
+
+
+def _verify_quote(quote, content: Content) -> list[Diagnostic]:  # type: ignore[no-untyped-def]
+    source = next((s for s in content.sources if s.id == quote.source), None)
+    if source is None or not source.full_text:
+        return []
+    haystack = normalise_quote_text(source.full_text)
+    position = 0
+    for fragment in re.split(r"\.\.\.|\u2026", quote.text):
+        fragment = normalise_quote_text(fragment).strip(" ,;")
+        found = haystack.find(fragment, position) if fragment else position
+        if found < 0:
+            return [error(quote.location, f"quotation '{quote.id}' is not in the text of source '{source.id}': \"{fragment[:80]}\"",
+                          f"copy the words exactly from {source.file}, or mark a cut with ...")]
+        position = found + len(fragment)
+    return []
+
+
+def _unused(content: Content, docs: dict[str, DocInfo], field_refs: list[FieldRef]) -> list[Diagnostic]:
+    used = {r.target for info in docs.values() for r in info.parsed.refs} | {r.target for r in field_refs}
+    problems = []
+    for s in content.sources:
+        if s.id not in used:
+            problems.append(warning(s.location, f"source '{s.id}' is never cited", f"cite it with [@{s.id}] or remove it"))
+    for a in content.actors:
+        if a.id not in used:
+            problems.append(warning(a.location, f"actor '{a.id}' is not mentioned anywhere", f"link it with [[{a.id}]] or remove it"))
+    return problems
+
+
+def _mentions(docs: dict[str, DocInfo]) -> dict[tuple[str, str], tuple[Mention, ...]]:
+    """(ref kind group, target) -> one Mention per text that refers to the target, in content order."""
+    grouped: dict[tuple[str, str], dict[str, list[Ref]]] = defaultdict(dict)
+    for key, info in docs.items():
+        for ref in info.parsed.refs:
+            group = "cite" if ref.kind == "cite" else "link"
+            grouped[(group, ref.target)].setdefault(key, []).append(ref)
+    return {target: tuple(Mention(docs[key].owner_title, f"{page_of(docs[key].home)}#{refs[0].anchor}", len(refs))
+                          for key, refs in by_doc.items())
+            for target, by_doc in grouped.items()}

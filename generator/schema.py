@@ -1,0 +1,119 @@
+"""One declarative schema for every content file: it drives validation, the JSON Schema for
+editors, and the README's field reference. Change a field here and all three follow."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str  # text | markdown | date | int | url | slug | ref:KIND | enum:a|b | list:TYPE | record:NAME
+    required: bool
+    doc: str
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    name: str
+    doc: str
+    fields: tuple[FieldSpec, ...]
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+def F(name: str, type_: str, doc: str, required: bool = False) -> FieldSpec:
+    return FieldSpec(name, type_, required, doc)
+
+
+def R(name: str, type_: str, doc: str) -> FieldSpec:
+    return FieldSpec(name, type_, True, doc)
+
+
+STANCE = RecordSpec("stance", "One step of the briefing's stance scale.", (
+    R("id", "slug", "Id used by `views.yaml` `stance:`."),
+    R("label", "text", "Short label shown on badges."),
+    R("description", "text", "What this stance means."),
+))
+FIGURE = RecordSpec("figure", "A key figure on the home page.", (
+    R("value", "text", "The number as printed, e.g. `34.5%`."),
+    R("label", "markdown", "What it measures, with a citation `[@source]`."),
+))
+ROLE = RecordSpec("role", "A title as one or more sources give it.", (
+    R("title", "text", "The title, in the source's words."),
+    F("sources", "list:ref:source", "Source ids that give this title."),
+))
+
+BRIEFING = RecordSpec("briefing", "`content/briefing.yaml`: the briefing itself.", (
+    R("title", "text", "Site title."),
+    F("subtitle", "text", "One-line strapline under the title."),
+    R("as_of", "date", "The date the briefing speaks from (YYYY-MM-DD); every 'days left' counts from it."),
+    R("bottom_line", "markdown", "Bottom line up front: three to five sentences, with citations."),
+    F("status", "markdown", "Where things stand, shown on the home page."),
+    F("base_url", "url", "Public URL of the deployed site, used in feeds and the sitemap."),
+    F("language", "text", "BCP 47 language tag of the content (default `en`)."),
+    F("editors", "list:text", "Names of the editors."),
+    F("stance_scale", "list:record:stance", "The scale analyst views are placed on, in order."),
+    F("key_figures", "list:record:figure", "Figures shown on the home page."),
+))
+ACTOR = RecordSpec("actor", "`content/actors/ID.md`: front matter of a person or organisation; the body is Markdown.", (
+    R("name", "text", "Display name."),
+    R("kind", "enum:person|organisation|group", "What sort of actor this is (`group` for unnamed officials)."),
+    R("side", "text", "Side or affiliation group, e.g. `United States`, `China`, `Analysts`."),
+    F("affiliation", "ref:actor", "Id of the organisation this actor belongs to."),
+    F("roles", "list:record:role", "Titles, each with the sources that give it."),
+    F("summary", "text", "One line used in lists and link previews."),
+))
+SOURCE = RecordSpec("source", "`content/sources.yaml`: a list of source articles.", (
+    R("id", "slug", "Id used in citations `[@id]`."),
+    R("file", "text", "The article's file name; also how `--sources-dir` finds its full text."),
+    R("title", "text", "A descriptive title (ours if the article has none)."),
+    F("publisher", "text", "Publisher, where the text shows it."),
+    F("byline", "text", "Author, where the text shows one."),
+    F("published", "date", "Publication date at the precision known."),
+    F("url", "url", "Address of the original, if known (http/https only)."),
+    F("words", "int", "Length of the article in words; checked against the full text when available."),
+    R("reliability", "markdown", "Notes on how far to trust it."),
+    F("noise", "markdown", "What was left out of the text (ads, promotions, footers)."),
+    F("full_text", "markdown", "The article's full text, used to verify quotations."),
+))
+EVENT = RecordSpec("event", "`content/events.yaml`: a list of dated events.", (
+    R("id", "slug", "Id used in `[[id]]` links."),
+    R("title", "text", "What happened, in a few words."),
+    R("date", "date", "When, at the precision the sources give."),
+    F("actors", "list:ref:actor", "Actors involved."),
+    R("body", "markdown", "What happened, with citations."),
+))
+DEADLINE = RecordSpec("deadline", "`content/deadlines.yaml`: a list of deadlines (start plus N days).", (
+    R("id", "slug", "Id used in `[[id]]` links."),
+    R("title", "text", "Name of the deadline."),
+    R("start", "text", "Start date (any date form) or the id of an event whose date is the start."),
+    R("days", "int", "Length in days."),
+    F("due", "date", "The due date a source states; must agree with start + days."),
+    R("body", "markdown", "What runs out, with citations."),
+))
+QUOTE = RecordSpec("quote", "`content/quotes.yaml`: a list of short quotations.", (
+    R("id", "slug", "Id used in `[[id]]` links and `![[id]]` embeds."),
+    R("speaker", "ref:actor", "Who said it."),
+    R("text", "text", "The exact words, as in the source (use ... for a cut)."),
+    R("source", "ref:source", "The source that reports it."),
+    F("context", "markdown", "Where and when it was said."),
+))
+VIEW = RecordSpec("view", "`content/views.yaml`: a list of analyst views.", (
+    R("id", "slug", "Id used in `[[id]]` links."),
+    R("analyst", "ref:actor", "The analyst or expert."),
+    R("stance", "ref:stance", "A stance id from the briefing's `stance_scale`."),
+    R("gist", "markdown", "The view in our words, with citations."),
+    F("quote", "ref:quote", "One short quotation that shows the view."),
+))
+PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; the body is Markdown.", (
+    R("title", "text", "Page title."),
+    F("summary", "text", "One line used in navigation and link previews."),
+    F("order", "int", "Position in the navigation (lower first)."),
+))
+
+NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE}
+RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, QUOTE, VIEW, PAGE)

@@ -1,0 +1,47 @@
+"""Where every page and entity lives in the site, and relative links between them.
+
+Links are relative (`../actors/x.html`), so the site works from Netlify and from file:// alike.
+"""
+from __future__ import annotations
+
+import posixpath
+
+from .model import Entity
+
+HOME = "index.html"
+ACTORS = "actors/index.html"
+TIMELINE = "timeline.html"
+VIEWS = "views.html"
+QUOTES = "quotes.html"
+SOURCES = "sources.html"
+NOT_FOUND = "404.html"
+GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND)
+
+_SECTION_PAGE = {"source": SOURCES, "event": TIMELINE, "deadline": TIMELINE, "quote": QUOTES, "view": VIEWS}
+
+
+def entity_url(entity: Entity) -> str:
+    """The page (and #fragment) that is the home of an entity."""
+    if entity.entity == "actor":
+        return f"actors/{entity.id}.html"
+    if entity.entity == "page":
+        return f"{entity.id}.html"
+    return f"{_SECTION_PAGE[entity.entity]}#{entity.id}"
+
+
+def page_of(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def relative(from_page: str, to_url: str) -> str:
+    """A link from one page to a URL, relative to the page's folder."""
+    path, _, fragment = to_url.partition("#")
+    if path == from_page and fragment:
+        return f"#{fragment}"
+    rel = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    return f"{rel}#{fragment}" if fragment else rel
+
+
+def root_prefix(page: str) -> str:
+    depth = page.count("/")
+    return "../" * depth

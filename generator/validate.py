@@ -1,0 +1,245 @@
+"""Stage 2, validate: turn parsed YAML trees into typed records, reporting every problem.
+
+Conversion is driven by the schema in schema.py. References between records are collected
+as `FieldRef`s here and checked in the resolve stage, where the whole briefing is known.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from typing import Any
+
+from . import schema
+from .dates import DATE_FORMS, DateError, FuzzyDate, parse_date
+from .errors import Diagnostic, Location, did_you_mean, error
+from .load import RawContent, RawFile
+from .model import (Actor, Briefing, Content, Deadline, Event, KeyFigure, Markdown, Page, Quote, Role,
+                    Source, StanceLevel, View)
+from .yamlsafe import YMap, YNode, YScalar, YSeq
+
+_SLUG = re.compile(schema.SLUG)
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """A reference from a structured field to another record, checked once all ids are known."""
+
+    kind: str  # actor | source | quote | stance | event
+    target: str
+    location: Location
+
+
+@dataclass
+class _Checker:
+    problems: list[Diagnostic]
+    refs: list[FieldRef]
+
+    def fail(self, location: Location, message: str, hint: str = "") -> None:
+        self.problems.append(error(location, message, hint))
+
+    def record(self, node: YNode | None, spec: schema.RecordSpec, where: Location) -> dict[str, Any] | None:
+        if not isinstance(node, YMap):
+            self.fail(getattr(node, "location", where), f"expected a {spec.name} (a mapping of fields)",
+                      f"write `field: value` lines; fields: {', '.join(f.name for f in spec.fields)}")
+            return None
+        values: dict[str, Any] = {"_location": node.location}
+        for key, (key_location, value) in node.items.items():
+            field = spec.field(key)
+            if field is None:
+                self._unknown_field(key, key_location, spec)
+                continue
+            converted = self.value(value, field.type, field.name)
+            if converted is not None:
+                values[key] = converted
+        for field in spec.fields:
+            if field.required and field.name not in node.items:
+                self.fail(node.location, f"{spec.name} is missing required field '{field.name}'",
+                          f"add `{field.name}:` ({field.doc})")
+        return values
+
+    def _unknown_field(self, key: str, location: Location, spec: schema.RecordSpec) -> None:
+        names = [f.name for f in spec.fields]
+        guess = did_you_mean(key, names)
+        self.fail(location, f"unknown field '{key}' in {spec.name}",
+                  (guess + " " if guess else "") + f"allowed fields: {', '.join(names)}")
+
+    def value(self, node: YNode, type_: str, name: str) -> Any:
+        if type_.startswith("list:"):
+            if not isinstance(node, YSeq):
+                self.fail(node.location, f"'{name}' must be a list", f"write each item on its own `- ` line")
+                return None
+            items = [self.value(item, type_[5:], name) for item in node.items]
+            return tuple(item for item in items if item is not None)
+        if type_.startswith("record:"):
+            return self.record(node, schema.NESTED[type_[7:]], node.location)
+        if not isinstance(node, YScalar):
+            self.fail(node.location, f"'{name}' must be a single value, not a list or mapping",
+                      "write it on one line after the colon, or as a `|` block")
+            return None
+        return self.scalar(node, type_, name)
+
+    def scalar(self, node: YScalar, type_: str, name: str) -> Any:
+        text, where = node.value.strip(), node.location
+        if not text:
+            self.fail(where, f"'{name}' is empty", "give it a value or remove the line")
+            return None
+        if type_ == "markdown":
+            return Markdown(node.value, node.text_location)
+        if type_ == "text":
+            return " ".join(text.split())
+        if type_ == "date":
+            return self.date(text, where, name)
+        if type_ == "int":
+            if not re.fullmatch(r"\d{1,6}", text):
+                self.fail(where, f"'{name}' must be a whole number, got '{text}'", "write digits only, e.g. `90`")
+                return None
+            return int(text)
+        if type_ == "url":
+            if not re.match(r"^https?://[^\s]+$", text, re.IGNORECASE):
+                self.fail(where, f"'{name}' must be an http:// or https:// address, got '{text}'",
+                          "use a full web address; other schemes (javascript:, data:, file:) are refused")
+                return None
+            return text
+        if type_.startswith("enum:"):
+            options = type_[5:].split("|")
+            if text not in options:
+                self.fail(where, f"'{name}' must be one of {', '.join(options)}, got '{text}'",
+                          did_you_mean(text, options) or "pick one of the listed values")
+                return None
+            return text
+        if not _SLUG.match(text):
+            self.fail(where, f"'{name}' must be an id of lowercase letters, digits and dashes, got '{text}'",
+                      "write it like `howard-lutnick`")
+            return None
+        if type_.startswith("ref:"):
+            self.refs.append(FieldRef(type_[4:], text, where))
+        return text
+
+    def date(self, text: str, where: Location, name: str) -> FuzzyDate | None:
+        try:
+            return parse_date(text)
+        except DateError as exc:
+            self.fail(where, f"bad date in '{name}': {exc}", f"write one of {DATE_FORMS}")
+            return None
+
+
+def validate_content(raw: RawContent) -> tuple[Content | None, list[FieldRef], list[Diagnostic]]:
+    """Build the typed briefing; return it (None if anything required is unusable) and all problems."""
+    checker = _Checker([], [])
+    briefing = _briefing(raw.briefing, checker)
+    lists = {name: _list_records(raw.lists.get(name), spec, checker)
+             for name, spec in (("sources", schema.SOURCE), ("events", schema.EVENT), ("deadlines", schema.DEADLINE),
+                                ("quotes", schema.QUOTE), ("views", schema.VIEW))}
+    actors = tuple(a for a in (_actor(f, checker) for f in raw.markdown.get("actors", ())) if a)
+    pages = tuple(p for p in (_page(f, checker) for f in raw.markdown.get("pages", ())) if p)
+    sources = tuple(_source(v, raw.source_texts, checker) for v in lists["sources"])
+    events = tuple(_event(v) for v in lists["events"])
+    deadlines = tuple(d for d in (_deadline(v, events, checker) for v in lists["deadlines"]) if d)
+    quotes = tuple(_quote(v) for v in lists["quotes"])
+    views = tuple(_view(v) for v in lists["views"])
+    if briefing is None:
+        return None, checker.refs, checker.problems
+    content = Content(briefing, actors, sources, events, deadlines, quotes, views, pages)
+    return content, checker.refs, checker.problems
+
+
+def _list_records(raw: RawFile | None, spec: schema.RecordSpec, checker: _Checker) -> list[dict[str, Any]]:
+    if raw is None or raw.node is None:
+        return []
+    if not isinstance(raw.node, YSeq):
+        checker.fail(raw.node.location, f"{raw.path} must be a list of {spec.name} records",
+                     f"start each {spec.name} with `- id: ...`")
+        return []
+    records = [checker.record(item, spec, item.location) for item in raw.node.items]
+    return [r for r in records if r is not None and all(f.name in r for f in spec.fields if f.required)]
+
+
+def _briefing(raw: RawFile | None, checker: _Checker) -> Briefing | None:
+    if raw is None:
+        return None
+    v = checker.record(raw.node, schema.BRIEFING, Location(raw.path, 1))
+    if v is None or not all(f.name in v for f in schema.BRIEFING.fields if f.required):
+        return None
+    as_of: FuzzyDate = v["as_of"]
+    if as_of.precision != "day":
+        checker.fail(v["_location"], f"'as_of' must be a single day, got '{as_of.text}'", "write it as YYYY-MM-DD")
+    empty = Markdown("", v["_location"])
+    return Briefing(
+        title=v["title"], subtitle=v.get("subtitle", ""), bottom_line=v["bottom_line"], status=v.get("status", empty),
+        as_of=as_of.first, base_url=v.get("base_url", "").rstrip("/"), language=v.get("language", "en"),
+        editors=v.get("editors", ()),
+        stance_scale=tuple(StanceLevel(s["id"], s["label"], s["description"]) for s in v.get("stance_scale", ())
+                           if {"id", "label", "description"} <= s.keys()),
+        key_figures=tuple(KeyFigure(f["value"], f["label"]) for f in v.get("key_figures", ())
+                          if {"value", "label"} <= f.keys()),
+        location=v["_location"])
+
+
+def _front_matter(raw: RawFile, spec: schema.RecordSpec, checker: _Checker) -> dict[str, Any] | None:
+    where = Location(raw.path, 1)
+    if not _SLUG.match(raw.stem):
+        checker.fail(where, f"file name '{raw.stem}' is not a valid id",
+                     "rename the file to lowercase letters, digits and dashes, e.g. `howard-lutnick.md`")
+        return None
+    values = checker.record(raw.node, spec, where)
+    if values is None or not all(f.name in values for f in spec.fields if f.required):
+        return None
+    values["_location"] = where
+    values["body"] = Markdown(raw.body, Location(raw.path, raw.body_line))
+    return values
+
+
+def _actor(raw: RawFile, checker: _Checker) -> Actor | None:
+    v = _front_matter(raw, schema.ACTOR, checker)
+    if v is None:
+        return None
+    roles = tuple(Role(r["title"], r.get("sources", ()), r["_location"]) for r in v.get("roles", ()) if "title" in r)
+    return Actor(raw.stem, v["name"], v["kind"], v["side"], v.get("affiliation"), roles,
+                 v.get("summary", ""), v["body"], v["_location"])
+
+
+def _page(raw: RawFile, checker: _Checker) -> Page | None:
+    v = _front_matter(raw, schema.PAGE, checker)
+    if v is None:
+        return None
+    return Page(raw.stem, v["title"], v.get("summary", ""), v.get("order", 100), v["body"], v["_location"])
+
+
+def _source(v: dict[str, Any], texts: dict[str, str], checker: _Checker) -> Source:
+    if "/" in v["file"] or "\\" in v["file"] or v["file"].startswith("."):
+        checker.fail(v["_location"], f"source file '{v['file']}' must be a plain file name",
+                     "give the name only, e.g. `000_4096c32f5a35f67a.txt`, not a path")
+    full = v["full_text"].text if "full_text" in v else texts.get(v["file"])
+    return Source(v["id"], v["file"], v["title"], v.get("publisher"), v.get("byline"), v.get("published"),
+                  v.get("url"), v.get("words"), v["reliability"], v.get("noise"), full, v["_location"])
+
+
+def _event(v: dict[str, Any]) -> Event:
+    return Event(v["id"], v["title"], v["date"], v.get("actors", ()), v["body"], v["_location"])
+
+
+def _deadline(v: dict[str, Any], events: tuple[Event, ...], checker: _Checker) -> Deadline | None:
+    start_text: str = v["start"]
+    start_event = None
+    try:
+        start = parse_date(start_text)
+    except DateError:
+        by_id = {e.id: e for e in events}
+        if start_text not in by_id:
+            guess = did_you_mean(start_text, sorted(by_id))
+            checker.fail(v["_location"], f"deadline '{v['id']}' starts at '{start_text}', which is neither a date nor an event id",
+                         guess or f"write a date ({DATE_FORMS}) or the id of an event in events.yaml")
+            return None
+        start, start_event = by_id[start_text].date, start_text
+    return Deadline(v["id"], v["title"], start, start_event, v["days"], v.get("due"), v["body"], v["_location"])
+
+
+def _quote(v: dict[str, Any]) -> Quote:
+    return Quote(v["id"], v["speaker"], v["text"], v["source"], v.get("context"), v["_location"])
+
+
+def _view(v: dict[str, Any]) -> View:
+    return View(v["id"], v["analyst"], v["stance"], v["gist"], v.get("quote"), v["_location"])
+
+

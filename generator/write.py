@@ -1,0 +1,94 @@
+"""Stage 5, write: the only module that writes the output folder.
+
+A build goes into a fresh folder beside the output and is swapped in only when complete, so
+a failure at any point leaves the previous site exactly as it was.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from .errors import Diagnostic, Location, error
+
+Outputs = dict[str, bytes]
+
+
+def check_output_paths(paths: list[str]) -> list[Diagnostic]:
+    """Refuse absolute paths, `..`, and two outputs at one path (case-insensitively, for macOS)."""
+    problems, seen = [], {}
+    for path in paths:
+        pure = PurePosixPath(path)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path:
+            problems.append(error(Location(path, 0), "output path leaves the site folder", "use a plain relative name"))
+        key = path.lower()
+        if key in seen:
+            problems.append(error(Location(path, 0), f"two pages would be written to {path} (also {seen[key]})",
+                                  "rename one of the two ids"))
+        seen[key] = path
+    return problems
+
+
+def refuse_unsafe_out_dir(out_dir: Path, protected: list[Path]) -> list[Diagnostic]:
+    """Never replace a folder that is not a previous build (say `--out .` by mistake)."""
+    where = Location(str(out_dir), 0)
+    resolved = out_dir.resolve()
+    for folder in protected:
+        folder = folder.resolve()
+        if resolved == folder or folder.is_relative_to(resolved):
+            return [error(where, f"the output folder would replace {folder}", "choose another --out folder, e.g. site")]
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "index.html").is_file():
+        return [error(where, "the output folder exists and is not a previous build (it has no index.html)",
+                      "choose an empty or new --out folder")]
+    return []
+
+
+def write_site(outputs: Outputs, static_dir: Path, out_dir: Path) -> None:
+    """Write every output and the static assets into a temporary folder, then swap it in."""
+    out_dir = out_dir.absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    try:
+        _copy_static(static_dir, staging / "static")
+        for path, data in sorted(outputs.items()):
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _copy_static(static_dir: Path, target: Path) -> None:
+    if static_dir.is_dir():
+        shutil.copytree(static_dir, target, symlinks=False,
+                        ignore=shutil.ignore_patterns(".*", "__pycache__"))
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
+    os.rmdir(old)
+    os.rename(out_dir, old)
+    try:
+        os.rename(staging, out_dir)
+    except BaseException:
+        os.rename(old, out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def sync_changed(outputs: Outputs, out_dir: Path, previous: Outputs) -> list[str]:
+    """For the preview server: write only the files whose bytes changed since the last build."""
+    changed = [path for path, data in outputs.items() if previous.get(path) != data]
+    for path in changed:
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(outputs[path])
+    for path in set(previous) - set(outputs):
+        (out_dir / path).unlink(missing_ok=True)
+    return sorted(changed)

@@ -1,0 +1,110 @@
+"""YAML through PyYAML's safe composer only, keeping the line of every value.
+
+Values stay strings (no implicit dates or numbers); the schema converts them, so a bad date is
+reported by our validator with its line, not silently turned into something else. Aliases are
+refused (they make "billion laughs" bombs possible and content never needs them), nesting is
+capped, and files over MAX_BYTES are refused before parsing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from .errors import Diagnostic, Location, error
+
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class YScalar:
+    value: str
+    location: Location
+    block: bool = False  # a `|` or `>` block: its text starts on the next line
+
+    @property
+    def text_location(self) -> Location:
+        return Location(self.location.path, self.location.line + (1 if self.block else 0))
+
+
+@dataclass(frozen=True)
+class YSeq:
+    items: tuple["YNode", ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class YMap:
+    items: dict[str, tuple[Location, "YNode"]] = field(default_factory=dict)
+    location: Location = Location("", 0)
+
+
+YNode = YScalar | YSeq | YMap
+
+
+class YamlProblem(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+class _SafeComposer(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and deep nesting while composing."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in content",
+                                       event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
+                                           self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> YNode | None:
+    """Parse one YAML document; raise YamlProblem naming the file and line."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise YamlProblem(error(Location(path, first_line), f"file is larger than {MAX_BYTES:,} bytes",
+                                "split it into smaller files"))
+    loader = _SafeComposer(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        what = " ".join(filter(None, [exc.context, exc.problem]))
+        raise YamlProblem(error(Location(path, line), f"invalid YAML: {what}",
+                                "fix the YAML syntax (indentation, quotes, colons) on or just above this line")) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(error(Location(path, first_line), f"invalid YAML: {exc}", "fix the YAML syntax")) from None
+    finally:
+        loader.dispose()
+    return None if node is None else _convert(node, path, first_line)
+
+
+def _convert(node: yaml.Node, path: str, first_line: int) -> YNode:
+    location = Location(path, first_line + node.start_mark.line)
+    if isinstance(node, yaml.ScalarNode):
+        return YScalar(str(node.value), location, node.style in ("|", ">"))
+    if isinstance(node, yaml.SequenceNode):
+        return YSeq(tuple(_convert(item, path, first_line) for item in node.value), location)
+    items: dict[str, tuple[Location, YNode]] = {}
+    for key_node, value_node in node.value:
+        key_location = Location(path, first_line + key_node.start_mark.line)
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise YamlProblem(error(key_location, "a key must be a plain name", "write `name: value`"))
+        if key_node.value in items:
+            raise YamlProblem(error(key_location, f"duplicate key '{key_node.value}'",
+                                    f"remove one of the two '{key_node.value}' entries (the first is on line {items[key_node.value][0].line})"))
+        items[key_node.value] = (key_location, _convert(value_node, path, first_line))
+    return YMap(items, location)
