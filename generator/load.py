@@ -32,6 +32,7 @@ class RawContent:
     lists: dict[str, RawFile | None]
     markdown: dict[str, tuple[RawFile, ...]]
     source_texts: dict[str, str]
+    unreadable: bool = False  # some content file could not be read or parsed
 
 
 def display_path(path: Path) -> str:
@@ -51,8 +52,9 @@ def load_content(content_dir: Path, sources_dir: Path | None = None) -> tuple[Ra
     briefing = _load_yaml_file(content_dir / "briefing.yaml", problems, required=True)
     lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", problems) for name in LIST_FILES}
     markdown = {folder: tuple(_load_markdown_folder(content_dir, folder, problems)) for folder in MARKDOWN_FOLDERS}
+    unreadable = bool(problems)
     texts = load_source_texts(sources_dir, problems) if sources_dir else {}
-    return RawContent(briefing, lists, markdown, texts), problems
+    return RawContent(briefing, lists, markdown, texts, unreadable), problems
 
 
 def _read_text(path: Path, problems: list[Diagnostic]) -> str | None:

@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from jinja2 import TemplateError
+from jinja2 import Environment, TemplateError
 
 from .config import BuildConfig
 from .errors import BuildFailed, Diagnostic, errors_of
@@ -41,12 +41,14 @@ def check_content(config: BuildConfig, report: BuildReport | None = None) -> Res
     timer = _Timer(report)
     raw, problems = load_content(config.content_dir, config.sources_dir)
     timer.lap("load")
-    content, field_refs, found = validate_content(raw)
-    problems += found
+    validated = validate_content(raw)
+    problems += validated.problems
     timer.lap("validate")
     resolved = None
-    if content is not None:
-        resolved, found = resolve_references(content, field_refs, make_parser())
+    if validated.content is not None:
+        # A file the loader could not read may define any id: then "unknown id" would be noise.
+        known_broken = None if raw.unreadable else validated.broken_ids
+        resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken)
         problems += found
     timer.lap("resolve")
     _fail_on(problems, config.strict)
@@ -56,10 +58,12 @@ def check_content(config: BuildConfig, report: BuildReport | None = None) -> Res
 
 
 def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport,
-                only: Callable[[str], bool] | None = None) -> Outputs:
+                env: Environment | None = None, only: Callable[[str], bool] | None = None) -> Outputs:
+    """Render every page to bytes. The preview server passes its own `env` to keep compiled templates."""
     timer = _Timer(report)
     try:
-        pages = render_pages(resolved, make_environment(config.templates_dir), make_parser(), only)
+        env = env or make_environment(config.templates_dir)
+        pages = render_pages(resolved, env, make_parser(), only)
     except TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.templates_dir)]) from None
     outputs = {path: html.encode("utf-8") for path, html in pages.items()}
@@ -68,11 +72,11 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport,
     return outputs
 
 
-def build_site(config: BuildConfig) -> BuildReport:
+def build_site(config: BuildConfig, env: Environment | None = None) -> BuildReport:
     """The whole build; the output folder changes only if every stage succeeded."""
     report = BuildReport()
     resolved = check_content(config, report)
-    report.outputs = render_site(config, resolved, report)
+    report.outputs = render_site(config, resolved, report, env)
     _fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
     timer = _Timer(report)
     write_site(report.outputs, config.static_dir, config.out_dir)

@@ -75,7 +75,10 @@ def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown]
         yield f"{p.id}-body", entity_url(p), p.title, p.body
 
 
-def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt) -> tuple[Resolved, list[Diagnostic]]:
+def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt,
+                       broken_ids: frozenset[str] | None = frozenset()) -> tuple[Resolved, list[Diagnostic]]:
+    """Check every reference and index the briefing. `broken_ids`: ids of records dropped for
+    errors, not to be reported again as unknown; None: do not report unknown ids at all."""
     problems: list[Diagnostic] = []
     index = _index_ids(content, problems)
     docs = {key: DocInfo(parse_markdown(md, text, key), home, title)
@@ -83,7 +86,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     for info in docs.values():
         problems.extend(info.parsed.problems)
         for ref in info.parsed.refs:
-            _check_ref(ref.kind, ref.target, ref.location, index, problems)
+            _check_ref(ref.kind, ref.target, ref.location, index, problems, broken_ids)
     stances = {s.id for s in content.briefing.stance_scale}
     for ref in field_refs:
         if ref.kind == "stance":
@@ -91,7 +94,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
                 problems.append(error(ref.location, f"unknown stance '{ref.target}'",
                                       did_you_mean(ref.target, sorted(stances)) or "add it to stance_scale in briefing.yaml"))
         else:
-            _check_ref(ref.kind, ref.target, ref.location, index, problems)
+            _check_ref(ref.kind, ref.target, ref.location, index, problems, broken_ids)
     problems.extend(_check_page_paths(content))
     problems.extend(_check_deadlines(content))
     problems.extend(_unused(content, docs, field_refs))
@@ -117,10 +120,13 @@ def _index_ids(content: Content, problems: list[Diagnostic]) -> dict[str, Entity
     return index
 
 
-def _check_ref(kind: str, target: str, where: Location, index: dict[str, Entity], problems: list[Diagnostic]) -> None:
+def _check_ref(kind: str, target: str, where: Location, index: dict[str, Entity], problems: list[Diagnostic],
+               broken_ids: frozenset[str] | None) -> None:
     wanted = _KIND_FOR_REF.get(kind, kind if kind != "link" else None)
     entity = index.get(target)
     if entity is not None and (wanted is None or entity.entity == wanted):
+        return
+    if entity is None and (broken_ids is None or target in broken_ids):
         return
     candidates = sorted(i for i, e in index.items() if wanted is None or e.entity == wanted)
     what = wanted or "id"

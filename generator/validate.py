@@ -6,7 +6,7 @@ as `FieldRef`s here and checked in the resolve stage, where the whole briefing i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from typing import Any
 
@@ -34,6 +34,7 @@ class FieldRef:
 class _Checker:
     problems: list[Diagnostic]
     refs: list[FieldRef]
+    broken_ids: set[str] = field(default_factory=set)  # records too broken to build
 
     def fail(self, location: Location, message: str, hint: str = "") -> None:
         self.problems.append(error(location, message, hint))
@@ -124,8 +125,16 @@ class _Checker:
             return None
 
 
-def validate_content(raw: RawContent) -> tuple[Content | None, list[FieldRef], list[Diagnostic]]:
-    """Build the typed briefing; return it (None if anything required is unusable) and all problems."""
+@dataclass(frozen=True)
+class Validated:
+    content: Content | None  # None when briefing.yaml itself is unusable
+    refs: list[FieldRef]
+    problems: list[Diagnostic]
+    broken_ids: frozenset[str]  # ids of records dropped for errors: references to them are not "unknown"
+
+
+def validate_content(raw: RawContent) -> Validated:
+    """Build the typed briefing and report every problem found on the way."""
     checker = _Checker([], [])
     briefing = _briefing(raw.briefing, checker)
     lists = {name: _list_records(raw.lists.get(name), spec, checker)
@@ -138,10 +147,8 @@ def validate_content(raw: RawContent) -> tuple[Content | None, list[FieldRef], l
     deadlines = tuple(d for d in (_deadline(v, events, checker) for v in lists["deadlines"]) if d)
     quotes = tuple(_quote(v) for v in lists["quotes"])
     views = tuple(_view(v) for v in lists["views"])
-    if briefing is None:
-        return None, checker.refs, checker.problems
-    content = Content(briefing, actors, sources, events, deadlines, quotes, views, pages)
-    return content, checker.refs, checker.problems
+    content = None if briefing is None else Content(briefing, actors, sources, events, deadlines, quotes, views, pages)
+    return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
 def _list_records(raw: RawFile | None, spec: schema.RecordSpec, checker: _Checker) -> list[dict[str, Any]]:
@@ -151,8 +158,14 @@ def _list_records(raw: RawFile | None, spec: schema.RecordSpec, checker: _Checke
         checker.fail(raw.node.location, f"{raw.path} must be a list of {spec.name} records",
                      f"start each {spec.name} with `- id: ...`")
         return []
-    records = [checker.record(item, spec, item.location) for item in raw.node.items]
-    return [r for r in records if r is not None and all(f.name in r for f in spec.fields if f.required)]
+    records = []
+    for item in raw.node.items:
+        record = checker.record(item, spec, item.location)
+        if record is not None and all(f.name in record for f in spec.fields if f.required):
+            records.append(record)
+        elif isinstance(item, YMap) and isinstance(item.items.get("id", (None, None))[1], YScalar):
+            checker.broken_ids.add(item.items["id"][1].value.strip())
+    return records
 
 
 def _briefing(raw: RawFile | None, checker: _Checker) -> Briefing | None:
@@ -184,6 +197,7 @@ def _front_matter(raw: RawFile, spec: schema.RecordSpec, checker: _Checker) -> d
         return None
     values = checker.record(raw.node, spec, where)
     if values is None or not all(f.name in values for f in spec.fields if f.required):
+        checker.broken_ids.add(raw.stem)
         return None
     values["_location"] = where
     values["body"] = Markdown(raw.body, Location(raw.path, raw.body_line))
@@ -228,6 +242,7 @@ def _deadline(v: dict[str, Any], events: tuple[Event, ...], checker: _Checker) -
         by_id = {e.id: e for e in events}
         if start_text not in by_id:
             guess = did_you_mean(start_text, sorted(by_id))
+            checker.broken_ids.add(v["id"])
             checker.fail(v["_location"], f"deadline '{v['id']}' starts at '{start_text}', which is neither a date nor an event id",
                          guess or f"write a date ({DATE_FORMS}) or the id of an event in events.yaml")
             return None

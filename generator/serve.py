@@ -1,0 +1,109 @@
+"""Preview server: build, serve site/ on 127.0.0.1 with live reload, rebuild on every change.
+
+A content edit rebuilds in memory (templates stay compiled) and rewrites only the files whose
+bytes changed; a template or static edit does a full build. A failed rebuild is printed to the
+console and shown in the browser in place of the page; the server keeps running.
+"""
+from __future__ import annotations
+
+import mimetypes
+import time
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Callable, Iterable
+
+import click
+
+from .config import BuildConfig
+from .errors import BuildFailed
+from .pipeline import BuildReport, build_site, check_content, render_site
+from .render import make_environment
+from .write import Outputs, sync_changed
+
+StartResponse = Callable[[str, list[tuple[str, str]]], object]
+
+
+@dataclass
+class Previewer:
+    config: BuildConfig
+    outputs: Outputs = field(default_factory=dict)
+    failure: str | None = None
+
+    def __post_init__(self) -> None:
+        self.env = make_environment(self.config.templates_dir)
+
+    def full_build(self) -> None:
+        self._run(lambda: build_site(self.config, self.env).outputs, full=True)
+
+    def content_changed(self) -> None:
+        self._run(self._rebuild_in_memory, full=False)
+
+    def _rebuild_in_memory(self) -> Outputs:
+        report = BuildReport()
+        outputs = render_site(self.config, check_content(self.config, report), report, env=self.env)
+        changed = sync_changed(outputs, self.config.out_dir, self.outputs)
+        click.echo(f"rewrote {len(changed)} file(s): {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
+        return outputs
+
+    def _run(self, step: Callable[[], Outputs], full: bool) -> None:
+        started = time.perf_counter()
+        try:
+            self.outputs, self.failure = step(), None
+            kind = "full build" if full else "rebuild"
+            click.echo(f"{kind} ok in {(time.perf_counter() - started) * 1000:.0f} ms")
+        except BuildFailed as exc:
+            self.failure = exc.format_message()
+            click.echo(self.failure, err=True)
+
+    def wsgi(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        """Serve files from the output folder; while the last build failed, serve its errors."""
+        path = environ.get("PATH_INFO", "/")
+        target = resolve_request(self.config.out_dir, path)
+        is_page = Path(path).suffix in ("", ".html")
+        if self.failure and is_page:
+            return _respond(start_response, "500 Build failed", "text/html", error_page(self.failure))
+        if target is None:
+            missing = self.config.out_dir / "404.html"
+            body = missing.read_bytes() if missing.is_file() else b"<h1>Not found</h1>"
+            return _respond(start_response, "404 Not Found", "text/html", body)
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return _respond(start_response, "200 OK", kind, target.read_bytes())
+
+
+def resolve_request(root: Path, url_path: str) -> Path | None:
+    """Map a URL path to a file inside root, refusing anything that would leave it."""
+    root = root.resolve()
+    candidate = (root / url_path.lstrip("/")).resolve()
+    if not candidate.is_relative_to(root):
+        return None
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+def error_page(message: str) -> bytes:
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Build failed</title></head>"
+            f"<body><h1>Build failed</h1><p>Fix the problems below and save; this page reloads by itself.</p>"
+            f"<pre>{escape(message)}</pre></body></html>").encode("utf-8")
+
+
+def _respond(start_response: StartResponse, status: str, kind: str, body: bytes) -> list[bytes]:
+    charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith("javascript") else ""
+    start_response(status, [("Content-Type", kind + charset), ("Content-Length", str(len(body))),
+                            ("Cache-Control", "no-store")])
+    return [body]
+
+
+def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = True) -> None:
+    from livereload import Server
+
+    previewer = Previewer(config)
+    previewer.full_build()
+    server = Server(app=previewer.wsgi)
+    server.watch(str(config.content_dir), previewer.content_changed, delay=0.05)
+    server.watch(str(config.templates_dir), previewer.full_build, delay=0.05)
+    if config.sources_dir:
+        server.watch(str(config.sources_dir), previewer.content_changed)
+    click.echo(f"serving {config.out_dir} at http://{host}:{port}/ (Ctrl+C to stop)")
+    server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)
