@@ -85,6 +85,19 @@ def serve(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
     serve_site(BuildConfig(content_dir, templates_dir, out_dir, sources_dir), host, port, open_browser=not no_browser)
 
 
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
+              show_default=True, help="Folder to write the schemas into.")
+def schema(out_dir: Path) -> None:
+    """Write JSON Schemas of the content files, for editor validation and autocomplete."""
+    from .content_schema import content_schemas
+    from .write import write_files
+
+    files = content_schemas()
+    write_files(files, out_dir)
+    click.echo(f"wrote {len(files)} schemas into {out_dir}")
+
+
 def _print_warnings(report: BuildReport, quiet: bool) -> None:
     if not quiet:
         for warning in report.warnings:

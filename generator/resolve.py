@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from .dates import describe, overlaps
 from .errors import Diagnostic, Location, did_you_mean, error, warning
-from .markdown import ParsedDoc, Ref, parse_markdown
+from .markdown import ParsedDoc, parse_markdown
 from .model import Content, Entity, Markdown
 from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
 from .validate import FieldRef
@@ -66,9 +66,10 @@ def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown]
         yield f"{e.id}-body", TIMELINE, e.title, e.body
     for d in content.deadlines:
         yield f"{d.id}-body", TIMELINE, d.title, d.body
+    names = {a.id: a.name for a in content.actors}
     for q in content.quotes:
         if q.context:
-            yield f"{q.id}-context", QUOTES, f"Quotation of {q.speaker}", q.context
+            yield f"{q.id}-context", QUOTES, f"Quotation of {names.get(q.speaker, q.speaker)}", q.context
     for v in content.views:
         yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist
     for p in content.pages:
@@ -99,7 +100,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     problems.extend(_check_deadlines(content))
     problems.extend(_unused(content, docs, field_refs))
     urls = {entity_id: entity_url(entity) for entity_id, entity in index.items()}
-    mentions = _mentions(docs)
+    mentions = _mentions(docs, {q.id: q.source for q in content.quotes})
     resolved = Resolved(
         content, index, docs, urls,
         citation_numbers={s.id: n for n, s in enumerate(content.sources, 1)},
@@ -206,13 +207,16 @@ def _unused(content: Content, docs: dict[str, DocInfo], field_refs: list[FieldRe
     return problems
 
 
-def _mentions(docs: dict[str, DocInfo]) -> dict[tuple[str, str], tuple[Mention, ...]]:
-    """(ref kind group, target) -> one Mention per text that refers to the target, in content order."""
-    grouped: dict[tuple[str, str], dict[str, list[Ref]]] = defaultdict(dict)
-    for key, info in docs.items():
+def _mentions(docs: dict[str, DocInfo], quote_sources: dict[str, str]) -> dict[tuple[str, str], tuple[Mention, ...]]:
+    """(ref kind group, target) -> one Mention per text that refers to the target, in content order.
+    An embedded quotation carries a citation of its source, so it counts as citing that source."""
+    grouped: dict[tuple[str, str], dict[tuple[str, str], list[str]]] = defaultdict(dict)
+    for info in docs.values():
+        place = (page_of(info.home), info.owner_title)
         for ref in info.parsed.refs:
             group = "cite" if ref.kind == "cite" else "link"
-            grouped[(group, ref.target)].setdefault(key, []).append(ref)
-    return {target: tuple(Mention(docs[key].owner_title, f"{page_of(docs[key].home)}#{refs[0].anchor}", len(refs))
-                          for key, refs in by_doc.items())
-            for target, by_doc in grouped.items()}
+            grouped[(group, ref.target)].setdefault(place, []).append(ref.anchor)
+            if ref.kind == "embed" and ref.target in quote_sources:
+                grouped[("cite", quote_sources[ref.target])].setdefault(place, []).append(ref.anchor)
+    return {target: tuple(Mention(title, f"{page}#{anchors[0]}", len(anchors)) for (page, title), anchors in places.items())
+            for target, places in grouped.items()}

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from .errors import Diagnostic, Location, error
+from .errors import BuildFailed, Diagnostic, Location, error
 
 Outputs = dict[str, bytes]
 
@@ -92,3 +92,14 @@ def sync_changed(outputs: Outputs, out_dir: Path, previous: Outputs) -> list[str
     for path in set(previous) - set(outputs):
         (out_dir / path).unlink(missing_ok=True)
     return sorted(changed)
+
+
+def write_files(files: Outputs, out_dir: Path) -> None:
+    """Write a few loose files (e.g. schemas) into a folder, leaving its other files alone."""
+    problems = check_output_paths(list(files))
+    if problems:
+        raise BuildFailed(problems)
+    for path, data in sorted(files.items()):
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
