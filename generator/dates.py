@@ -96,6 +96,18 @@ def overlaps(a: FuzzyDate, b: FuzzyDate) -> bool:
     return a.first <= b.last and b.first <= a.last
 
 
+def intersect(a: FuzzyDate, b: FuzzyDate) -> FuzzyDate:
+    """The days two overlapping dates have in common (a itself if they do not overlap)."""
+    if not overlaps(a, b):
+        return a
+    first, last = max(a.first, b.first), min(a.last, b.last)
+    if (first, last) == (b.first, b.last):
+        return b
+    if (first, last) == (a.first, a.last):
+        return a
+    return FuzzyDate(f"{first}..{last}", "range", first, last) if first != last else FuzzyDate(first.isoformat(), "day", first, last)
+
+
 def _day_month(d: date, with_year: bool = True) -> str:
     text = f"{d.day} {calendar.month_name[d.month]}"
     return f"{text} {d.year}" if with_year else text

@@ -27,7 +27,7 @@ from .model import Markdown, Quote
 RefKind = Literal["link", "embed", "cite"]
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
-_CITATION = re.compile(r"\[(@[^\[\]\n]*)\]")
+_CITATION = re.compile(r"\[(@[^\[\]]*)\]")  # may wrap onto the next line
 _CITE_ITEM = re.compile(rf"^@({_ID})(?:\s*,\s*(.+))?$")
 _SAFE_HREF = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{1,2}/|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
 
@@ -38,6 +38,7 @@ class Ref:
     target: str
     location: Location
     anchor: str  # id of the element in the rendered page, for backlinks
+    fragment: str = ""  # `[[page#section]]`: a heading id on the target's page
 
 
 @dataclass
@@ -80,8 +81,9 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         embed = m[0].startswith("!")
         token = state.push("quote_embed" if embed else "wikilink", "", 0)
-        token.meta = {"target": m[1].strip(), "label": (m[2] or "").strip(), "raw": m[0],
-                      "line": state.src.count("\n", 0, state.pos)}
+        target, _, fragment = m[1].strip().partition("#")
+        token.meta = {"target": target.strip(), "fragment": fragment.strip(), "label": (m[2] or "").strip(),
+                      "raw": m[0], "line": state.src.count("\n", 0, state.pos)}
     state.pos = m.end()
     return True
 
@@ -94,7 +96,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("citation", "", 0)
-        items = [part.strip() for part in m[1].split(";")]
+        items = [" ".join(part.split()) for part in m[1].split(";")]
         token.meta = {"items": items, "raw": m[0], "line": state.src.count("\n", 0, state.pos)}
     state.pos = m.end()
     return True
@@ -117,7 +119,8 @@ def parse_markdown(md: MarkdownIt, doc: Markdown, key: str) -> ParsedDoc:
         line = doc.location.line + block_line + token.meta.get("line", 0) if token.meta else 0
         where = Location(doc.location.path, line)
         if token.type in ("wikilink", "quote_embed"):
-            _add_ref(parsed, "embed" if token.type == "quote_embed" else "link", token.meta["target"], where, token)
+            kind: RefKind = "embed" if token.type == "quote_embed" else "link"
+            _add_ref(parsed, kind, token.meta["target"], where, token, token.meta.get("fragment", ""))
         elif token.type == "citation":
             _add_citations(parsed, token, where)
         elif token.type in ("link_open", "image"):
@@ -134,9 +137,9 @@ def _inline_tokens(tokens: list[Token]):  # type: ignore[no-untyped-def]
             yield block_line, child
 
 
-def _add_ref(parsed: ParsedDoc, kind: RefKind, target: str, where: Location, token: Token) -> str:
+def _add_ref(parsed: ParsedDoc, kind: RefKind, target: str, where: Location, token: Token, fragment: str = "") -> str:
     anchor = f"{parsed.key}-r{len(parsed.refs) + 1}"
-    parsed.refs.append(Ref(kind, target, where, anchor))
+    parsed.refs.append(Ref(kind, target, where, anchor, fragment))
     token.meta.setdefault("anchors", []).append(anchor)
     return anchor
 
@@ -161,6 +164,10 @@ def _check_link(parsed: ParsedDoc, token: Token, where: Location) -> None:
                                      "use an http(s) address, a relative link, or a wikilink [[id]]"))
 
 
+def heading_ids(parsed: ParsedDoc) -> set[str]:
+    return {str(t.attrs["id"]) for t in parsed.tokens if t.type == "heading_open" and "id" in t.attrs}
+
+
 def render_markdown(md: MarkdownIt, parsed: ParsedDoc, ctx: LinkContext) -> str:
     return md.renderer.render(parsed.tokens, md.options, {"docId": parsed.key, "ctx": ctx})
 
@@ -172,9 +179,10 @@ def _anchor_attr(token: Token, index: int, ctx: LinkContext) -> str:
 
 def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     token, ctx = tokens[idx], env["ctx"]
-    target = token.meta["target"]
+    target, fragment = token.meta["target"], token.meta.get("fragment")
     label = token.meta["label"] or ctx.label(target)
-    return (f'<a class="xref" href="{escape(ctx.href(target))}"{_anchor_attr(token, 0, ctx)}'
+    href = ctx.href(target).split("#")[0] + f"#{fragment}" if fragment else ctx.href(target)
+    return (f'<a class="xref" href="{escape(href)}"{_anchor_attr(token, 0, ctx)}'
             f' data-preview="{escape(ctx.preview(target))}">{escape(label)}</a>')
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from .dates import FuzzyDate, add_days
+from .dates import FuzzyDate, add_days, intersect
 from .errors import Location
 
 EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page"]
@@ -117,8 +117,13 @@ class Deadline:
         return add_days(self.start, self.days)
 
     @property
+    def expected_due(self) -> FuzzyDate:
+        """The computed due date, narrowed by the stated one where a source gives it."""
+        return intersect(self.due, self.stated_due) if self.stated_due else self.due
+
+    @property
     def date(self) -> FuzzyDate:
-        return self.due
+        return self.expected_due
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,7 @@ class DeadlineStatus:
 
 
 def deadline_status(deadline: Deadline, as_of: date) -> DeadlineStatus:
-    due = deadline.due
+    due = deadline.expected_due
     lo, hi = (due.first - as_of).days, (due.last - as_of).days
     if hi < 0:
         return DeadlineStatus("passed", lo, hi)

@@ -117,7 +117,7 @@ def _shared_context(resolved: Resolved) -> dict[str, Any]:
     c = resolved.content
     as_of = c.briefing.as_of
     statuses = {d.id: deadline_status(d, as_of) for d in c.deadlines}
-    upcoming = sorted((d for d in c.deadlines if statuses[d.id].state != "passed"), key=lambda d: d.due.sort_key)
+    upcoming = sorted((d for d in c.deadlines if statuses[d.id].state != "passed"), key=lambda d: d.expected_due.sort_key)
     nav_pages = sorted((p for p in c.pages if p.order < NAV_ORDER_LIMIT), key=lambda p: (p.order, p.id))
     nav = [NavItem("Home", HOME), *(NavItem(p.title, entity_url(p)) for p in nav_pages[:2]),
            NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE), NavItem("Views", VIEWS),
@@ -127,7 +127,7 @@ def _shared_context(resolved: Resolved) -> dict[str, Any]:
     by_actor = _group_by_actor(c)
     return {
         "briefing": c.briefing, "content": c, "resolved": resolved, "nav": nav, "statuses": statuses,
-        "next_deadline": upcoming[0] if upcoming else None, "timeline": timeline,
+        "upcoming": upcoming, "timeline": timeline,
         "all_pages": sorted(c.pages, key=lambda p: (p.order, p.title)),
         "actors_by_side": _actors_by_side(c.actors), **by_actor, "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
     }

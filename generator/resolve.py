@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from .dates import describe, overlaps
 from .errors import Diagnostic, Location, did_you_mean, error, warning
-from .markdown import ParsedDoc, parse_markdown
+from .markdown import ParsedDoc, heading_ids, parse_markdown
 from .model import Content, Entity, Markdown
 from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
 from .validate import FieldRef
@@ -88,6 +88,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         problems.extend(info.parsed.problems)
         for ref in info.parsed.refs:
             _check_ref(ref.kind, ref.target, ref.location, index, problems, broken_ids)
+    problems.extend(_check_fragments(docs, index))
     stances = {s.id for s in content.briefing.stance_scale}
     for ref in field_refs:
         if ref.kind == "stance":
@@ -137,6 +138,23 @@ def _check_ref(kind: str, target: str, where: Location, index: dict[str, Entity]
     shown = {"cite": f"[@{target}]", "embed": f"![[{target}]]", "link": f"[[{target}]]"}.get(kind, f"'{target}'")
     guess = did_you_mean(target, candidates)
     problems.append(error(where, f"unknown {what} {shown}", guess or _ref_hint(kind, wanted)))
+
+
+def _check_fragments(docs: dict[str, DocInfo], index: dict[str, Entity]) -> list[Diagnostic]:
+    """`[[page#section]]`: the section must be a heading on the target's page."""
+    sections: dict[str, set[str]] = defaultdict(set)
+    for info in docs.values():
+        sections[page_of(info.home)] |= heading_ids(info.parsed)
+    problems = []
+    for info in docs.values():
+        for ref in info.parsed.refs:
+            if ref.fragment and ref.target in index:
+                page = page_of(entity_url(index[ref.target]))
+                if ref.fragment not in sections[page]:
+                    guess = did_you_mean(ref.fragment, sorted(sections[page]))
+                    problems.append(error(ref.location, f"no section '#{ref.fragment}' on the page of '{ref.target}'",
+                                          guess or "link to a heading's id (its title in lowercase with dashes)"))
+    return problems
 
 
 def _ref_hint(kind: str, wanted: str | None) -> str:
