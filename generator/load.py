@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Memoize, uncached
 from .errors import Diagnostic, Location, error
 from .yamlsafe import MAX_BYTES, YamlProblem, YNode, parse_yaml
 
@@ -43,15 +44,17 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("../../") else str(path)
 
 
-def load_content(content_dir: Path, sources_dir: Path | None = None) -> tuple[RawContent, list[Diagnostic]]:
+def load_content(content_dir: Path, sources_dir: Path | None = None,
+                 memo: Memoize = uncached) -> tuple[RawContent, list[Diagnostic]]:
+    """Read every content file. `memo` lets the preview server skip re-parsing unchanged text."""
     problems: list[Diagnostic] = []
     if not content_dir.is_dir():
         where = Location(display_path(content_dir), 0)
         problems.append(error(where, "content folder not found", "pass --content DIR or run from the project root"))
         return RawContent(None, {}, {}, {}), problems
-    briefing = _load_yaml_file(content_dir / "briefing.yaml", problems, required=True)
-    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", problems) for name in LIST_FILES}
-    markdown = {folder: tuple(_load_markdown_folder(content_dir, folder, problems)) for folder in MARKDOWN_FOLDERS}
+    briefing = _load_yaml_file(content_dir / "briefing.yaml", problems, memo, required=True)
+    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", problems, memo) for name in LIST_FILES}
+    markdown = {folder: tuple(_load_markdown_folder(content_dir, folder, problems, memo)) for folder in MARKDOWN_FOLDERS}
     unreadable = bool(problems)
     texts = load_source_texts(sources_dir, problems) if sources_dir else {}
     return RawContent(briefing, lists, markdown, texts, unreadable), problems
@@ -71,7 +74,7 @@ def _read_text(path: Path, problems: list[Diagnostic]) -> str | None:
     return None
 
 
-def _load_yaml_file(path: Path, problems: list[Diagnostic], required: bool = False) -> RawFile | None:
+def _load_yaml_file(path: Path, problems: list[Diagnostic], memo: Memoize, required: bool = False) -> RawFile | None:
     if not path.exists():
         if required:
             problems.append(error(Location(display_path(path), 0), "file is missing",
@@ -82,13 +85,13 @@ def _load_yaml_file(path: Path, problems: list[Diagnostic], required: bool = Fal
         return None
     shown = display_path(path)
     try:
-        return RawFile(shown, path.stem, parse_yaml(text, shown))
+        return memo((shown, text), lambda: RawFile(shown, path.stem, parse_yaml(text, shown)))
     except YamlProblem as problem:
         problems.append(problem.diagnostic)
         return None
 
 
-def _load_markdown_folder(content_dir: Path, folder: str, problems: list[Diagnostic]) -> list[RawFile]:
+def _load_markdown_folder(content_dir: Path, folder: str, problems: list[Diagnostic], memo: Memoize) -> list[RawFile]:
     root = content_dir / folder
     if not root.is_dir():
         return []
@@ -100,7 +103,8 @@ def _load_markdown_folder(content_dir: Path, folder: str, problems: list[Diagnos
             continue
         text = _read_text(path, problems)
         if text is not None:
-            raw = split_front_matter(text, display_path(path), path.stem, problems)
+            shown = display_path(path)
+            raw = memo((shown, text), lambda: split_front_matter(text, shown, path.stem, problems))
             if raw:
                 files.append(raw)
     return files

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from jinja2 import Environment, TemplateError
 
+from .cache import BuildCache, uncached
 from .config import BuildConfig
 from .errors import BuildFailed, Diagnostic, errors_of
 from .load import load_content
@@ -35,11 +36,12 @@ class _Timer:
         self.start = now
 
 
-def check_content(config: BuildConfig, report: BuildReport | None = None) -> Resolved:
-    """Load, validate and resolve; raise BuildFailed with every problem found."""
+def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None) -> Resolved:
+    """Load, validate and resolve; raise BuildFailed with every problem found.
+    The preview server passes a `cache` so unchanged files and texts are not parsed again."""
     report = report or BuildReport()
     timer = _Timer(report)
-    raw, problems = load_content(config.content_dir, config.sources_dir)
+    raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached)
     timer.lap("load")
     validated = validate_content(raw)
     problems += validated.problems
@@ -48,7 +50,8 @@ def check_content(config: BuildConfig, report: BuildReport | None = None) -> Res
     if validated.content is not None:
         # A file the loader could not read may define any id: then "unknown id" would be noise.
         known_broken = None if raw.unreadable else validated.broken_ids
-        resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken)
+        resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
+                                             cache.markdown.get if cache else uncached)
         problems += found
     timer.lap("resolve")
     _fail_on(problems, config.strict)

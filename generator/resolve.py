@@ -12,6 +12,7 @@ from typing import Iterator
 
 from markdown_it import MarkdownIt
 
+from .cache import Memoize, uncached
 from .dates import describe, overlaps
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .markdown import ParsedDoc, heading_ids, parse_markdown
@@ -77,12 +78,13 @@ def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown]
 
 
 def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt,
-                       broken_ids: frozenset[str] | None = frozenset()) -> tuple[Resolved, list[Diagnostic]]:
+                       broken_ids: frozenset[str] | None = frozenset(),
+                       memo: Memoize = uncached) -> tuple[Resolved, list[Diagnostic]]:
     """Check every reference and index the briefing. `broken_ids`: ids of records dropped for
     errors, not to be reported again as unknown; None: do not report unknown ids at all."""
     problems: list[Diagnostic] = []
     index = _index_ids(content, problems)
-    docs = {key: DocInfo(parse_markdown(md, text, key), home, title)
+    docs = {key: DocInfo(memo((key, text), lambda: parse_markdown(md, text, key)), home, title)
             for key, home, title, text in markdown_fields(content)}
     for info in docs.values():
         problems.extend(info.parsed.problems)

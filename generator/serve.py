@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import mimetypes
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Callable, Iterable
 
 import click
 
+from .cache import BuildCache
 from .config import BuildConfig
-from .errors import BuildFailed
+from .errors import BuildFailed, Location
+from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
 from .render import make_environment
+from .resolve import Resolved
 from .write import Outputs, sync_changed
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
@@ -32,8 +35,11 @@ class Previewer:
 
     def __post_init__(self) -> None:
         self.env = make_environment(self.config.templates_dir)
+        self.cache = BuildCache()
+        self.resolved: Resolved | None = None
 
     def full_build(self) -> None:
+        self.resolved = None
         self._run(lambda: build_site(self.config, self.env).outputs, full=True)
 
     def content_changed(self) -> None:
@@ -41,7 +47,13 @@ class Previewer:
 
     def _rebuild_in_memory(self) -> Outputs:
         report = BuildReport()
-        outputs = render_site(self.config, check_content(self.config, report), report, env=self.env)
+        self.cache.next_build()
+        resolved = check_content(self.config, report, self.cache)
+        dirty = pages_to_rerender(self.resolved, resolved) if self.outputs else None
+        outputs = dict(self.outputs) if dirty is not None else {}
+        outputs |= render_site(self.config, resolved, report, env=self.env,
+                               only=None if dirty is None else dirty.__contains__)
+        self.resolved = resolved
         changed = sync_changed(outputs, self.config.out_dir, self.outputs)
         click.echo(f"rewrote {len(changed)} file(s): {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
         return outputs
@@ -69,6 +81,34 @@ class Previewer:
             return _respond(start_response, "404 Not Found", "text/html", body)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         return _respond(start_response, "200 OK", kind, target.read_bytes())
+
+
+def pages_to_rerender(old: Resolved | None, new: Resolved) -> set[str] | None:
+    """The pages an edit can have changed, or None for all of them.
+
+    The cheap, common case: only actor or page bodies changed, and each still refers to the same
+    targets in the same order. Then nothing shown elsewhere (names, backlinks, citations) moved,
+    and only those texts' own pages need rendering again.
+    """
+    if old is None or old.docs.keys() != new.docs.keys() or _without_bodies(old.content) != _without_bodies(new.content):
+        return None
+    dirty = set()
+    for key, info in new.docs.items():
+        before = old.docs[key]
+        if info.parsed is before.parsed:
+            continue
+        same_refs = [(r.kind, r.target, r.fragment) for r in info.parsed.refs] == \
+                    [(r.kind, r.target, r.fragment) for r in before.parsed.refs]
+        if not same_refs or not key.endswith("-body"):
+            return None
+        dirty.add(info.home.split("#")[0])
+    return dirty
+
+
+def _without_bodies(content: Content) -> Content:
+    blank = Markdown("", Location("", 0))
+    return replace(content, actors=tuple(replace(a, body=blank) for a in content.actors),
+                   pages=tuple(replace(p, body=blank) for p in content.pages))
 
 
 def resolve_request(root: Path, url_path: str) -> Path | None:
