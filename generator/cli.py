@@ -52,7 +52,8 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
             click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms", err=True)
     if not quiet:
         elapsed = time.perf_counter() - started
-        click.echo(f"built {len(report.outputs)} pages into {out_dir} in {elapsed * 1000:.0f} ms")
+        pages = sum(1 for path in report.outputs if path.endswith(".html"))
+        click.echo(f"built {pages} pages ({len(report.outputs)} files) into {out_dir} in {elapsed * 1000:.0f} ms")
 
 
 @main.command()
@@ -100,7 +101,7 @@ def schema(out_dir: Path) -> None:
 
 def _print_warnings(report: BuildReport, quiet: bool) -> None:
     if not quiet:
-        for warning in report.warnings:
+        for warning in sorted(report.warnings):
             click.echo(str(warning), err=True)
 
 

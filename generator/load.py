@@ -68,7 +68,9 @@ def _read_text(path: Path, problems: list[Diagnostic]) -> str | None:
             return None
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(error(where, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save the file as UTF-8"))
+        line = exc.object[:exc.start].count(b"\n") + 1
+        problems.append(error(Location(where.path, line), f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                              "save the file as UTF-8"))
     except OSError as exc:
         problems.append(error(where, f"cannot read file: {exc.strerror}", "check the file exists and is readable"))
     return None

@@ -10,10 +10,12 @@ from jinja2 import Environment, TemplateError
 from .cache import BuildCache, uncached
 from .config import BuildConfig
 from .errors import BuildFailed, Diagnostic, errors_of
+from .exports import render_exports
 from .load import load_content
 from .markdown import make_parser
-from .render import make_environment, render_pages
+from .render import make_environment, page_plan, render_pages
 from .resolve import Resolved, resolve_references
+from .search import index_pages
 from .templating import template_problem
 from .validate import validate_content
 from .write import Outputs, check_output_paths, refuse_unsafe_out_dir, write_site
@@ -64,14 +66,20 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport,
                 env: Environment | None = None, only: Callable[[str], bool] | None = None) -> Outputs:
     """Render every page to bytes. The preview server passes its own `env` to keep compiled templates."""
     timer = _Timer(report)
+    _fail_on(check_output_paths([path for path, _, _ in page_plan(resolved)]), strict=False)
     try:
         env = env or make_environment(config.templates_dir)
-        pages = render_pages(resolved, env, make_parser(), only)
+        md = make_parser()
+        pages = render_pages(resolved, env, md, only)
     except TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.templates_dir)]) from None
     outputs = {path: html.encode("utf-8") for path, html in pages.items()}
-    _fail_on(check_output_paths(list(outputs)), strict=False)
     timer.lap("render")
+    outputs |= render_exports(resolved, md, [path for path, _, _ in page_plan(resolved)])
+    timer.lap("exports")
+    if only is None:  # a one-page preview rebuild keeps the search index it has
+        outputs |= index_pages(outputs, resolved.content.briefing.language)
+        timer.lap("search")
     return outputs
 
 

@@ -5,19 +5,20 @@ links relative to that page and renders Markdown with anchors only on the text's
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import quote as percent_encode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from markdown_it import MarkdownIt
 
 from .dates import describe
-from .model import Actor, Content, Deadline, Event, Quote, deadline_status
+from .model import Actor, Content, Deadline, Event, Quote, Source, deadline_status
 from .markdown import render_markdown
 from .resolve import Resolved
-from .urls import ACTORS, HOME, NOT_FOUND, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, relative, root_prefix
+from .urls import ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, relative, root_prefix
 
 NAV_ORDER_LIMIT = 50  # pages with `order` below this appear in the main navigation
 
@@ -36,6 +37,7 @@ class PageLinks:
     resolved: Resolved
     md: MarkdownIt
     anchors: bool = True
+    cited: dict[str, None] = field(default_factory=dict)  # sources cited so far on this page, in order
 
     def href(self, target: str) -> str:
         return relative(self.page, self.resolved.urls[target])
@@ -64,15 +66,44 @@ class PageLinks:
         return summary or self.label(target)
 
     def citation_number(self, source_id: str) -> int:
+        self.cited.setdefault(source_id, None)
         return self.resolved.citation_numbers[source_id]
+
+    def cited_sources(self) -> list[Source]:
+        """The sources cited above this point of the page (for the printed endnotes)."""
+        return sorted((self.resolved.index[s] for s in self.cited), key=lambda s: self.resolved.citation_numbers[s.id])  # type: ignore[misc]
+
+    def passage(self, quote_id: str) -> str | None:
+        """A deep link to the quotation in the original article, where its source has a URL."""
+        quote = self.quote(quote_id)
+        source: Source = self.resolved.index[quote.source]  # type: ignore[assignment]
+        return passage_url(source.url, quote.text) if source.url else None
 
     def quote(self, quote_id: str) -> Quote:
         return self.resolved.index[quote_id]  # type: ignore[return-value]
 
     def markdown(self, key: str) -> Markup:
         info = self.resolved.docs[key]
-        links = self if self.page == info.home.split("#")[0] else PageLinks(self.page, self.resolved, self.md, False)
+        links = self if self.page == info.home.split("#")[0] else PageLinks(self.page, self.resolved, self.md, False, self.cited)
         return Markup(render_markdown(self.md, info.parsed, links))
+
+
+def passage_url(url: str, text: str, words: int = 4) -> str:
+    """`url#:~:text=start,end`: a text fragment that scrolls to and highlights the quoted words.
+    Long quotations (and those with a `...` cut) are matched by their first and last few words."""
+    parts = [p.split() for p in text.replace("\u2026", "...").split("...") if p.split()]
+    if not parts:
+        return url
+    first, last = parts[0], parts[-1]
+    if len(parts) == 1 and len(first) <= 2 * words:
+        directive = _fragment_text(first)
+    else:
+        directive = f"{_fragment_text(first[:words])},{_fragment_text(last[-words:])}"
+    return f"{url.split('#')[0]}#:~:text={directive}"
+
+
+def _fragment_text(words: list[str]) -> str:
+    return percent_encode(" ".join(words).strip(" ,;:"), safe="").replace("-", "%2D")
 
 
 def make_environment(templates_dir: Path) -> Environment:
@@ -93,6 +124,7 @@ def page_plan(resolved: Resolved) -> list[tuple[str, str, dict[str, Any]]]:
         (QUOTES, "quotes.html", {"title": "Quotations", "crumbs": []}),
         (SOURCES, "sources.html", {"title": "Source appendix", "crumbs": []}),
         (NOT_FOUND, "404.html", {"title": "Page not found", "crumbs": []}),
+        (SEARCH, "search.html", {"title": "Search", "crumbs": []}),
     ]
     plan += [(entity_url(a), "actor.html", {"title": a.name, "actor": a, "crumbs": [NavItem("Actors", ACTORS)]})
              for a in c.actors]

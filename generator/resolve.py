@@ -13,7 +13,6 @@ from typing import Iterator
 from markdown_it import MarkdownIt
 
 from .cache import Memoize, uncached
-from .dates import describe, overlaps
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .markdown import ParsedDoc, heading_ids, parse_markdown
 from .model import Content, Entity, Markdown
@@ -84,7 +83,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     errors, not to be reported again as unknown; None: do not report unknown ids at all."""
     problems: list[Diagnostic] = []
     index = _index_ids(content, problems)
-    docs = {key: DocInfo(memo((key, text), lambda: parse_markdown(md, text, key)), home, title)
+    docs = {key: DocInfo(memo((key, text), lambda: _parse(md, text, key, home)), home, title)
             for key, home, title, text in markdown_fields(content)}
     for info in docs.values():
         problems.extend(info.parsed.problems)
@@ -100,7 +99,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         else:
             _check_ref(ref.kind, ref.target, ref.location, index, problems, broken_ids)
     problems.extend(_check_page_paths(content))
-    problems.extend(_check_deadlines(content))
+    problems.extend(_check_against_texts(content))
     problems.extend(_unused(content, docs, field_refs))
     urls = {entity_id: entity_url(entity) for entity_id, entity in index.items()}
     mentions = _mentions(docs, {q.id: q.source for q in content.quotes})
@@ -110,6 +109,13 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         backlinks={t: m for (kind, t), m in mentions.items() if kind != "cite"},
         citations={t: m for (kind, t), m in mentions.items() if kind == "cite"})
     return resolved, problems
+
+
+def _parse(md: MarkdownIt, text: Markdown, key: str, home: str) -> ParsedDoc:
+    # Many texts share a generated page (the timeline, the appendix): their heading ids get the
+    # text's key as a prefix there, so two "## Notes" cannot clash. A page's own body keeps plain ids.
+    shared_page = page_of(home) in GENERATED_PAGES
+    return parse_markdown(md, text, key, heading_prefix=key if shared_page else "")
 
 
 def _index_ids(content: Content, problems: list[Diagnostic]) -> dict[str, Entity]:
@@ -135,7 +141,7 @@ def _check_ref(kind: str, target: str, where: Location, index: dict[str, Entity]
     candidates = sorted(i for i, e in index.items() if wanted is None or e.entity == wanted)
     what = wanted or "id"
     if entity is not None:
-        problems.append(error(where, f"'{target}' is a {entity.entity}, not a {wanted}", _ref_hint(kind, wanted)))
+        problems.append(error(where, f"'{target}' is {_a(entity.entity)}, not {_a(str(wanted))}", _ref_hint(kind, wanted)))
         return
     shown = {"cite": f"[@{target}]", "embed": f"![[{target}]]", "link": f"[[{target}]]"}.get(kind, f"'{target}'")
     guess = did_you_mean(target, candidates)
@@ -159,6 +165,10 @@ def _check_fragments(docs: dict[str, DocInfo], index: dict[str, Entity]) -> list
     return problems
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
 def _ref_hint(kind: str, wanted: str | None) -> str:
     if kind == "cite":
         return "cite a source id from sources.yaml"
@@ -168,21 +178,19 @@ def _ref_hint(kind: str, wanted: str | None) -> str:
 
 
 def _check_page_paths(content: Content) -> list[Diagnostic]:
+    """An actor or page must not land on a page the site generates itself (e.g. `index`)."""
     problems = []
-    for page in content.pages:
-        if entity_url(page) in GENERATED_PAGES:
-            problems.append(error(page.location, f"page '{page.id}' would be written to {entity_url(page)}, which the site already uses",
-                                  f"rename the file; these names are taken: {', '.join(p.split('.')[0] for p in GENERATED_PAGES)}"))
+    for entity in (*content.actors, *content.pages):
+        url = entity_url(entity)
+        if url in GENERATED_PAGES:
+            problems.append(error(entity.location, f"{entity.entity} '{entity.id}' would be written to {url}, which the site already uses",
+                                  f"rename the file; these names are taken: {', '.join(sorted({p.split('/')[-1].split('.')[0] for p in GENERATED_PAGES}))}"))
     return problems
 
 
-def _check_deadlines(content: Content) -> list[Diagnostic]:
+def _check_against_texts(content: Content) -> list[Diagnostic]:
+    """Quotations and word counts, checked against the sources' full texts where available."""
     problems = []
-    for d in content.deadlines:
-        if d.stated_due and not overlaps(d.stated_due, d.due):
-            problems.append(error(d.location, f"deadline '{d.id}': {describe(d.start)} + {d.days} days is {describe(d.due)}, "
-                                              f"but 'due' says {describe(d.stated_due)}",
-                                  "fix start, days or due so that they agree"))
     for q in content.quotes:
         problems.extend(_verify_quote(q, content))
     for s in content.sources:

@@ -15,7 +15,8 @@ VIEWS = "views.html"
 QUOTES = "quotes.html"
 SOURCES = "sources.html"
 NOT_FOUND = "404.html"
-GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND)
+SEARCH = "search.html"
+GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH)
 
 _SECTION_PAGE = {"source": SOURCES, "event": TIMELINE, "deadline": TIMELINE, "quote": QUOTES, "view": VIEWS}
 

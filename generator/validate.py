@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
-from .dates import DATE_FORMS, DateError, FuzzyDate, parse_date
+from .dates import DATE_FORMS, DateError, FuzzyDate, describe, overlaps, parse_date
 from .errors import Diagnostic, Location, did_you_mean, error
 from .load import RawContent, RawFile
 from .model import (Actor, Briefing, Content, Deadline, Event, KeyFigure, Markdown, Page, Quote, Role,
@@ -44,7 +44,8 @@ class _Checker:
             self.fail(getattr(node, "location", where), f"expected a {spec.name} (a mapping of fields)",
                       f"write `field: value` lines; fields: {', '.join(f.name for f in spec.fields)}")
             return None
-        values: dict[str, Any] = {"_location": node.location}
+        values: dict[str, Any] = {"_location": node.location,
+                                  "_lines": {key: where for key, (where, _) in node.items.items()}}
         for key, (key_location, value) in node.items.items():
             field = spec.field(key)
             if field is None:
@@ -144,7 +145,8 @@ def validate_content(raw: RawContent) -> Validated:
     pages = tuple(p for p in (_page(f, checker) for f in raw.markdown.get("pages", ())) if p)
     sources = tuple(_source(v, raw.source_texts, checker) for v in lists["sources"])
     events = tuple(_event(v) for v in lists["events"])
-    deadlines = tuple(d for d in (_deadline(v, events, checker) for v in lists["deadlines"]) if d)
+    events_by_id = None if raw.unreadable else {e.id: e for e in events}
+    deadlines = tuple(d for d in (_deadline(v, events_by_id, checker) for v in lists["deadlines"]) if d)
     quotes = tuple(_quote(v) for v in lists["quotes"])
     views = tuple(_view(v) for v in lists["views"])
     content = None if briefing is None else Content(briefing, actors, sources, events, deadlines, quotes, views, pages)
@@ -233,21 +235,28 @@ def _event(v: dict[str, Any]) -> Event:
     return Event(v["id"], v["title"], v["date"], v.get("actors", ()), v["body"], v["_location"])
 
 
-def _deadline(v: dict[str, Any], events: tuple[Event, ...], checker: _Checker) -> Deadline | None:
+def _deadline(v: dict[str, Any], events_by_id: dict[str, Event] | None, checker: _Checker) -> Deadline | None:
+    """A deadline starts at a date or at an event's date. `events_by_id` is None when some
+    content file could not be read: then an unknown event id is not worth reporting."""
     start_text: str = v["start"]
     start_event = None
     try:
         start = parse_date(start_text)
     except DateError:
-        by_id = {e.id: e for e in events}
-        if start_text not in by_id:
-            guess = did_you_mean(start_text, sorted(by_id))
+        if events_by_id is None or start_text not in events_by_id:
             checker.broken_ids.add(v["id"])
-            checker.fail(v["_location"], f"deadline '{v['id']}' starts at '{start_text}', which is neither a date nor an event id",
-                         guess or f"write a date ({DATE_FORMS}) or the id of an event in events.yaml")
+            if events_by_id is not None and start_text not in checker.broken_ids:
+                guess = did_you_mean(start_text, sorted(events_by_id))
+                checker.fail(v["_lines"]["start"], f"deadline '{v['id']}' starts at '{start_text}', which is neither a date nor an event id",
+                             guess or f"write a date ({DATE_FORMS}) or the id of an event in events.yaml")
             return None
-        start, start_event = by_id[start_text].date, start_text
-    return Deadline(v["id"], v["title"], start, start_event, v["days"], v.get("due"), v["body"], v["_location"])
+        start, start_event = events_by_id[start_text].date, start_text
+    deadline = Deadline(v["id"], v["title"], start, start_event, v["days"], v.get("due"), v["body"], v["_location"])
+    if deadline.stated_due and not overlaps(deadline.stated_due, deadline.due):
+        checker.fail(v["_lines"]["due"], f"deadline '{deadline.id}': {describe(deadline.start)} + {deadline.days} days "
+                                         f"is {describe(deadline.due)}, but 'due' says {describe(deadline.stated_due)}",
+                     "fix start, days or due so that they agree")
+    return deadline
 
 
 def _quote(v: dict[str, Any]) -> Quote:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import textwrap
+
 import yaml
 from yaml.composer import Composer
 from yaml.resolver import Resolver
@@ -97,16 +99,24 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YNode | None:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        what = " ".join(filter(None, [exc.context, exc.problem]))
+        line = first_line + _problem_line(exc, text)
+        what = f"{exc.problem} ({exc.context})" if exc.context and exc.problem else (exc.problem or exc.context or "")
         raise YamlProblem(error(Location(path, line), f"invalid YAML: {what}", _hint_for(what))) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(error(Location(path, first_line), f"invalid YAML: {exc}", "fix the YAML syntax")) from None
     finally:
         if hasattr(loader, "dispose"):
             loader.dispose()
-    return None if node is None else _convert(node, path, first_line)
+    return None if node is None else _convert(node, path, first_line, text.splitlines())
+
+
+def _problem_line(exc: yaml.MarkedYAMLError, text: str) -> int:
+    """0-based line of the problem; at the end of the file, where the unclosed thing started."""
+    mark, context = exc.problem_mark, exc.context_mark
+    if mark is None:
+        return context.line if context else 0
+    at_end = mark.line >= len(text.splitlines()) or not text[getattr(mark, "index", 0):].strip()
+    return context.line if at_end and context is not None else mark.line
 
 
 def _hint_for(problem: str) -> str:
@@ -117,12 +127,31 @@ def _hint_for(problem: str) -> str:
     return "fix the YAML syntax (indentation, quotes, colons) on or just above this line"
 
 
-def _convert(node: yaml.Node, path: str, first_line: int) -> YNode:
+def _line_true_text(node: yaml.ScalarNode, lines: list[str]) -> str:
+    """A folded (`>`) or multi-line plain scalar, with its line breaks kept.
+
+    YAML folds those lines into one, which would put every Markdown reference on the block's
+    first line. Markdown reads a single line break as a space, so keeping the breaks renders
+    the same while errors point at the right line.
+    """
+    start, end = node.start_mark, node.end_mark
+    if node.style == ">":
+        block = lines[start.line + 1:end.line + (1 if end.column else 0)]
+        return textwrap.dedent("\n".join(block)).strip("\n") + "\n"
+    block = lines[start.line:end.line + 1]
+    block[-1] = block[-1][:end.column]
+    block[0] = block[0][start.column:]
+    return "\n".join(part.strip() for part in block)
+
+
+def _convert(node: yaml.Node, path: str, first_line: int, lines: list[str]) -> YNode:
     location = Location(path, first_line + node.start_mark.line)
     if isinstance(node, yaml.ScalarNode):
-        return YScalar(str(node.value), location, node.style in ("|", ">"))
+        multi_line_plain = node.style in (None, "") and node.start_mark.line != node.end_mark.line
+        value = _line_true_text(node, lines) if node.style == ">" or multi_line_plain else str(node.value)
+        return YScalar(value, location, node.style in ("|", ">"))
     if isinstance(node, yaml.SequenceNode):
-        return YSeq(tuple(_convert(item, path, first_line) for item in node.value), location)
+        return YSeq(tuple(_convert(item, path, first_line, lines) for item in node.value), location)
     items: dict[str, tuple[Location, YNode]] = {}
     for key_node, value_node in node.value:
         key_location = Location(path, first_line + key_node.start_mark.line)
@@ -131,5 +160,5 @@ def _convert(node: yaml.Node, path: str, first_line: int) -> YNode:
         if key_node.value in items:
             raise YamlProblem(error(key_location, f"duplicate key '{key_node.value}'",
                                     f"remove one of the two '{key_node.value}' entries (the first is on line {items[key_node.value][0].line})"))
-        items[key_node.value] = (key_location, _convert(value_node, path, first_line))
+        items[key_node.value] = (key_location, _convert(value_node, path, first_line, lines))
     return YMap(items, location)

@@ -1,0 +1,204 @@
+"""Stage 4a, exports: everything beside the HTML pages, each a pure function of the briefing.
+
+- `deadlines.ics`: one all-day event per dated event and deadline (icalendar), with UIDs that
+  stay the same between builds so a subscribed calendar updates in place;
+- `feed.xml` (Atom), `sitemap.xml`, `robots.txt`: absolute URLs from `briefing.base_url`
+  (the feed and sitemap are left out when the briefing has none);
+- `briefing.json` and `briefing.schema.json` (export_json.py).
+
+No clock is read: every timestamp is the briefing's `as_of` date.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date, datetime, time, timedelta, timezone
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event as CalendarEvent
+from markdown_it import MarkdownIt
+
+from .dates import FuzzyDate, describe
+from .export_json import DATA_FILE, SCHEMA_FILE, briefing_json, briefing_schema_json
+from .model import Briefing, Deadline, Event, deadline_status
+from .render import PageLinks
+from .resolve import Resolved
+from .urls import HOME, NOT_FOUND, SEARCH
+
+CALENDAR_FILE = "deadlines.ics"
+FEED_FILE = "feed.xml"
+SITEMAP_FILE = "sitemap.xml"
+ROBOTS_FILE = "robots.txt"
+NOT_LISTED = (NOT_FOUND, SEARCH)  # pages left out of the sitemap
+_ATOM = "http://www.w3.org/2005/Atom"
+_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_PRECISION_WORDS = {"day": "the exact day", "month": "the month only", "part": "part of a month (early, mid or late)",
+                    "year": "the year only", "range": "a range of days"}
+
+
+def render_exports(resolved: Resolved, md: MarkdownIt, html_pages: list[str]) -> dict[str, bytes]:
+    """{output path: bytes} of every file beside the HTML pages."""
+    b = resolved.content.briefing
+    outputs = {CALENDAR_FILE: render_calendar(resolved, md), ROBOTS_FILE: render_robots(b),
+               DATA_FILE: briefing_json(resolved), SCHEMA_FILE: briefing_schema_json()}
+    if b.base_url:
+        outputs[FEED_FILE] = render_feed(resolved, md)
+        outputs[SITEMAP_FILE] = render_sitemap(b, html_pages)
+    return outputs
+
+
+def absolute(b: Briefing, path: str) -> str:
+    return f"{b.base_url}/{path}"
+
+
+def _timestamp(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
+
+
+def _rfc3339(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    parser = _TextOnly()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+def render_calendar(resolved: Resolved, md: MarkdownIt) -> bytes:
+    b = resolved.content.briefing
+    links = PageLinks(CALENDAR_FILE, resolved, md, anchors=False)
+    cal = Calendar()
+    cal.add("prodid", f"-//{b.title}//Briefing site generator//{b.language.upper()}")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{b.title}: events and deadlines")
+    cal.add("x-wr-caldesc", f"Every dated event and deadline of the briefing, as of {describe_day(b.as_of)}.")
+    items: list[Event | Deadline] = [*resolved.content.events, *resolved.content.deadlines]
+    for item in sorted(items, key=lambda e: (e.date.sort_key, e.id)):
+        cal.add_component(_calendar_event(item, resolved, links))
+    return cal.to_ical()
+
+
+def describe_day(day: date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def _calendar_event(item: Event | Deadline, resolved: Resolved, links: PageLinks) -> CalendarEvent:
+    b = resolved.content.briefing
+    when: FuzzyDate = item.date
+    event = CalendarEvent()
+    event.add("uid", f"{item.entity}-{item.id}@{calendar_domain(b)}")
+    event.add("dtstamp", _timestamp(b.as_of))
+    event.add("last-modified", _timestamp(b.as_of))
+    event.add("summary", f"Deadline: {item.title}" if isinstance(item, Deadline) else item.title)
+    event.add("dtstart", when.first)
+    event.add("dtend", when.last + timedelta(days=1))  # all-day events end the day after (exclusive)
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", ["deadline" if isinstance(item, Deadline) else "event"])
+    event.add("description", _calendar_description(item, resolved, links))
+    if b.base_url:
+        event.add("url", absolute(b, resolved.urls[item.id]))
+    return event
+
+
+def calendar_domain(b: Briefing) -> str:
+    """The right-hand side of every UID: the site's host, so UIDs are unique across briefings."""
+    host = urlsplit(b.base_url).netloc if b.base_url else ""
+    return host or "-".join(b.title.lower().split())[:60] or "briefing"
+
+
+def _calendar_description(item: Event | Deadline, resolved: Resolved, links: PageLinks) -> str:
+    when = item.date
+    lines = [plain_text(links.markdown(f"{item.id}-body"))]
+    if isinstance(item, Deadline):
+        status = deadline_status(item, resolved.content.briefing.as_of)
+        lines.append(f"{describe(item.start)} + {item.days} days = {describe(item.due)}.")
+        if item.stated_due:
+            lines.append(f"A source states the due date as {describe(item.stated_due)}"
+                         + (f"; both together: {describe(item.expected_due)}." if item.expected_due != item.due else "."))
+        lines.append(f"Status on {describe_day(resolved.content.briefing.as_of)}: {status.describe()}.")
+    if when.is_exact:
+        lines.append(f"Date: {describe(when)} (the exact day).")
+    else:
+        lines.append(f"Date: {describe(when)}. The sources give {_PRECISION_WORDS[when.precision]}, so this "
+                     f"all-day entry spans the whole interval, {describe_day(when.first)} to {describe_day(when.last)}.")
+    return "\n\n".join(lines)
+
+
+# --- feed, sitemap, robots --------------------------------------------------------------------
+
+def render_feed(resolved: Resolved, md: MarkdownIt) -> bytes:
+    """Atom: one entry for the briefing as of its date, one per event up to that date, newest first."""
+    b = resolved.content.briefing
+    links = PageLinks(FEED_FILE, resolved, md, anchors=False)
+    feed = ET.Element("feed", {"xmlns": _ATOM, "xml:lang": b.language, "xml:base": absolute(b, "")})
+    _text(feed, "id", absolute(b, ""))
+    _text(feed, "title", b.title)
+    if b.subtitle:
+        _text(feed, "subtitle", b.subtitle)
+    _text(feed, "updated", _rfc3339(b.as_of))
+    author = ET.SubElement(feed, "author")
+    _text(author, "name", ", ".join(b.editors) or "The briefing team")
+    ET.SubElement(feed, "link", {"rel": "self", "href": absolute(b, FEED_FILE)})
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": absolute(b, HOME)})
+    _text(feed, "generator", "Briefing site generator")
+    summary = links.markdown("home-bottom-line") + links.markdown("home-status")
+    _entry(feed, f"{absolute(b, HOME)}#as-of-{b.as_of.isoformat()}", f"Briefing as of {describe_day(b.as_of)}",
+           b.as_of, absolute(b, HOME), str(summary))
+    events = [e for e in resolved.content.events if e.date.first <= b.as_of]
+    for e in sorted(events, key=lambda e: (e.date.sort_key, e.id), reverse=True):
+        url = absolute(b, resolved.urls[e.id])
+        _entry(feed, url, f"{describe(e.date)}: {e.title}", min(e.date.last, b.as_of), url,
+               str(links.markdown(f"{e.id}-body")))
+    return _xml(feed)
+
+
+def _entry(feed: ET.Element, entry_id: str, title: str, updated: date, url: str, html: str) -> None:
+    entry = ET.SubElement(feed, "entry")
+    _text(entry, "id", entry_id)
+    _text(entry, "title", title)
+    _text(entry, "updated", _rfc3339(updated))
+    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
+    content = _text(entry, "content", html)
+    content.set("type", "html")
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = text
+    return element
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def render_sitemap(b: Briefing, html_pages: list[str]) -> bytes:
+    urlset = ET.Element("urlset", {"xmlns": _SITEMAP})
+    for page in sorted(p for p in html_pages if p not in NOT_LISTED):
+        url = ET.SubElement(urlset, "url")
+        _text(url, "loc", absolute(b, page))
+        _text(url, "lastmod", b.as_of.isoformat())
+    return _xml(urlset)
+
+
+def render_robots(b: Briefing) -> bytes:
+    lines = ["User-agent: *", "Allow: /"]
+    if b.base_url:
+        lines.append(f"Sitemap: {absolute(b, SITEMAP_FILE)}")
+    return ("\n".join(lines) + "\n").encode("utf-8")

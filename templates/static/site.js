@@ -1,0 +1,133 @@
+/* Progressive enhancement only: every page works without this file.
+   - link previews: hovering or focusing a [[wikilink]] (a.xref) or a citation mark (sup.cite a)
+     shows its data-preview text in a popup, as Quartz and MyST do. The popup is announced as the
+     link's description, stays while the pointer is over it, and Escape closes it (WCAG 1.4.13);
+   - a Menu button folds the long navigation away on narrow screens. */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  var SHOW_DELAY = 250;
+  var HIDE_DELAY = 200;
+
+  var KINDS = [[/\/actors\/[^/]+\.html$/, "Actor"], [/\/timeline\.html$/, "Timeline"],
+               [/\/quotes\.html$/, "Quotation"], [/\/views\.html$/, "Analyst view"], [/\/sources\.html$/, "Source"]];
+
+  function kindOf(link) {
+    if (link.closest("sup.cite")) return "Source";
+    var path = new URL(link.href, document.baseURI).pathname;
+    for (var i = 0; i < KINDS.length; i++) {
+      if (KINDS[i][0].test(path)) return KINDS[i][1];
+    }
+    return "Page";
+  }
+
+  function initPreviews() {
+    var links = document.querySelectorAll("a.xref[data-preview], sup.cite a[data-preview]");
+    if (!links.length) return;
+    var popup = document.createElement("div");
+    popup.id = "link-preview";
+    popup.className = "preview-popup";
+    popup.setAttribute("role", "tooltip");
+    popup.hidden = true;
+    document.body.appendChild(popup);
+
+    var current = null;
+    var showTimer = 0;
+    var hideTimer = 0;
+
+    function place(link) {
+      var box = link.getBoundingClientRect();
+      var width = popup.offsetWidth;
+      var left = Math.min(box.left, document.documentElement.clientWidth - width - 8);
+      popup.style.left = Math.max(8, left) + window.scrollX + "px";
+      var below = box.bottom + 6;
+      var fitsBelow = below + popup.offsetHeight < window.innerHeight;
+      var top = fitsBelow ? below : box.top - popup.offsetHeight - 6;
+      popup.style.top = Math.max(4, top) + window.scrollY + "px";
+    }
+
+    function show(link) {
+      clearTimeout(hideTimer);
+      if (current === link && !popup.hidden) return;
+      hide();
+      current = link;
+      popup.textContent = "";
+      var kind = document.createElement("span");
+      kind.className = "preview-kind";
+      kind.textContent = kindOf(link);
+      popup.appendChild(kind);
+      popup.appendChild(document.createTextNode(link.getAttribute("data-preview")));
+      popup.hidden = false;
+      link.setAttribute("aria-describedby", popup.id);
+      place(link);
+    }
+
+    function hide() {
+      clearTimeout(showTimer);
+      if (current) current.removeAttribute("aria-describedby");
+      current = null;
+      popup.hidden = true;
+    }
+
+    function later(fn, delay) {
+      return function (event) {
+        var link = event.currentTarget;
+        clearTimeout(showTimer);
+        clearTimeout(hideTimer);
+        var timer = setTimeout(function () { fn(link); }, delay);
+        if (fn === show) showTimer = timer; else hideTimer = timer;
+      };
+    }
+
+    links.forEach(function (link) {
+      link.addEventListener("mouseenter", later(show, SHOW_DELAY));
+      link.addEventListener("mouseleave", later(hide, HIDE_DELAY));
+      link.addEventListener("focus", function () { show(link); });
+      link.addEventListener("blur", function () { hide(); });
+    });
+    popup.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+    popup.addEventListener("mouseleave", later(hide, HIDE_DELAY));
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !popup.hidden) hide();
+    });
+    window.addEventListener("resize", function () { if (current) place(current); });
+  }
+
+  function initMenu() {
+    var nav = document.getElementById("site-nav");
+    var list = document.getElementById("site-nav-list");
+    if (!nav || !list || list.children.length < 7) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "nav-toggle";
+    button.setAttribute("aria-controls", list.id);
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = "Menu";
+    nav.insertBefore(button, list);
+    nav.classList.add("collapsed");
+    button.addEventListener("click", function () {
+      var open = nav.classList.toggle("collapsed") === false;
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  function initMoreMenu() {
+    var more = document.querySelector(".nav-more details");
+    if (!more) return;
+    document.addEventListener("click", function (event) {
+      if (more.open && !more.contains(event.target)) more.open = false;
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && more.open) {
+        more.open = false;
+        more.querySelector("summary").focus();
+      }
+    });
+  }
+
+  initPreviews();
+  initMenu();
+  initMoreMenu();
+})();

@@ -1,0 +1,93 @@
+"""generator/markdown.py through fixture files of `.`-separated cases (markdown-it-py's format).
+
+A failing case is named by its line in the fixture file, e.g. `render.txt:42 Citation`.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from markdown_it.utils import read_fixture_file
+
+from engine import FIXTURES
+from generator.errors import Location
+from generator.markdown import ParsedDoc, make_parser, parse_markdown, render_markdown
+from generator.model import Markdown, Quote
+
+MARKDOWN_FIXTURES = FIXTURES / "markdown"
+FIRST_LINE = 10  # the text starts on this line of doc.md
+
+
+class StubSite:
+    """A LinkContext for a site of five entities; previews say which entity they are about."""
+
+    urls = {"ana-ruiz": "actors/ana-ruiz.html", "talks": "timeline.html#talks", "framework": "framework.html",
+            "gazette": "sources.html#gazette", "courier": "sources.html#courier", "ruiz-deal": "quotes.html#ruiz-deal"}
+    titles = {"ana-ruiz": "Ana Ruiz", "talks": "Harbour talks open", "framework": "The framework"}
+    numbers = {"gazette": 1, "courier": 2}
+
+    def __init__(self, anchors: bool = True) -> None:
+        self.anchors = anchors
+
+    def href(self, target: str) -> str:
+        return self.urls[target]
+
+    def label(self, target: str) -> str:
+        return self.titles[target]
+
+    def preview(self, target: str) -> str:
+        return f"about {target}"
+
+    def citation_number(self, source_id: str) -> int:
+        return self.numbers[source_id]
+
+    def quote(self, quote_id: str) -> Quote:
+        return Quote(quote_id, "ana-ruiz", "We <agree> & sign", "gazette", None, Location("quotes.yaml", 1))
+
+
+def cases(name: str) -> list:  # type: ignore[type-arg]
+    path = MARKDOWN_FIXTURES / name
+    return [pytest.param(text, expected, id=f"{name}:{line} {title}")
+            for line, title, text, expected in read_fixture_file(path)]
+
+
+def parse(text: str) -> ParsedDoc:
+    return parse_markdown(make_parser(), Markdown(text, Location("doc.md", FIRST_LINE)), "doc")
+
+
+def render(text: str, anchors: bool = True) -> str:
+    return render_markdown(make_parser(), parse(text), StubSite(anchors))
+
+
+def describe_refs(parsed: ParsedDoc) -> str:
+    lines = [f"{r.kind} {r.target}{'#' + r.fragment if r.fragment else ''} @{r.location.line} {r.anchor}"
+             for r in parsed.refs]
+    lines += [f"@{d.location.line}: {d.message}" for d in parsed.problems]
+    assert all(d.location.path == "doc.md" for d in parsed.problems)
+    return "".join(line + "\n" for line in lines)
+
+
+@pytest.mark.parametrize("text, expected", cases("render.txt"))
+def test_render(text: str, expected: str) -> None:
+    assert render(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", cases("refs.txt"))
+def test_references_and_their_lines(text: str, expected: str) -> None:
+    assert describe_refs(parse(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", cases("render.txt") + cases("refs.txt"))
+def test_every_reference_anchor_is_an_id_in_the_html(text: str, expected: str) -> None:
+    # Backlinks point at `page#anchor`, so each reference's anchor must exist in the output.
+    html = render(text)
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    missing = [r.anchor for r in parse(text).refs if r.anchor not in ids]
+    assert not missing, f"anchors {missing} are not in:\n{html}"
+
+
+def test_text_rendered_away_from_its_home_page_has_no_reference_anchors() -> None:
+    text = "See [[talks]] [@gazette] ![[ruiz-deal]].\n\n![[ruiz-deal]]\n"
+    at_home, elsewhere = render(text), render(text, anchors=False)
+    assert at_home.count(' id="doc-r') == 4
+    assert elsewhere == re.sub(r' id="doc-r\d+"', "", at_home)
