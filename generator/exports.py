@@ -10,12 +10,13 @@ No clock is read: every timestamp is the briefing's `as_of` date.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, time, timedelta, timezone
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event as CalendarEvent
 from markdown_it import MarkdownIt
 
 from .dates import FuzzyDate, describe
@@ -24,6 +25,9 @@ from .model import Briefing, Deadline, Event, deadline_status
 from .render import PageLinks
 from .resolve import Resolved
 from .urls import HOME, NOT_FOUND, SEARCH
+
+if TYPE_CHECKING:
+    from icalendar import Event as CalendarEvent
 
 CALENDAR_FILE = "deadlines.ics"
 FEED_FILE = "feed.xml"
@@ -80,6 +84,8 @@ def plain_text(html: str) -> str:
 def render_calendar(resolved: Resolved, md: MarkdownIt) -> bytes:
     b = resolved.content.briefing
     links = PageLinks(CALENDAR_FILE, resolved, md, anchors=False)
+    from icalendar import Calendar  # 30 ms to import: only when the calendar is written
+
     cal = Calendar()
     cal.add("prodid", f"-//{b.title}//Briefing site generator//{b.language.upper()}")
     cal.add("version", "2.0")
@@ -100,6 +106,8 @@ def describe_day(day: date) -> str:
 def _calendar_event(item: Event | Deadline, resolved: Resolved, links: PageLinks) -> CalendarEvent:
     b = resolved.content.briefing
     when: FuzzyDate = item.date
+    from icalendar import Event as CalendarEvent
+
     event = CalendarEvent()
     event.add("uid", f"{item.entity}-{item.id}@{calendar_domain(b)}")
     event.add("dtstamp", _timestamp(b.as_of))

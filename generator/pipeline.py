@@ -15,7 +15,7 @@ from .load import load_content
 from .markdown import make_parser
 from .render import make_environment, page_plan, render_pages
 from .resolve import Resolved, resolve_references
-from .search import index_pages
+from .search import SearchIndexer
 from .templating import template_problem
 from .validate import validate_content
 from .write import Outputs, check_output_paths, refuse_unsafe_out_dir, write_site
@@ -67,19 +67,25 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport,
     """Render every page to bytes. The preview server passes its own `env` to keep compiled templates."""
     timer = _Timer(report)
     _fail_on(check_output_paths([path for path, _, _ in page_plan(resolved)]), strict=False)
+    # A one-page preview rebuild keeps the search index it has; a full build indexes each page
+    # as soon as it is rendered, in Pagefind's own process, while Python goes on.
+    indexer = SearchIndexer(resolved.content.briefing.language) if only is None else None
     try:
         env = env or make_environment(config.templates_dir)
         md = make_parser()
-        pages = render_pages(resolved, env, md, only)
+        pages = render_pages(resolved, env, md, only, on_page=indexer.add if indexer else None)
+        outputs = {path: html.encode("utf-8") for path, html in pages.items()}
+        timer.lap("render")
+        outputs |= render_exports(resolved, md, [path for path, _, _ in page_plan(resolved)])
+        timer.lap("exports")
+        if indexer:
+            outputs |= indexer.finish()
+            timer.lap("search")
     except TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.templates_dir)]) from None
-    outputs = {path: html.encode("utf-8") for path, html in pages.items()}
-    timer.lap("render")
-    outputs |= render_exports(resolved, md, [path for path, _, _ in page_plan(resolved)])
-    timer.lap("exports")
-    if only is None:  # a one-page preview rebuild keeps the search index it has
-        outputs |= index_pages(outputs, resolved.content.briefing.language)
-        timer.lap("search")
+    finally:
+        if indexer:
+            indexer.close()
     return outputs
 
 

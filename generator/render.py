@@ -132,9 +132,10 @@ def page_plan(resolved: Resolved) -> list[tuple[str, str, dict[str, Any]]]:
     return plan
 
 
-def render_pages(resolved: Resolved, env: Environment, md: MarkdownIt,
-                 only: Callable[[str], bool] | None = None) -> dict[str, str]:
-    """Render every page (or those `only` selects) to HTML text keyed by output path."""
+def render_pages(resolved: Resolved, env: Environment, md: MarkdownIt, only: Callable[[str], bool] | None = None,
+                 on_page: Callable[[str, str], None] | None = None) -> dict[str, str]:
+    """Render every page (or those `only` selects) to HTML text keyed by output path;
+    `on_page` sees each page as soon as it is ready (the search indexer)."""
     shared = _shared_context(resolved)
     pages = {}
     for path, template, context in page_plan(resolved):
@@ -142,6 +143,8 @@ def render_pages(resolved: Resolved, env: Environment, md: MarkdownIt,
             links = PageLinks(path, resolved, md)
             pages[path] = env.get_template(template).render(
                 **shared, **context, page=path, root=root_prefix(path), links=links)
+            if on_page:
+                on_page(path, pages[path])
     return pages
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import queue
 import subprocess
 import threading
 from typing import Any
@@ -24,47 +25,80 @@ _UNUSED_PREFIXES = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui
 _TIMEOUT_SECONDS = 120
 
 
+class SearchIndexer:
+    """A running `pagefind --service`: pages go in as they are rendered, so Pagefind indexes on
+    the second core while Python renders the rest; `finish()` returns the index files.
+
+    Replies are read only at the end; a writer thread feeds stdin meanwhile, so a full stdout
+    pipe can stall Pagefind but never deadlock us.
+    """
+
+    def __init__(self, language: str) -> None:
+        from pagefind.service import get_executable  # imported here so a build without search needs no pagefind
+
+        binary = get_executable()
+        if binary is None:
+            raise _search_failed("the pagefind binary is not installed", "pip install -r requirements.txt")
+        self.proc = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+        self.queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.writer = threading.Thread(target=_send, args=(self.proc.stdin, self.queue), daemon=True)
+        self.writer.start()
+        self.sent = 0
+        config = {"root_selector": "main", "exclude_selectors": [".backlinks", ".visually-hidden"],
+                  "force_language": language.split("-")[0].lower() or "en"}
+        self._request({"type": "NewIndex", "config": config})
+
+    def _request(self, payload: dict[str, Any]) -> None:
+        message = json.dumps({"message_id": self.sent, "payload": payload}).encode()
+        self.queue.put(base64.b64encode(message) + b",")
+        self.sent += 1
+
+    def add(self, path: str, html: str) -> None:
+        if path.endswith(".html") and path not in NOT_INDEXED:
+            self._request({"type": "AddFile", "index_id": 0, "file_path": path, "url": None, "file_contents": html})
+
+    def finish(self) -> dict[str, bytes]:
+        """{path under pagefind/: bytes} of the index over every page added."""
+        self._request({"type": "GetFiles", "index_id": 0})
+        self.queue.put(None)
+        assert self.proc.stdout is not None
+        try:
+            replies = _read_replies(self.proc.stdout, self.sent)
+        finally:
+            self.close()
+        files = replies[self.sent - 1]["files"]
+        return {f"{SEARCH_DIR}/{f['path']}": base64.b64decode(f["content"])
+                for f in sorted(files, key=lambda f: f["path"]) if not f["path"].startswith(_UNUSED_PREFIXES)}
+
+    def close(self) -> None:
+        """Stop the service; safe to call more than once."""
+        self.queue.put(None)
+        self.writer.join(_TIMEOUT_SECONDS)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe:
+                pipe.close()  # end of input: Pagefind exits
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 def index_pages(pages: dict[str, bytes], language: str) -> dict[str, bytes]:
     """{path under pagefind/: bytes} of a search index over every HTML page but 404 and search."""
-    config = {"root_selector": "main", "exclude_selectors": [".backlinks", ".visually-hidden"],
-              "force_language": language.split("-")[0].lower() or "en"}
-    requests: list[dict[str, Any]] = [{"type": "NewIndex", "config": config}]
-    requests += [{"type": "AddFile", "index_id": 0, "file_path": path, "url": None,
-                  "file_contents": html.decode("utf-8")}
-                 for path, html in sorted(pages.items()) if path.endswith(".html") and path not in NOT_INDEXED]
-    requests.append({"type": "GetFiles", "index_id": 0})
-    replies = _exchange(requests)
-    files = replies[-1]["files"]
-    return {f"{SEARCH_DIR}/{f['path']}": base64.b64decode(f["content"])
-            for f in sorted(files, key=lambda f: f["path"]) if not f["path"].startswith(_UNUSED_PREFIXES)}
+    indexer = SearchIndexer(language)
+    for path, html in sorted(pages.items()):
+        indexer.add(path, html.decode("utf-8"))
+    return indexer.finish()
 
 
-def _exchange(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Send every request to `pagefind --service`; return the replies' payloads in request order."""
-    from pagefind.service import get_executable  # imported here so a build without search needs no pagefind
-
-    binary = get_executable()
-    if binary is None:
-        raise _search_failed("the pagefind binary is not installed", "pip install -r requirements.txt")
-    message = b"".join(base64.b64encode(json.dumps({"message_id": i, "payload": r}).encode()) + b","
-                       for i, r in enumerate(requests))
-    with subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL) as proc:
-        assert proc.stdin is not None and proc.stdout is not None
-        writer = threading.Thread(target=_send, args=(proc.stdin, message), daemon=True)
-        writer.start()
-        replies = _read_replies(proc.stdout, len(requests))
-        writer.join(_TIMEOUT_SECONDS)
-        proc.stdin.close()
-        proc.wait(_TIMEOUT_SECONDS)
-    return [replies[i] for i in range(len(requests))]
-
-
-def _send(stdin: Any, message: bytes) -> None:
+def _send(stdin: Any, messages: queue.SimpleQueue[bytes | None]) -> None:
     try:
-        stdin.write(message)
-        stdin.flush()
-    except BrokenPipeError:  # the service died; _read_replies reports it
+        while (message := messages.get()) is not None:
+            stdin.write(message)
+            stdin.flush()
+    except (BrokenPipeError, ValueError):  # the service died or was closed; _read_replies reports it
         pass
 
 

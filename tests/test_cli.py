@@ -131,3 +131,10 @@ def test_readme_field_reference_matches_the_schema() -> None:
 
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert reference_markdown() in readme, "regenerate the README's field reference from generator/schema.py"
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    block = readme.split("**Install and run the whole test suite:**", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
+    assert block.strip() in ci.splitlines()
