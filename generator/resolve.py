@@ -100,7 +100,8 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
             _check_ref(ref.kind, ref.target, ref.location, index, problems, broken_ids)
     problems.extend(_check_page_paths(content))
     problems.extend(_check_against_texts(content))
-    problems.extend(_unused(content, docs, field_refs))
+    if broken_ids is not None:  # with a file unread, "never cited" may just mean "cited there"
+        problems.extend(_unused(content, docs, field_refs))
     urls = {entity_id: entity_url(entity) for entity_id, entity in index.items()}
     mentions = _mentions(docs, {q.id: q.source for q in content.quotes})
     resolved = Resolved(

@@ -111,12 +111,17 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YNode | None:
 
 
 def _problem_line(exc: yaml.MarkedYAMLError, text: str) -> int:
-    """0-based line of the problem; at the end of the file, where the unclosed thing started."""
-    mark, context = exc.problem_mark, exc.context_mark
-    if mark is None:
-        return context.line if context else 0
-    at_end = mark.line >= len(text.splitlines()) or not text[getattr(mark, "index", 0):].strip()
-    return context.line if at_end and context is not None else mark.line
+    """0-based line of the problem. A problem found at the end of the file belongs to what was
+    left open: where it started if the parser says so, else the last line that has text."""
+    lines = text.splitlines()
+    last_text_line = max((i for i, line in enumerate(lines) if line.strip()), default=0)
+    marks = [m for m in (exc.problem_mark, exc.context_mark) if m is not None]
+    if not marks:
+        return 0
+    if marks[0].line <= last_text_line and text[getattr(marks[0], "index", 0):].strip():
+        return marks[0].line
+    started = [m.line for m in marks[1:] if m.line <= last_text_line]
+    return started[0] if started else last_text_line
 
 
 def _hint_for(problem: str) -> str:
