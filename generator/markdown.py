@@ -58,6 +58,7 @@ class LinkContext(Protocol):
     def preview(self, target: str) -> str: ...
     def citation_number(self, source_id: str) -> int: ...
     def quote(self, quote_id: str) -> Quote: ...
+    def passage(self, quote_id: str) -> str | None: ...
 
 
 def make_parser() -> MarkdownIt:
@@ -210,11 +211,14 @@ def _render_embed(self, tokens, idx, options, env) -> str:  # type: ignore[no-un
     token, ctx = tokens[idx], env["ctx"]
     quote = ctx.quote(token.meta["target"])
     cite = _citation_mark([(quote.source, "")], ctx, [])
+    passage = ctx.passage(quote.id)  # the words in the original article, where it has a URL
+    cite_attr = f' cite="{escape(passage)}"' if passage else ""
     if token.meta.get("block"):
         speaker = f'<a href="{escape(ctx.href(quote.speaker))}">{escape(ctx.label(quote.speaker))}</a>'
-        return (f'<figure class="quote"{_anchor_attr(token, 0, ctx)}><blockquote><p>{escape(quote.text)}</p>'
-                f'</blockquote><figcaption>— {speaker} {cite}</figcaption></figure>\n')
-    return f'<q{_anchor_attr(token, 0, ctx)}>{escape(quote.text)}</q>{cite}'
+        original = f' <a class="passage" href="{escape(passage)}">read it in the original</a>' if passage else ""
+        return (f'<figure class="quote"{_anchor_attr(token, 0, ctx)}><blockquote{cite_attr}><p>{escape(quote.text)}</p>'
+                f'</blockquote><figcaption>— {speaker} {cite}{original}</figcaption></figure>\n')
+    return f'<q{_anchor_attr(token, 0, ctx)}{cite_attr}>{escape(quote.text)}</q>{cite}'
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]

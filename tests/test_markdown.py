@@ -26,8 +26,9 @@ class StubSite:
     titles = {"ana-ruiz": "Ana Ruiz", "talks": "Harbour talks open", "framework": "The framework"}
     numbers = {"gazette": 1, "courier": 2}
 
-    def __init__(self, anchors: bool = True) -> None:
+    def __init__(self, anchors: bool = True, passages: dict[str, str] | None = None) -> None:
         self.anchors = anchors
+        self.passages = passages or {}
 
     def href(self, target: str) -> str:
         return self.urls[target]
@@ -43,6 +44,9 @@ class StubSite:
 
     def quote(self, quote_id: str) -> Quote:
         return Quote(quote_id, "ana-ruiz", "We <agree> & sign", "gazette", None, Location("quotes.yaml", 1))
+
+    def passage(self, quote_id: str) -> str | None:
+        return self.passages.get(quote_id)
 
 
 def cases(name: str) -> list:  # type: ignore[type-arg]
@@ -91,3 +95,14 @@ def test_text_rendered_away_from_its_home_page_has_no_reference_anchors() -> Non
     at_home, elsewhere = render(text), render(text, anchors=False)
     assert at_home.count(' id="doc-r') == 4
     assert elsewhere == re.sub(r' id="doc-r\d+"', "", at_home)
+
+
+def test_embedded_quotation_links_to_the_passage_in_the_original_where_the_source_has_a_url() -> None:
+    deep = "https://example.org/a#:~:text=We%20agree"
+    site = StubSite(passages={"ruiz-deal": deep})
+    block = render_markdown(make_parser(), parse("![[ruiz-deal]]\n"), site)
+    inline = render_markdown(make_parser(), parse("She said ![[ruiz-deal]] twice.\n"), site)
+    assert f'<blockquote cite="{deep}">' in block
+    assert f'<a class="passage" href="{deep}">read it in the original</a>' in block
+    assert f'<q id="doc-r1" cite="{deep}">' in inline
+    assert "passage" not in render("![[ruiz-deal]]\n")  # no URL, no link
