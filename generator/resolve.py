@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from .cache import Memoize, uncached
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .markdown import ParsedDoc, heading_ids, parse_markdown
-from .model import Content, Entity, Markdown
+from .model import Content, Entity, Markdown, Quote, Source
 from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
 from .validate import FieldRef
 
@@ -191,13 +191,12 @@ def _check_page_paths(content: Content) -> list[Diagnostic]:
 
 def _check_against_texts(content: Content) -> list[Diagnostic]:
     """Quotations and word counts, checked against the sources' full texts where available."""
-    problems = []
-    for q in content.quotes:
-        problems.extend(_verify_quote(q, content))
-    for s in content.sources:
-        if s.full_text and s.words is not None and s.words != len(s.full_text.split()):
-            problems.append(warning(s.location, f"source '{s.id}' says words: {s.words}, but its text has {len(s.full_text.split())}",
-                                    "update `words:`"))
+    texts = {s.id: (s, normalise_quote_text(s.full_text)) for s in content.sources if s.full_text}
+    problems = [p for q in content.quotes if q.source in texts for p in _verify_quote(q, *texts[q.source])]
+    for s, _ in texts.values():
+        if s.words is not None and s.words != len(s.full_text.split()):  # type: ignore[union-attr]
+            problems.append(warning(s.location, f"source '{s.id}' says words: {s.words}, but its text has "
+                                                f"{len(s.full_text.split())}", "update `words:`"))  # type: ignore[union-attr]
     return problems
 
 
@@ -208,11 +207,8 @@ def normalise_quote_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def _verify_quote(quote, content: Content) -> list[Diagnostic]:  # type: ignore[no-untyped-def]
-    source = next((s for s in content.sources if s.id == quote.source), None)
-    if source is None or not source.full_text:
-        return []
-    haystack = normalise_quote_text(source.full_text)
+def _verify_quote(quote: Quote, source: Source, haystack: str) -> list[Diagnostic]:
+    """Every fragment of the quotation (cuts marked with ...) appears in the source, in order."""
     position = 0
     for fragment in re.split(r"\.\.\.|\u2026", quote.text):
         fragment = normalise_quote_text(fragment).strip(" ,;")
