@@ -26,6 +26,7 @@ class BuildReport:
     outputs: Outputs = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     timings: list[tuple[str, float]] = field(default_factory=list)
+    resolved: Resolved | None = None  # the briefing the outputs were made from
 
 
 class _Timer:
@@ -89,10 +90,11 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport,
     return outputs
 
 
-def build_site(config: BuildConfig, env: Environment | None = None) -> BuildReport:
-    """The whole build; the output folder changes only if every stage succeeded."""
+def build_site(config: BuildConfig, env: Environment | None = None, cache: BuildCache | None = None) -> BuildReport:
+    """The whole build; the output folder changes only if every stage succeeded.
+    The preview server passes its compiled templates (`env`) and parse `cache`."""
     report = BuildReport()
-    resolved = check_content(config, report)
+    resolved = report.resolved = check_content(config, report, cache)
     report.outputs = render_site(config, resolved, report, env)
     _fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
     timer = _Timer(report)

@@ -39,8 +39,14 @@ class Previewer:
         self.resolved: Resolved | None = None
 
     def full_build(self) -> None:
+        self._run(self._build_and_swap, full=True)
+
+    def _build_and_swap(self) -> Outputs:
         self.resolved = None
-        self._run(lambda: build_site(self.config, self.env).outputs, full=True)
+        self.cache.next_build()
+        report = build_site(self.config, self.env, self.cache)
+        self.resolved = report.resolved
+        return report.outputs
 
     def content_changed(self) -> None:
         self._run(self._rebuild_in_memory, full=False)

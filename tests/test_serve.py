@@ -103,3 +103,22 @@ def test_serve_listens_on_loopback_by_default() -> None:
     help_text = subprocess.run([sys.executable, "build.py", "serve", "--help"], cwd=PROJECT_ROOT,
                                capture_output=True, text=True, timeout=60).stdout
     assert "[default: 127.0.0.1]" in help_text
+
+
+def test_a_body_edit_rerenders_only_its_page_and_matches_a_full_build(briefing: Briefing, tmp_path: Path) -> None:
+    from generator.config import BuildConfig
+    from generator.pipeline import build_site
+    from generator.serve import Previewer
+
+    preview = Previewer(BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "preview"))
+    preview.full_build()
+    before = dict(preview.outputs)
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    preview.content_changed()
+    changed = sorted(path for path, data in preview.outputs.items() if before.get(path) != data)
+    assert changed == ["actors/ana-ruiz.html", "briefing.json"]  # the JSON export carries the text too
+
+    full = build_site(BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "full")).outputs
+    assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
+           {p: d for p, d in full.items() if not p.startswith("pagefind/")}
+    assert (tmp_path / "preview" / "actors" / "ana-ruiz.html").read_bytes() == full["actors/ana-ruiz.html"]
