@@ -158,7 +158,8 @@ def _shared_context(resolved: Resolved) -> dict[str, Any]:
            NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE), NavItem("Views", VIEWS),
            *(NavItem(p.title, entity_url(p)) for p in nav_pages[2:]),
            NavItem("Quotations", QUOTES), NavItem("Sources", SOURCES)]
-    timeline = sorted([*c.events, *c.deadlines], key=lambda e: (e.date.sort_key, e.id))
+    dated: list[Event | Deadline] = [*c.events, *c.deadlines]
+    timeline = sorted(dated, key=lambda e: (e.date.sort_key, e.id))
     by_actor = _group_by_actor(c)
     return {
         "briefing": c.briefing, "content": c, "resolved": resolved, "nav": nav, "statuses": statuses,

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from .cache import Memoize, uncached
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .markdown import ParsedDoc, heading_ids, parse_markdown
-from .model import Content, Entity, Markdown, Quote, Source
+from .model import Actor, Content, Entity, Markdown, Page, Quote, Source
 from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
 from .validate import FieldRef
 
@@ -91,13 +91,13 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
             _check_ref(ref.kind, ref.target, ref.location, index, problems, broken_ids)
     problems.extend(_check_fragments(docs, index))
     stances = {s.id for s in content.briefing.stance_scale}
-    for ref in field_refs:
-        if ref.kind == "stance":
-            if ref.target not in stances:
-                problems.append(error(ref.location, f"unknown stance '{ref.target}'",
-                                      did_you_mean(ref.target, sorted(stances)) or "add it to stance_scale in briefing.yaml"))
+    for field_ref in field_refs:
+        if field_ref.kind == "stance":
+            if field_ref.target not in stances:
+                problems.append(error(field_ref.location, f"unknown stance '{field_ref.target}'",
+                                      did_you_mean(field_ref.target, sorted(stances)) or "add it to stance_scale in briefing.yaml"))
         else:
-            _check_ref(ref.kind, ref.target, ref.location, index, problems, broken_ids)
+            _check_ref(field_ref.kind, field_ref.target, field_ref.location, index, problems, broken_ids)
     problems.extend(_check_page_paths(content))
     problems.extend(_check_against_texts(content))
     if broken_ids is not None:  # with a file unread, "never cited" may just mean "cited there"
@@ -181,7 +181,8 @@ def _ref_hint(kind: str, wanted: str | None) -> str:
 def _check_page_paths(content: Content) -> list[Diagnostic]:
     """An actor or page must not land on a page the site generates itself (e.g. `index`)."""
     problems = []
-    for entity in (*content.actors, *content.pages):
+    entities: tuple[Actor | Page, ...] = (*content.actors, *content.pages)
+    for entity in entities:
         url = entity_url(entity)
         if url in GENERATED_PAGES:
             problems.append(error(entity.location, f"{entity.entity} '{entity.id}' would be written to {url}, which the site already uses",

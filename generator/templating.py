@@ -17,7 +17,7 @@ def template_problem(exc: TemplateError, templates_dir: Path) -> Diagnostic:
         return error(Location(display_path(Path(path)), exc.lineno), f"template syntax error: {exc.message}",
                      "fix the Jinja syntax on this line")
     if isinstance(exc, TemplateNotFound):
-        return error(Location(display_path(templates_dir / exc.name), 0), "template not found",
+        return error(Location(display_path(templates_dir / str(exc.name)), 0), "template not found",
                      "restore the template or fix the name it is included by")
     frame = _last_template_frame(exc, templates_dir)
     where = Location(display_path(Path(frame[0])), frame[1]) if frame else Location(display_path(templates_dir), 0)

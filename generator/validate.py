@@ -165,8 +165,10 @@ def _list_records(raw: RawFile | None, spec: schema.RecordSpec, checker: _Checke
         record = checker.record(item, spec, item.location)
         if record is not None and all(f.name in record for f in spec.fields if f.required):
             records.append(record)
-        elif isinstance(item, YMap) and isinstance(item.items.get("id", (None, None))[1], YScalar):
-            checker.broken_ids.add(item.items["id"][1].value.strip())
+        elif isinstance(item, YMap) and "id" in item.items:
+            id_node = item.items["id"][1]
+            if isinstance(id_node, YScalar):
+                checker.broken_ids.add(id_node.value.strip())
     return records
 
 

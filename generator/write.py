@@ -17,7 +17,8 @@ Outputs = dict[str, bytes]
 
 def check_output_paths(paths: list[str]) -> list[Diagnostic]:
     """Refuse absolute paths, `..`, and two outputs at one path (case-insensitively, for macOS)."""
-    problems, seen = [], {}
+    problems: list[Diagnostic] = []
+    seen: dict[str, str] = {}
     for path in paths:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path:
