@@ -1,6 +1,7 @@
 """Diagnostics: every message a user sees names a file and line and says what to do."""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -67,8 +68,12 @@ def format_report(diagnostics: list[Diagnostic]) -> str:
     return "\n".join(lines)
 
 
-def did_you_mean(name: str, candidates: list[str]) -> str:
-    import difflib
-
+def closest(name: str, candidates: list[str]) -> str:
+    """The candidate `name` was most likely meant to be, or ''."""
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else ""
+
+
+def did_you_mean(name: str, candidates: list[str]) -> str:
+    guess = closest(name, candidates)
+    return f"did you mean '{guess}'?" if guess else ""

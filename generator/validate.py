@@ -12,7 +12,7 @@ from typing import Any
 
 from . import schema
 from .dates import DATE_FORMS, DateError, FuzzyDate, describe, overlaps, parse_date
-from .errors import Diagnostic, Location, did_you_mean, error
+from .errors import Diagnostic, Location, closest, did_you_mean, error
 from .load import RawContent, RawFile
 from .model import (Actor, Briefing, Content, Deadline, Event, KeyFigure, Markdown, Page, Quote, Role,
                     Source, StanceLevel, View)
@@ -46,25 +46,28 @@ class _Checker:
             return None
         values: dict[str, Any] = {"_location": node.location,
                                   "_lines": {key: where for key, (where, _) in node.items.items()}}
+        misspelt = set()
         for key, (key_location, value) in node.items.items():
             field = spec.field(key)
             if field is None:
-                self._unknown_field(key, key_location, spec)
+                misspelt.add(self._unknown_field(key, key_location, spec))
                 continue
             converted = self.value(value, field.type, field.name)
             if converted is not None:
                 values[key] = converted
-        for field in spec.fields:
-            if field.required and field.name not in node.items:
+        for field in spec.fields:  # a misspelt required field is reported once, as unknown
+            if field.required and field.name not in node.items and field.name not in misspelt:
                 self.fail(node.location, f"{spec.name} is missing required field '{field.name}'",
                           f"add `{field.name}:` ({field.doc})")
         return values
 
-    def _unknown_field(self, key: str, location: Location, spec: schema.RecordSpec) -> None:
+    def _unknown_field(self, key: str, location: Location, spec: schema.RecordSpec) -> str:
+        """Report the field; return the name it was probably meant to be ('' if none)."""
         names = [f.name for f in spec.fields]
         guess = did_you_mean(key, names)
         self.fail(location, f"unknown field '{key}' in {spec.name}",
                   (guess + " " if guess else "") + f"allowed fields: {', '.join(names)}")
+        return closest(key, names)
 
     def value(self, node: YNode, type_: str, name: str) -> Any:
         if type_.startswith("list:"):
