@@ -40,9 +40,6 @@ class FuzzyDate:
     def label(self) -> str:
         return describe(self)
 
-    def iso(self) -> str:
-        return self.first.isoformat() if self.is_exact else f"{self.first}..{self.last}"
-
 
 class DateError(ValueError):
     pass

@@ -3,8 +3,8 @@
 Pagefind (the `pagefind[bin]` package ships its binary) indexes HTML in memory through its
 service mode: base64 JSON messages, each followed by a comma, on stdin and stdout. The package's
 own async client reads one reply per 100 ms, which makes a 60-page site take six seconds, so we
-speak the same protocol synchronously: send every page, read every reply, then ask for the files.
-Nothing touches the disk; the index is byte-identical for identical pages.
+speak the same protocol ourselves: each page is sent as soon as it is rendered, and the replies
+are read at the end. Nothing touches the disk; the index is byte-identical for identical pages.
 """
 from __future__ import annotations
 
@@ -83,14 +83,6 @@ class SearchIndexer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-
-
-def index_pages(pages: dict[str, bytes], language: str) -> dict[str, bytes]:
-    """{path under pagefind/: bytes} of a search index over every HTML page but 404 and search."""
-    indexer = SearchIndexer(language)
-    for path, html in sorted(pages.items()):
-        indexer.add(path, html.decode("utf-8"))
-    return indexer.finish()
 
 
 def _send(stdin: Any, messages: queue.SimpleQueue[bytes | None]) -> None:
