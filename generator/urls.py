@@ -4,8 +4,6 @@ Links are relative (`../actors/x.html`), so the site works from Netlify and from
 """
 from __future__ import annotations
 
-import posixpath
-
 from .model import Entity
 
 HOME = "index.html"
@@ -35,11 +33,16 @@ def page_of(url: str) -> str:
 
 
 def relative(from_page: str, to_url: str) -> str:
-    """A link from one page to a URL, relative to the page's folder."""
+    """A link from one page to a URL, relative to the page's folder. Both are site paths with no
+    `..` in them, so plain string work does (posixpath.relpath costs 45% of a large build)."""
     path, _, fragment = to_url.partition("#")
     if path == from_page and fragment:
         return f"#{fragment}"
-    rel = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    here, there = from_page.split("/")[:-1], path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
     return f"{rel}#{fragment}" if fragment else rel
 
 
