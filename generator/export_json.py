@@ -104,7 +104,7 @@ def _quote(q: Quote, r: Resolved) -> dict[str, Any]:
 
 def _view(v: View, r: Resolved) -> dict[str, Any]:
     return {"id": v.id, "url": r.urls[v.id], "analyst": v.analyst, "stance": v.stance, "gist": _md(v.gist),
-            "quote": v.quote}
+            "quotes": list(v.quotes)}
 
 
 def _page(p: Page, r: Resolved) -> dict[str, Any]:
@@ -150,7 +150,7 @@ def briefing_schema() -> dict[str, Any]:
         quotes=_list_of(_record("A quotation exactly as its source reports it.", id=_ID, url=_URL, speaker=_ID,
                                 text=_STR, source=_ID, context=_OPT_STR, passage_url=_OPT_STR)),
         views=_list_of(_record("An analyst's view on the stance scale.", id=_ID, url=_URL, analyst=_ID,
-                               stance=_ID, gist=_STR, quote={"oneOf": [_ID, {"type": "null"}]})),
+                               stance=_ID, gist=_STR, quotes={"type": "array", "items": _ID})),
         pages=_list_of(_record("A free page.", id=_ID, url=_URL, title=_STR, summary=_STR,
                                order={"type": "integer"}, body=_STR)),
         citations={"type": "object", "description": "Source id -> the texts that cite it.",

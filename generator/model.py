@@ -147,7 +147,7 @@ class View:
     analyst: str
     stance: str
     gist: Markdown
-    quote: str | None
+    quotes: tuple[str, ...]
     location: Location
     entity: EntityKind = field(default="view", init=False)
 

@@ -107,7 +107,7 @@ VIEW = RecordSpec("view", "`content/views.yaml`: a list of analyst views.", (
     R("analyst", "ref:actor", "The analyst or expert."),
     R("stance", "ref:stance", "A stance id from the briefing's `stance_scale`."),
     R("gist", "markdown", "The view in our words, with citations."),
-    F("quote", "ref:quote", "One short quotation that shows the view."),
+    F("quotes", "list:ref:quote", "Short quotations that show the view (usually one)."),
 ))
 PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; the body is Markdown.", (
     R("title", "text", "Page title."),

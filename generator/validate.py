@@ -269,6 +269,6 @@ def _quote(v: dict[str, Any]) -> Quote:
 
 
 def _view(v: dict[str, Any]) -> View:
-    return View(v["id"], v["analyst"], v["stance"], v["gist"], v.get("quote"), v["_location"])
+    return View(v["id"], v["analyst"], v["stance"], v["gist"], v.get("quotes", ()), v["_location"])
 
 
