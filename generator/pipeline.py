@@ -63,14 +63,14 @@ def check_content(config: BuildConfig, report: BuildReport | None = None, cache:
     return resolved
 
 
-def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport,
-                env: Environment | None = None, only: Callable[[str], bool] | None = None) -> Outputs:
-    """Render every page to bytes. The preview server passes its own `env` to keep compiled templates."""
+def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, env: Environment | None = None,
+                only: Callable[[str], bool] | None = None, search: bool = True) -> Outputs:
+    """Render every page (or those `only` selects) and the exports, and with `search` the search
+    index. The preview server passes its own `env` to keep compiled templates."""
     timer = _Timer(report)
     _fail_on(check_output_paths([path for path, _, _ in page_plan(resolved)]), strict=False)
-    # A one-page preview rebuild keeps the search index it has; a full build indexes each page
-    # as soon as it is rendered, in Pagefind's own process, while Python goes on.
-    indexer = SearchIndexer(resolved.content.briefing.language) if only is None else None
+    # Each page is indexed as soon as it is rendered, in Pagefind's own process, while Python goes on.
+    indexer = SearchIndexer(resolved.content.briefing.language) if search and only is None else None
     try:
         env = env or make_environment(config.templates_dir)
         md = make_parser()

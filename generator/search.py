@@ -85,6 +85,17 @@ class SearchIndexer:
             self.proc.wait()
 
 
+def index_pages(pages: dict[str, bytes], language: str) -> dict[str, bytes]:
+    """The index of finished pages in one go (the preview server refreshes it this way)."""
+    indexer = SearchIndexer(language)
+    try:
+        for path, html in sorted(pages.items()):
+            indexer.add(path, html.decode("utf-8"))
+        return indexer.finish()
+    finally:
+        indexer.close()
+
+
 def _send(stdin: Any, messages: queue.SimpleQueue[bytes | None]) -> None:
     try:
         while (message := messages.get()) is not None:

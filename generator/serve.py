@@ -7,6 +7,7 @@ console and shown in the browser in place of the page; the server keeps running.
 from __future__ import annotations
 
 import mimetypes
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -22,6 +23,7 @@ from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
 from .render import make_environment
 from .resolve import Resolved
+from .search import SEARCH_DIR, index_pages
 from .write import Outputs, sync_changed
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
@@ -37,6 +39,8 @@ class Previewer:
         self.env = make_environment(self.config.templates_dir)
         self.cache = BuildCache()
         self.resolved: Resolved | None = None
+        self.lock = threading.Lock()  # the search refresh thread also writes outputs
+        self.generation = 0  # bumped by every rebuild; a stale search refresh is dropped
 
     def full_build(self) -> None:
         self._run(self._build_and_swap, full=True)
@@ -52,22 +56,46 @@ class Previewer:
         self._run(self._rebuild_in_memory, full=False)
 
     def _rebuild_in_memory(self) -> Outputs:
+        """Pages first (the browser reloads as soon as we return); the search index follows in
+        the background, so a content edit never waits for Pagefind."""
         report = BuildReport()
         self.cache.next_build()
         resolved = check_content(self.config, report, self.cache)
         dirty = pages_to_rerender(self.resolved, resolved) if self.outputs else None
-        outputs = dict(self.outputs) if dirty is not None else {}
-        outputs |= render_site(self.config, resolved, report, env=self.env,
-                               only=None if dirty is None else dirty.__contains__)
+        kept = self.outputs if dirty is not None else _search_files(self.outputs)
+        outputs = kept | render_site(self.config, resolved, report, env=self.env, search=False,
+                                     only=None if dirty is None else dirty.__contains__)
         self.resolved = resolved
         changed = sync_changed(outputs, self.config.out_dir, self.outputs)
         click.echo(f"rewrote {len(changed)} file(s): {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
+        if any(path.endswith(".html") for path in changed):
+            self._refresh_search_later(outputs, resolved.content.briefing.language)
         return outputs
+
+    def _refresh_search_later(self, outputs: Outputs, language: str) -> threading.Thread:
+        pages = {path: data for path, data in outputs.items() if path.endswith(".html")}
+        worker = threading.Thread(target=self._refresh_search, args=(self.generation, pages, language), daemon=True)
+        worker.start()
+        return worker
+
+    def _refresh_search(self, generation: int, pages: Outputs, language: str) -> None:
+        try:
+            index = index_pages(pages, language)
+        except BuildFailed as exc:
+            click.echo(exc.format_message(), err=True)
+            return
+        with self.lock:
+            if generation != self.generation:  # a newer rebuild has started its own refresh
+                return
+            sync_changed(index, self.config.out_dir, _search_files(self.outputs))
+            self.outputs = {p: d for p, d in self.outputs.items() if p not in _search_files(self.outputs)} | index
 
     def _run(self, step: Callable[[], Outputs], full: bool) -> None:
         started = time.perf_counter()
         try:
-            self.outputs, self.failure = step(), None
+            with self.lock:
+                self.generation += 1
+                self.outputs, self.failure = step(), None
             kind = "full build" if full else "rebuild"
             click.echo(f"{kind} ok in {(time.perf_counter() - started) * 1000:.0f} ms")
         except BuildFailed as exc:
@@ -87,6 +115,10 @@ class Previewer:
             return _respond(start_response, "404 Not Found", "text/html", body)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         return _respond(start_response, "200 OK", kind, target.read_bytes())
+
+
+def _search_files(outputs: Outputs) -> Outputs:
+    return {path: data for path, data in outputs.items() if path.startswith(f"{SEARCH_DIR}/")}
 
 
 def pages_to_rerender(old: Resolved | None, new: Resolved) -> set[str] | None:
