@@ -82,10 +82,10 @@ def plain_text(html: str) -> str:
 # --- calendar ---------------------------------------------------------------------------------
 
 def render_calendar(resolved: Resolved, md: MarkdownIt) -> bytes:
+    from icalendar import Calendar  # 30 ms to import: not paid by `check`, which writes no calendar
+
     b = resolved.content.briefing
     links = PageLinks(CALENDAR_FILE, resolved, md, anchors=False)
-    from icalendar import Calendar  # 30 ms to import: only when the calendar is written
-
     cal = Calendar()
     cal.add("prodid", f"-//{b.title}//Briefing site generator//{b.language.upper()}")
     cal.add("version", "2.0")
@@ -104,10 +104,10 @@ def describe_day(day: date) -> str:
 
 
 def _calendar_event(item: Event | Deadline, resolved: Resolved, links: PageLinks) -> CalendarEvent:
-    b = resolved.content.briefing
-    when: FuzzyDate = item.date
     from icalendar import Event as CalendarEvent
 
+    b = resolved.content.briefing
+    when: FuzzyDate = item.date
     event = CalendarEvent()
     event.add("uid", f"{item.entity}-{item.id}@{calendar_domain(b)}")
     event.add("dtstamp", _timestamp(b.as_of))
