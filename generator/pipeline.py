@@ -68,16 +68,18 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
     """Render every page (or those `only` selects) and the exports, and with `search` the search
     index. The preview server passes its own `env` to keep compiled templates."""
     timer = _Timer(report)
-    _fail_on(check_output_paths([path for path, _, _ in page_plan(resolved)]), strict=False)
+    plan = page_plan(resolved)
+    html_paths = [path for path, _, _ in plan]
+    _fail_on(check_output_paths(html_paths), strict=False)
     # Each page is indexed as soon as it is rendered, in Pagefind's own process, while Python goes on.
     indexer = SearchIndexer(resolved.content.briefing.language) if search and only is None else None
     try:
         env = env or make_environment(config.templates_dir)
         md = make_parser()
-        pages = render_pages(resolved, env, md, only, on_page=indexer.add if indexer else None)
+        pages = render_pages(resolved, plan, env, md, only, on_page=indexer.add if indexer else None)
         outputs = {path: html.encode("utf-8") for path, html in pages.items()}
         timer.lap("render")
-        outputs |= render_exports(resolved, md, [path for path, _, _ in page_plan(resolved)])
+        outputs |= render_exports(resolved, md, html_paths)
         timer.lap("exports")
         if indexer:
             outputs |= indexer.finish()

@@ -113,10 +113,13 @@ def make_environment(templates_dir: Path) -> Environment:
     return env
 
 
-def page_plan(resolved: Resolved) -> list[tuple[str, str, dict[str, Any]]]:
+PagePlan = list[tuple[str, str, dict[str, Any]]]  # (output path, template, page-specific context)
+
+
+def page_plan(resolved: Resolved) -> PagePlan:
     """(output path, template, page-specific context) for every HTML page of the site."""
     c = resolved.content
-    plan: list[tuple[str, str, dict[str, Any]]] = [
+    plan: PagePlan = [
         (HOME, "home.html", {"title": c.briefing.title, "crumbs": []}),
         (ACTORS, "actors.html", {"title": "Actors", "crumbs": []}),
         (TIMELINE, "timeline.html", {"title": "Timeline and deadlines", "crumbs": []}),
@@ -132,13 +135,14 @@ def page_plan(resolved: Resolved) -> list[tuple[str, str, dict[str, Any]]]:
     return plan
 
 
-def render_pages(resolved: Resolved, env: Environment, md: MarkdownIt, only: Callable[[str], bool] | None = None,
+def render_pages(resolved: Resolved, plan: PagePlan, env: Environment, md: MarkdownIt,
+                 only: Callable[[str], bool] | None = None,
                  on_page: Callable[[str, str], None] | None = None) -> dict[str, str]:
     """Render every page (or those `only` selects) to HTML text keyed by output path;
     `on_page` sees each page as soon as it is ready (the search indexer)."""
     shared = _shared_context(resolved)
     pages = {}
-    for path, template, context in page_plan(resolved):
+    for path, template, context in plan:
         if only is None or only(path):
             links = PageLinks(path, resolved, md)
             pages[path] = env.get_template(template).render(

@@ -87,8 +87,9 @@ class Previewer:
         with self.lock:
             if generation != self.generation:  # a newer rebuild has started its own refresh
                 return
-            sync_changed(index, self.config.out_dir, _search_files(self.outputs))
-            self.outputs = {p: d for p, d in self.outputs.items() if p not in _search_files(self.outputs)} | index
+            old_index = _search_files(self.outputs)
+            sync_changed(index, self.config.out_dir, old_index)
+            self.outputs = {p: d for p, d in self.outputs.items() if p not in old_index} | index
 
     def _run(self, step: Callable[[], Outputs], full: bool) -> None:
         started = time.perf_counter()
