@@ -11,7 +11,7 @@ defaults, and Hugo with --disableKinds RSS,sitemap; then the project's no-op reb
 after one page is edited, and `check`. It prints medians of wall time and peak memory.
 
 Peak memory is the largest total PSS of the whole process tree (build, workers, Pagefind),
-sampled every 50 ms, or the largest single process's max RSS if that is higher.
+sampled every 200 ms, or the largest single process's max RSS if that is higher.
 """
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def measure(cmd: list[str], cwd: Path) -> Run:
     done = threading.Event()
 
     def sample() -> None:
-        while not done.wait(0.05):
+        while not done.wait(0.2):
             peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(proc.pid)))
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -1,6 +1,7 @@
 """The command line: `python build.py [build|check|serve]`. Thin: parse options, call the pipeline."""
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import click
 from .config import BuildConfig
 from .errors import BuildFailed
 from .pipeline import BuildReport, build_site, check_content
+from .workers import worker_count
 
 _content = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
                         default=BuildConfig.content_dir, show_default="content/", help="Folder holding the briefing.")
@@ -38,22 +40,67 @@ def main(ctx: click.Context) -> None:
 @_out
 @_sources
 @_strict
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only (and no progress bar).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the time each stage took.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that render pages (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Build everything afresh, ignoring and not keeping a build cache.")
 def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Path | None,
-          strict: bool, quiet: bool, verbose: bool) -> None:
-    """Build the site into --out (default site/); on any error, the old site is left as it was."""
+          strict: bool, quiet: bool, verbose: bool, jobs: int | None, no_cache: bool) -> None:
+    """Build the site into --out (default site/); on any error, the old site is left as it was.
+
+    What the build read and wrote is recorded in .cache/ beside the output folder, so the next
+    build redoes only what changed (nothing at all if nothing did)."""
     started = time.perf_counter()
     config = BuildConfig(content_dir, templates_dir, out_dir, sources_dir, strict)
-    report = build_site(config)
+    bar = ProgressBar(started, enabled=not quiet and sys.stderr.isatty())
+    try:
+        report = build_site(config, cache_dir=None if no_cache else cache_folder(out_dir),
+                            workers=jobs or worker_count(), keep_outputs=False, progress=bar)
+    finally:
+        bar.clear()
     _print_warnings(report, quiet)
     if verbose:
         for stage, seconds in report.timings:
             click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms", err=True)
     if not quiet:
         elapsed = time.perf_counter() - started
-        pages = sum(1 for path in report.outputs if path.endswith(".html"))
-        click.echo(f"built {pages} pages ({len(report.outputs)} files) into {out_dir} in {elapsed * 1000:.0f} ms")
+        pages = sum(1 for path in report.files if path.endswith(".html"))
+        if report.unchanged:
+            click.echo(f"nothing changed: {out_dir} is up to date ({pages} pages, {len(report.files)} files; "
+                       f"checked in {elapsed * 1000:.0f} ms)")
+        else:
+            click.echo(f"built {pages} pages ({len(report.files)} files) into {out_dir} in {elapsed * 1000:.0f} ms")
+
+
+def cache_folder(out_dir: Path) -> Path:
+    """.cache/build-NAME beside the output folder NAME (site/ -> .cache/build-site)."""
+    out_dir = out_dir.absolute()
+    return out_dir.parent / ".cache" / f"build-{out_dir.name}"
+
+
+class ProgressBar:
+    """A one-line bar on stderr while pages render, shown only once a build has taken 2 s."""
+
+    DELAY, WIDTH = 2.0, 30
+
+    def __init__(self, started: float, enabled: bool) -> None:
+        self.started, self.enabled, self.shown, self.last = started, enabled, False, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if not self.enabled or now - self.started < self.DELAY or (now - self.last < 0.1 and done < total):
+            return
+        self.last, self.shown = now, True
+        filled = self.WIDTH * done // max(total, 1)
+        sys.stderr.write(f"\rrendering [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done:,}/{total:,} pages")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * (self.WIDTH + 40) + "\r")
+            sys.stderr.flush()
+            self.shown = False
 
 
 @main.command()
@@ -101,8 +148,8 @@ def schema(out_dir: Path) -> None:
 
 def _print_warnings(report: BuildReport, quiet: bool) -> None:
     if not quiet:
-        for warning in sorted(report.warnings):
-            click.echo(str(warning), err=True)
+        for warning in [*map(str, sorted(report.warnings)), *report.replayed_warnings]:
+            click.echo(warning, err=True)
 
 
 __all__ = ["main", "BuildFailed"]

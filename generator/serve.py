@@ -36,7 +36,7 @@ class Previewer:
     failure: str | None = None
 
     def __post_init__(self) -> None:
-        self.env = make_environment(self.config.templates_dir)
+        self.env = make_environment(self.config.templates_dir, auto_reload=True)
         self.cache = BuildCache()
         self.resolved: Resolved | None = None
         self.lock = threading.Lock()  # the search refresh thread also writes outputs
