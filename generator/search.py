@@ -66,7 +66,8 @@ class SearchIndexer:
 
     def add(self, path: str, html: str) -> None:
         if is_indexed(path):
-            self._request({"type": "AddFile", "index_id": 0, "file_path": path, "url": None, "file_contents": html})
+            self._request({"type": "AddFile", "index_id": 0, "file_path": path, "url": None,
+                           "file_contents": indexed_part(html)})
 
     def _read(self, stdout: BinaryIO) -> None:
         try:
@@ -121,6 +122,17 @@ class SearchIndexer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def indexed_part(html: str) -> str:
+    """The page cut down to what Pagefind reads (`<html>` and the root `<main>`), which halves
+    its parsing work and yields the same index; the whole page if it has Pagefind attributes
+    outside `<main>` (those are read anywhere) or no `<main>`."""
+    start, end = html.find("<main"), html.rfind("</main>")
+    html_tag = html.find("<html")
+    if start < 0 or end < 0 or html_tag < 0 or "data-pagefind" in html[:start] or "data-pagefind" in html[end:]:
+        return html
+    return f"{html[:html.index('>', html_tag) + 1]}<body>{html[start:end + 7]}</body></html>"
 
 
 def index_pages(pages: dict[str, bytes], language: str) -> dict[str, bytes]:

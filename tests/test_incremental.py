@@ -104,7 +104,8 @@ def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefin
     if edit == "page title":
         briefing.replace("pages/framework.md", "title: The framework", "title: The new framework")
     elif edit == "page body":
-        briefing.replace("pages/framework.md", "See the [[talks]]", "See the [[review-window]], [[talks]]")
+        # a new first mention of an actor: that actor's page must show the new backlink anchor
+        briefing.replace("pages/framework.md", "North Port opens berths", "[[ben-okafor]]: North Port opens berths")
     elif edit == "actor":
         briefing.replace("actors/ana-ruiz.md", "name: Ana Ruiz", "name: Ana Ruiz-Vega")
     elif edit == "quote":

@@ -46,3 +46,20 @@ def test_an_indexer_that_dies_is_a_clear_error() -> None:
     with pytest.raises(BuildFailed) as failed:
         indexer.finish()
     assert "pagefind stopped after 0 of 2 replies" in failed.value.format_message()
+
+
+def test_pagefind_is_sent_only_the_main_element_and_makes_the_same_index(built_site) -> None:  # type: ignore[no-untyped-def]
+    from generator.search import index_pages, indexed_part, is_indexed
+
+    pages = {p.relative_to(built_site).as_posix(): p.read_bytes() for p in built_site.rglob("*.html")}
+    page = pages["framework.html"].decode()
+    cut = indexed_part(page)
+    assert cut.startswith("<!doctype html>\n<html lang=\"en\"><body><main") and "<main" in cut and "<nav" not in cut and len(cut) < len(page)
+    assert indexed_part(page.replace("<nav", "<nav data-pagefind-filter='x'", 1)) == page.replace(
+        "<nav", "<nav data-pagefind-filter='x'", 1)
+    whole = SearchIndexer("en")  # the whole pages, bypassing the cut
+    for path, html in sorted(pages.items()):
+        if is_indexed(path):
+            whole._request({"type": "AddFile", "index_id": 0, "file_path": path, "url": None,
+                            "file_contents": html.decode()})
+    assert index_pages({p: d for p, d in pages.items() if is_indexed(p)}, "en") == whole.finish()
