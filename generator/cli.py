@@ -110,7 +110,10 @@ class ProgressBar:
 def check(content_dir: Path, sources_dir: Path | None, strict: bool) -> None:
     """Validate the content without writing anything."""
     report = BuildReport()
-    resolved = check_content(BuildConfig(content_dir=content_dir, sources_dir=sources_dir, strict=strict), report)
+    # Texts parsed by an earlier build (of ./site, or else the default site/) are not parsed again.
+    cached = next((c for c in (cache_folder(Path("site")), cache_folder(BuildConfig.out_dir)) if c.is_dir()), None)
+    resolved = check_content(BuildConfig(content_dir=content_dir, sources_dir=sources_dir, strict=strict), report,
+                             cache_dir=cached, workers=worker_count(), save_facts=False)
     _print_warnings(report, quiet=False)
     verified = sum(1 for s in resolved.content.sources if s.full_text)
     click.echo(f"ok: {len(resolved.index)} records, {len(resolved.docs)} Markdown texts, "

@@ -14,6 +14,7 @@ from .cache import (RECORD_VERSION, BuildCache, BuildRecord, forget_record, inpu
                     outputs_intact, save_record, uncached)
 from .config import BuildConfig
 from .depends import page_keys, shared_key
+from .docs import FactsParser, engine_digest, load_facts, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
 from .exports import render_exports
 from .load import load_content
@@ -51,14 +52,18 @@ class _Timer:
         self.start = now
 
 
-def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None) -> Resolved:
+def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None,
+                  cache_dir: Path | None = None, workers: int = 1, save_facts: bool = True) -> Resolved:
     """Load, validate and resolve; raise BuildFailed with every problem found.
-    The preview server passes a `cache` so unchanged files and texts are not parsed again."""
+    The preview server passes a `cache` so unchanged files and texts are not parsed again;
+    with a `cache_dir` or `workers` > 1, Markdown is parsed in workers, and its facts are
+    taken from (and, with `save_facts`, kept in) the cache folder."""
     with cyclic_gc_paused():
-        return _check_content(config, report or BuildReport(), cache)
+        return _check_content(config, report or BuildReport(), cache, cache_dir, workers, save_facts)
 
 
-def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache | None) -> Resolved:
+def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache | None,
+                   cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
     timer = _Timer(report)
     raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached)
     timer.lap("load")
@@ -69,9 +74,13 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     if validated.content is not None:
         # A file the loader could not read may define any id: then "unknown id" would be noise.
         known_broken = None if raw.unreadable else validated.broken_ids
+        facts = FactsParser(make_parser(), workers, engine_digest(ENGINE_DIR), load_facts(cache_dir) if cache_dir else {}) \
+            if cache_dir or workers > 1 else None
         resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
-                                             cache.markdown.get if cache else uncached)
+                                             cache.markdown.get if cache else uncached, facts)
         problems += found
+        if facts and cache_dir and keep and facts.changed:
+            save_facts(cache_dir, facts.used)
     timer.lap("resolve")
     _fail_on(problems, config.strict)
     assert resolved is not None  # no errors means the briefing was complete
@@ -123,7 +132,7 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
         report.unchanged, report.replayed_warnings = True, list(record.warnings)
         report.files = list(record.outputs)
         return report
-    resolved = report.resolved = _check_content(config, report, cache)
+    resolved = report.resolved = _check_content(config, report, cache, cache_dir, workers)
     _fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
     keys = page_keys(resolved, page_plan(resolved), shared_key(inputs, config.content_dir, resolved, options)) \
         if cache_dir else {}

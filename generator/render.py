@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from .dates import describe
 from .model import Actor, Content, Deadline, Event, Quote, Source, deadline_status
 from .markdown import render_markdown
-from .resolve import Resolved
+from .resolve import Resolved, parse_doc
 from .workers import ordered_map
 from .urls import ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, relative, root_prefix
 
@@ -86,7 +86,8 @@ class PageLinks:
     def markdown(self, key: str) -> Markup:
         info = self.resolved.docs[key]
         links = self if self.page == info.home.split("#")[0] else PageLinks(self.page, self.resolved, self.md, False, self.cited)
-        return Markup(render_markdown(self.md, info.parsed, links))
+        parsed = info.parsed if info.reparse is None else parse_doc(self.md, info.reparse, key, info.home)
+        return Markup(render_markdown(self.md, parsed, links))
 
 
 def passage_url(url: str, text: str, words: int = 4) -> str:

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from markdown_it import MarkdownIt
 
@@ -29,6 +29,10 @@ class DocInfo:
     parsed: ParsedDoc
     home: str
     owner_title: str
+    reparse: Markdown | None = None  # set when `parsed` kept only its facts (refs, headings): render parses this
+
+
+DocParser = Callable[[list[tuple[str, str, str, Markdown]]], list[ParsedDoc]]  # (key, home, title, text) -> parsed
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,18 @@ def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown]
 
 def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt,
                        broken_ids: frozenset[str] | None = frozenset(),
-                       memo: Memoize = uncached) -> tuple[Resolved, list[Diagnostic]]:
+                       memo: Memoize = uncached, parse_all: DocParser | None = None) -> tuple[Resolved, list[Diagnostic]]:
     """Check every reference and index the briefing. `broken_ids`: ids of records dropped for
-    errors, not to be reported again as unknown; None: do not report unknown ids at all."""
+    errors, not to be reported again as unknown; None: do not report unknown ids at all.
+    `parse_all` parses the texts instead of `md` here (in workers, keeping only their facts)."""
     problems: list[Diagnostic] = []
     index = _index_ids(content, problems)
-    docs = {key: DocInfo(memo((key, text), lambda: _parse(md, text, key, home)), home, title)
-            for key, home, title, text in markdown_fields(content)}
+    if parse_all is None:
+        docs = {key: DocInfo(memo((key, text), lambda: parse_doc(md, text, key, home)), home, title)
+                for key, home, title, text in markdown_fields(content)}
+    else:
+        texts = list(markdown_fields(content))
+        docs = {key: DocInfo(parsed, home, title, text) for (key, home, title, text), parsed in zip(texts, parse_all(texts))}
     for info in docs.values():
         problems.extend(info.parsed.problems)
         for ref in info.parsed.refs:
@@ -112,7 +121,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     return resolved, problems
 
 
-def _parse(md: MarkdownIt, text: Markdown, key: str, home: str) -> ParsedDoc:
+def parse_doc(md: MarkdownIt, text: Markdown, key: str, home: str) -> ParsedDoc:
     # Many texts share a generated page (the timeline, the appendix): their heading ids get the
     # text's key as a prefix there, so two "## Notes" cannot clash. A page's own body keeps plain ids.
     shared_page = page_of(home) in GENERATED_PAGES

@@ -74,9 +74,7 @@ class SearchIndexer:
             read_messages(stdout, self._on_reply)
         except (OSError, ValueError) as exc:  # a closed pipe or a garbled reply
             self.failure = self.failure or f"pagefind's reply could not be read ({exc})"
-        if self.files is None and self.failure is None:
-            self.failure = f"pagefind stopped after {self.received} of {self.sent} replies"
-        self.done.set()
+        self.done.set()  # if no index came, finish() says how far Pagefind got
 
     def _on_reply(self, raw: bytes) -> None:
         payload = json.loads(base64.b64decode(raw))["payload"]
@@ -98,7 +96,7 @@ class SearchIndexer:
                                      "set BRIEFING_SEARCH_TIMEOUT to allow longer, or check that "
                                      "`python -m pagefind_bin --version` runs")
             if self.failure or self.files is None:
-                raise _search_failed(self.failure or "pagefind sent no index",
+                raise _search_failed(self.failure or f"pagefind stopped after {self.received} of {self.sent} replies",
                                      "check that `python -m pagefind_bin --version` runs")
         finally:
             self.close()
