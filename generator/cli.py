@@ -65,12 +65,13 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
             click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms", err=True)
     if not quiet:
         elapsed = time.perf_counter() - started
-        pages = sum(1 for path in report.files if path.endswith(".html"))
+        files = [path for path in report.files if not path.startswith("static/")]  # generated, not copied
+        pages = sum(1 for path in files if path.endswith(".html"))
         if report.unchanged:
-            click.echo(f"nothing changed: {out_dir} is up to date ({pages} pages, {len(report.files)} files; "
+            click.echo(f"nothing changed: {out_dir} is up to date ({pages} pages, {len(files)} files; "
                        f"checked in {elapsed * 1000:.0f} ms)")
         else:
-            click.echo(f"built {pages} pages ({len(report.files)} files) into {out_dir} in {elapsed * 1000:.0f} ms")
+            click.echo(f"built {pages} pages ({len(files)} files) into {out_dir} in {elapsed * 1000:.0f} ms")
 
 
 def cache_folder(out_dir: Path) -> Path:

@@ -48,15 +48,15 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Itera
     return _results(fn, items, pipes, processes)
 
 
-def _results(fn: Callable[[T], R], items: Sequence[T], pipes: list[Connection],
-             processes: list[multiprocessing.process.BaseProcess]) -> Iterator[R]:
+def _results(fn: Callable[[T], R], items: Sequence[T], pipes: Sequence[Connection],
+             processes: Sequence[multiprocessing.process.BaseProcess]) -> Iterator[R]:
     try:
         for i in range(len(items)):
             ok, value = _receive(pipes[i % len(pipes)])
             if not ok:  # do it here, so its exception surfaces as in a serial build
                 yield from map(fn, items[i:])
                 return
-            yield value
+            yield value  # type: ignore[misc]  # what the worker computed: fn's result
     finally:
         for process in processes:
             if process.is_alive():
