@@ -116,8 +116,7 @@ def build_site(config: BuildConfig, env: Environment | None = None, cache: Build
     `cache_dir`, the last build's record there lets this one skip what did not change; with
     `workers` > 1 pages render in that many processes; `keep_outputs` keeps every output's
     bytes in the report (else only their paths)."""
-    with cyclic_gc_paused():
-        return _build_site(config, env, cache, cache_dir, workers, keep_outputs, progress or _no_progress)
+    return _build_site(config, env, cache, cache_dir, workers, keep_outputs, progress or _no_progress)
 
 
 def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache | None, cache_dir: Path | None,
@@ -132,14 +131,15 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
         report.unchanged, report.replayed_warnings = True, list(record.warnings)
         report.files = list(record.outputs)
         return report
-    resolved = report.resolved = _check_content(config, report, cache, cache_dir, workers)
+    resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
     _fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
     keys = page_keys(resolved, page_plan(resolved), shared_key(inputs, config.content_dir, resolved, options)) \
         if cache_dir else {}
     site = StagedSite(config.out_dir)
     try:
         sink = OutputSink(site, record, keep_outputs)
-        _render_into(sink, config, resolved, keys, env, workers, report, progress)
+        with heap_frozen():
+            _render_into(sink, config, resolved, keys, env, workers, report, progress)
         timer = _Timer(report)
         site.commit()
         timer.lap("write")
@@ -245,6 +245,18 @@ def cyclic_gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def heap_frozen() -> Iterator[None]:
+    """While pages render: the resolved briefing is moved out of the collector's sight (and
+    forked workers share its memory pages untouched), while the collector still frees the
+    short-lived garbage cycles of rendering."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _fail_on(problems: list[Diagnostic], strict: bool) -> None:

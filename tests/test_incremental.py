@@ -154,3 +154,26 @@ def test_a_failed_rebuild_leaves_the_site_and_the_next_build_is_whole(briefing: 
     assert "built" in briefing.build().output  # the file was touched, so it is read again...
     assert inodes(briefing.root / "site") == files  # ...but its bytes are the same: nothing is rewritten
     assert not [p for p in os.listdir(briefing.root) if p.startswith(".site-")]  # no staging folder left behind
+
+
+def test_progress_bar_appears_only_after_two_seconds_and_only_when_enabled(capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    from generator.cli import ProgressBar
+
+    ProgressBar(time.perf_counter(), enabled=True)(5, 10)  # a build that just started: no bar yet
+    ProgressBar(time.perf_counter() - 3, enabled=False)(5, 10)  # -q, or stderr not a terminal
+    assert capsys.readouterr().err == ""
+    bar = ProgressBar(time.perf_counter() - 3, enabled=True)
+    bar(5, 10)
+    bar.clear()
+    err = capsys.readouterr().err
+    assert "rendering [" + "#" * 15 + "." * 15 + "] 5/10 pages" in err and err.endswith("\r")
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(synthetic: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli
+
+    monkeypatch.setattr(cli.ProgressBar, "DELAY", 0.0)
+    assert "rendering [" not in build(synthetic, tmp_path / "site", "--no-cache")
