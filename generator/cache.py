@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import BuildConfig
+
+ENGINE_DIR = Path(__file__).resolve().parent  # the engine's own code is an input of every build
+
 
 class Memo:
     def __init__(self) -> None:
@@ -119,6 +123,27 @@ def save_record(cache_dir: Path, record: BuildRecord) -> None:
 
 def forget_record(cache_dir: Path) -> None:
     (cache_dir / RECORD_FILE).unlink(missing_ok=True)
+
+
+def build_inputs(config: BuildConfig) -> list[Path]:
+    """The folders whose files decide the output: content, templates, source texts, and the engine."""
+    return [config.content_dir, config.templates_dir, ENGINE_DIR, *([config.sources_dir] if config.sources_dir else [])]
+
+
+def build_options(config: BuildConfig) -> str:
+    """What, besides the input files, decides the output: the folders and flags of the build."""
+    folders = (config.content_dir, config.templates_dir, config.out_dir, config.sources_dir)
+    return repr((RECORD_VERSION, *(str(p.resolve()) if p else None for p in folders), config.strict))
+
+
+def up_to_date(config: BuildConfig, cache_dir: Path) -> tuple[BuildRecord | None, dict[str, Stamp], bool]:
+    """(the last build's record if it is usable, the inputs' stamps now, whether nothing changed).
+    Cheap enough to run before the engine is even imported."""
+    record = load_record(cache_dir)
+    if record is None or record.options != build_options(config) or not config.out_dir.is_dir():
+        return None, input_stamps(build_inputs(config)), False
+    stamps = input_stamps(build_inputs(config))
+    return record, stamps, record.inputs == stamps and outputs_intact(record, config.out_dir)
 
 
 def outputs_intact(record: BuildRecord, out_dir: Path) -> bool:

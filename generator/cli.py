@@ -4,13 +4,19 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from .cache import up_to_date
 from .config import BuildConfig
 from .errors import BuildFailed
-from .pipeline import BuildReport, build_site, check_content
 from .workers import worker_count
+
+if TYPE_CHECKING:
+    from .pipeline import BuildReport
+# The pipeline (Jinja, markdown-it...) is imported only when there is work: a build that finds
+# nothing changed answers in the time it takes to stat the inputs.
 
 _content = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
                         default=BuildConfig.content_dir, show_default="content/", help="Folder holding the briefing.")
@@ -53,10 +59,21 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
     build redoes only what changed (nothing at all if nothing did)."""
     started = time.perf_counter()
     config = BuildConfig(content_dir, templates_dir, out_dir, sources_dir, strict)
+    cache_dir = None if no_cache else cache_folder(out_dir)
+    record, _, unchanged = up_to_date(config, cache_dir) if cache_dir else (None, {}, False)
+    if record and unchanged:
+        files = [path for path in record.outputs if not path.startswith("static/")]
+        if not quiet:
+            for warning in record.warnings:
+                click.echo(warning, err=True)
+            click.echo(f"nothing changed: {out_dir} is up to date ({_pages(files)} pages, {len(files)} files; "
+                       f"checked in {(time.perf_counter() - started) * 1000:.0f} ms)")
+        return
+    from .pipeline import build_site
+
     bar = ProgressBar(started, enabled=not quiet and sys.stderr.isatty())
     try:
-        report = build_site(config, cache_dir=None if no_cache else cache_folder(out_dir),
-                            workers=jobs or worker_count(), keep_outputs=False, progress=bar)
+        report = build_site(config, cache_dir=cache_dir, workers=jobs or worker_count(), keep_outputs=False, progress=bar)
     finally:
         bar.clear()
     _print_warnings(report, quiet)
@@ -64,14 +81,13 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
         for stage, seconds in report.timings:
             click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms", err=True)
     if not quiet:
-        elapsed = time.perf_counter() - started
         files = [path for path in report.files if not path.startswith("static/")]  # generated, not copied
-        pages = sum(1 for path in files if path.endswith(".html"))
-        if report.unchanged:
-            click.echo(f"nothing changed: {out_dir} is up to date ({pages} pages, {len(files)} files; "
-                       f"checked in {elapsed * 1000:.0f} ms)")
-        else:
-            click.echo(f"built {pages} pages ({len(files)} files) into {out_dir} in {elapsed * 1000:.0f} ms")
+        elapsed = time.perf_counter() - started
+        click.echo(f"built {_pages(files)} pages ({len(files)} files) into {out_dir} in {elapsed * 1000:.0f} ms")
+
+
+def _pages(files: list[str]) -> int:
+    return sum(1 for path in files if path.endswith(".html"))
 
 
 def cache_folder(out_dir: Path) -> Path:
@@ -110,6 +126,8 @@ class ProgressBar:
 @_strict
 def check(content_dir: Path, sources_dir: Path | None, strict: bool) -> None:
     """Validate the content without writing anything."""
+    from .pipeline import BuildReport, check_content
+
     report = BuildReport()
     # Texts parsed by an earlier build (of ./site, or else the default site/) are not parsed again.
     cached = next((c for c in (cache_folder(Path("site")), cache_folder(BuildConfig.out_dir)) if c.is_dir()), None)
@@ -152,8 +170,8 @@ def schema(out_dir: Path) -> None:
 
 def _print_warnings(report: BuildReport, quiet: bool) -> None:
     if not quiet:
-        for warning in [*map(str, sorted(report.warnings)), *report.replayed_warnings]:
-            click.echo(warning, err=True)
+        for warning in sorted(report.warnings):
+            click.echo(str(warning), err=True)
 
 
 __all__ = ["main", "BuildFailed"]

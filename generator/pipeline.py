@@ -10,8 +10,8 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
-from .cache import (RECORD_VERSION, BuildCache, BuildRecord, forget_record, input_stamps, load_record,
-                    outputs_intact, save_record, uncached)
+from .cache import (ENGINE_DIR, BuildCache, BuildRecord, build_inputs, build_options, forget_record, save_record,
+                    uncached, up_to_date)
 from .config import BuildConfig
 from .depends import page_keys, shared_key
 from .docs import FactsParser, engine_digest, load_facts, save_facts
@@ -27,7 +27,6 @@ from .templating import template_problem
 from .validate import validate_content
 from .write import Outputs, StagedSite, check_output_paths, refuse_unsafe_out_dir
 
-ENGINE_DIR = Path(__file__).resolve().parent  # the engine's own code is an input of every build
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
@@ -39,7 +38,6 @@ class BuildReport:
     resolved: Resolved | None = None  # the briefing the outputs were made from
     files: list[str] = field(default_factory=list)  # every output path, also when `outputs` keeps no bytes
     unchanged: bool = False  # nothing was edited since the last build: nothing was done
-    replayed_warnings: list[str] = field(default_factory=list)  # the last build's warnings, when unchanged
 
 
 class _Timer:
@@ -122,15 +120,10 @@ def build_site(config: BuildConfig, env: Environment | None = None, cache: Build
 def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache | None, cache_dir: Path | None,
                 workers: int, keep_outputs: bool, progress: Progress) -> BuildReport:
     report = BuildReport()
-    options = _options(config)
-    inputs = [config.content_dir, config.templates_dir, ENGINE_DIR, *([config.sources_dir] if config.sources_dir else [])]
-    record = load_record(cache_dir) if cache_dir else None
-    record = record if record and record.options == options and config.out_dir.is_dir() else None
-    stamps = input_stamps(inputs) if cache_dir else {}
-    if record and record.inputs == stamps and outputs_intact(record, config.out_dir):
-        report.unchanged, report.replayed_warnings = True, list(record.warnings)
-        report.files = list(record.outputs)
-        return report
+    options, inputs = build_options(config), build_inputs(config)
+    record, stamps, unchanged = up_to_date(config, cache_dir) if cache_dir else (None, {}, False)
+    if record and unchanged:
+        return BuildReport(files=list(record.outputs), unchanged=True)
     resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
     _fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
     keys = page_keys(resolved, page_plan(resolved), shared_key(inputs, config.content_dir, resolved, options)) \
@@ -220,13 +213,6 @@ def _template_errors(config: BuildConfig) -> Iterator[None]:
         yield
     except TemplateError as exc:
         raise BuildFailed([template_problem(exc, config.templates_dir)]) from None
-
-
-def _options(config: BuildConfig) -> str:
-    """What, besides the input files, decides the output: the folders and flags of the build."""
-    return repr((RECORD_VERSION, *(str(p.resolve()) if p else None for p in
-                                   (config.content_dir, config.templates_dir, config.out_dir, config.sources_dir)),
-                 config.strict))
 
 
 def _no_progress(done: int, total: int) -> None:
