@@ -43,10 +43,10 @@ def check_mark(verified: bool, compact: bool = False) -> str:
     """Whether a quotation was found word for word in its source's text."""
     if verified:
         words = "✓<span class=\"visually-hidden\"> verified</span>" if compact else "✓ verified"
-        return f'<span class="check check-ok" title="Found word for word in the source\'s text">{words}</span>'
+        return f'<span class="check check-ok" data-pagefind-ignore title="Found word for word in the source\'s text">{words}</span>'
     if compact:
         return ""
-    return '<span class="check check-no" title="No text of the source was available to check against">not checked</span>'
+    return '<span class="check check-no" data-pagefind-ignore title="No text of the source was available to check against">not checked</span>'
 
 
 def quotation(quote: Quote, ctx: MarkContext, block: bool, with_speaker: bool = True, anchor: str = "") -> str:
