@@ -1,7 +1,8 @@
 """Markdown: markdown-it-py with footnotes, tables and heading anchors, plus two rules of ours:
 
 - wikilinks `[[id]]`, `[[id|label]]` and quote embeds `![[quote-id]]` (Obsidian / Quartz style);
-- Pandoc citations `[@id]`, `[@a; @b]`, `[@id, para. 4]`.
+- Pandoc citations `[@id]`, `[@a; @b]`, `[@id, para. 4]`, with evidence: a quoted passage as the
+  last part of an item, `[@id, "words from the source"]` or `[@id, para. 4, "..."]` (also `[@id: "..."]`).
 
 Parsing and rendering are apart: `parse_markdown` runs once per text and records every
 reference with its file line (from the tokens' `map`); `render_markdown` turns the same tokens
@@ -28,7 +29,9 @@ RefKind = Literal["link", "embed", "cite"]
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*?))?\]\]")
 _CITATION = re.compile(r"\[(@[^\[\]]*)\]")  # may wrap onto the next line
-_CITE_ITEM = re.compile(rf"^@({_ID})(?:\s*,\s*(.+))?$")
+_CITE_ITEM = re.compile(rf"^@({_ID})(?:\s*([,:])\s*(.+))?$")
+_PASSAGE = re.compile(r'(?:^|,\s*)(?:"([^"]+)"|\u201c([^\u201d]+)\u201d)$')  # "..." or “...”, last in the item
+_QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d"}
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -40,6 +43,7 @@ class Ref:
     location: Location
     anchor: str  # id of the element in the rendered page, for backlinks
     fragment: str = ""  # `[[page#section]]`: a heading id on the target's page
+    passage: str = ""  # a citation's evidence: words that must be in the source's text
 
 
 @dataclass
@@ -98,10 +102,40 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("citation", "", 0)
-        items = [" ".join(part.split()) for part in m[1].split(";")]
+        items = [" ".join(part.split()) for part in _split_items(m[1])]
         token.meta = {"items": items, "raw": m[0], "line": state.src.count("\n", 0, state.pos)}
     state.pos = m.end()
     return True
+
+
+def _split_items(text: str) -> list[str]:
+    """`@a, "x; y"; @b` -> ['@a, "x; y"', '@b']: semicolons inside a quoted passage do not split."""
+    items, start, closing = [], 0, ""
+    for i, char in enumerate(text):
+        if closing:
+            closing = "" if char == closing else closing
+        elif char in _QUOTE_PAIRS:
+            closing = _QUOTE_PAIRS[char]
+        elif char == ";":
+            items.append(text[start:i])
+            start = i + 1
+    return [*items, text[start:]]
+
+
+def split_cite_item(item: str) -> tuple[str, str, str] | None:
+    """`@id, locator, "passage"` -> (id, locator, passage); None if malformed."""
+    m = _CITE_ITEM.match(item.strip())
+    if not m:
+        return None
+    rest, locator, passage = (m[3] or "").strip(), "", ""
+    found = _PASSAGE.search(rest)
+    if found:
+        passage, rest = (found[1] or found[2]).strip(), rest[:found.start()].strip()
+    if m[2] == ":" and (rest or not passage):
+        return None  # the colon form carries a passage only
+    if '"' in rest or not passage and m[2] and not rest:
+        return None
+    return m[1], rest, passage
 
 
 def _embed_blocks_rule(state) -> None:  # type: ignore[no-untyped-def]
@@ -155,13 +189,15 @@ def _add_ref(parsed: ParsedDoc, kind: RefKind, target: str, where: Location, tok
 def _add_citations(parsed: ParsedDoc, token: Token, where: Location) -> None:
     token.meta["cites"] = []
     for item in token.meta["items"]:
-        m = _CITE_ITEM.match(item)
-        if not m:
+        found = split_cite_item(item)
+        if not found:
             parsed.problems.append(error(where, f"malformed citation '{token.meta['raw']}'",
-                                         "write [@source-id], [@a; @b] or [@source-id, para. 4]"))
+                                         'write [@source-id], [@a; @b], [@source-id, para. 4] or [@source-id, "passage"]'))
             continue
-        token.meta["cites"].append((m[1], m[2] or ""))
-        _add_ref(parsed, "cite", m[1], where, token)
+        token.meta["cites"].append(found)
+        anchor = f"{parsed.key}-r{len(parsed.refs) + 1}"
+        parsed.refs.append(Ref("cite", found[0], where, anchor, passage=found[2]))
+        token.meta.setdefault("anchors", []).append(anchor)
 
 
 def link_problem(href: str) -> str | None:
@@ -210,7 +246,7 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no
 def _render_embed(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     token, ctx = tokens[idx], env["ctx"]
     quote = ctx.quote(token.meta["target"])
-    cite = _citation_mark([(quote.source, "")], ctx, [])
+    cite = _citation_mark([(quote.source, "", "")], ctx, [])
     passage = ctx.passage(quote.id)  # the words in the original article, where it has a URL
     cite_attr = f' cite="{escape(passage)}"' if passage else ""
     if token.meta.get("block"):
@@ -227,10 +263,10 @@ def _render_citation(self, tokens, idx, options, env) -> str:  # type: ignore[no
     return _citation_mark(token.meta.get("cites", []), ctx, anchors)
 
 
-def _citation_mark(cites: list[tuple[str, str]], ctx: LinkContext, anchors: list[str]) -> str:
+def _citation_mark(cites: list[tuple[str, str, str]], ctx: LinkContext, anchors: list[str]) -> str:
     """`[1; 2, para. 4]`: the first source's anchor is on the <sup>, each later one's on its own link."""
     parts = []
-    for i, (source_id, locator) in enumerate(cites):
+    for i, (source_id, locator, _passage) in enumerate(cites):
         n = ctx.citation_number(source_id)
         link_id = f' id="{anchors[i]}"' if 0 < i < len(anchors) else ""
         link = (f'<a{link_id} href="{escape(ctx.href(source_id))}" data-preview="{escape(ctx.preview(source_id))}"'

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from markdown_it import MarkdownIt
 
 from .dates import describe
-from .model import Actor, Content, Deadline, Event, Quote, Source, deadline_status
+from .model import BASIS_WORDS, Actor, Content, Deadline, Event, Quote, Source, deadline_status
 from .markdown import render_markdown
 from .resolve import Resolved
 from .urls import ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, relative, root_prefix
@@ -167,6 +167,7 @@ def _shared_context(resolved: Resolved) -> dict[str, Any]:
     by_actor = _group_by_actor(c)
     return {
         "briefing": c.briefing, "content": c, "resolved": resolved, "nav": nav, "statuses": statuses,
+        "basis_words": BASIS_WORDS,
         "upcoming": upcoming, "timeline": timeline,
         "all_pages": sorted(c.pages, key=lambda p: (p.order, p.title)),
         "actors_by_side": _actors_by_side(c.actors), **by_actor, "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
