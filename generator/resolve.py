@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 from markdown_it import MarkdownIt
 
@@ -50,6 +50,9 @@ class Resolved:
     citations: dict[str, tuple[Mention, ...]]
     checked_sources: frozenset[str] = frozenset()  # sources whose text quotations and passages were checked against
     evidence: dict[str, tuple[Evidence, ...]] | None = None  # source id -> the passages cited from it
+    glossary_terms: dict[str, str] = field(default_factory=dict)  # lower-case term or alias -> term id
+    glossary_pattern: str = ""  # matches any term or alias as a whole word ("" with no glossary)
+    plain_texts: dict[str, str] = field(default_factory=dict)  # doc key -> its text without Markdown (for previews)
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,8 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         backlinks={t: m for (kind, t), m in mentions.items() if kind != "cite"},
         citations={t: m for (kind, t), m in mentions.items() if kind == "cite"},
         checked_sources=frozenset(s.id for s in content.sources if s.full_text),
-        evidence=_evidence(docs))
+        evidence=_evidence(docs), **_glossary(content),
+        plain_texts={f"{t.id}-definition": _plain(t.definition.text) for t in content.glossary})
     return resolved, problems
 
 
@@ -250,6 +254,20 @@ def _check_required_evidence(content: Content, docs: dict[str, DocInfo]) -> list
                     f'quote the supporting words: [@{ref.target}, "..."]')
             for info in docs.values() if info.field in required
             for ref in info.parsed.refs if ref.kind == "cite" and not ref.passage]
+
+
+def _glossary(content: Content) -> dict[str, Any]:
+    """Every term and alias, longest first so "Geneva consensus" wins over "Geneva"."""
+    terms = {name.lower(): t.id for t in content.glossary for name in (t.term, *t.aliases)}
+    alternatives = "|".join(re.escape(name) for name in sorted(terms, key=lambda n: (-len(n), n)))
+    return {"glossary_terms": terms, "glossary_pattern": rf"(?<!\w)(?:{alternatives})(?!\w)" if terms else ""}
+
+
+def _plain(markdown: str) -> str:
+    """Markdown as one line of plain words: citations, wikilink brackets and emphasis dropped."""
+    text = re.sub(r"\[@[^\[\]]*\]", "", markdown)
+    text = re.sub(r"!?\[\[([^\[\]|]+?)(?:\|([^\[\]]*))?\]\]", lambda m: m[2] or m[1], text)
+    return " ".join(re.sub(r"[*_`]", "", text).split()).replace(" .", ".")
 
 
 def _evidence(docs: dict[str, DocInfo]) -> dict[str, tuple[Evidence, ...]]:

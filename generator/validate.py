@@ -14,7 +14,7 @@ from . import schema
 from datetime import date
 
 from .dates import DATE_FORMS, DateError, FuzzyDate, describe, overlaps, parse_date
-from .errors import Diagnostic, Location, closest, did_you_mean, error
+from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
 from .load import RawContent, RawFile
 from .model import (SUMMARY_HEADINGS, Actor, Briefing, Commitment, Content, Deadline, Event, KeyFigure, Markdown,
                     NativeName, Page, Quote, Role, Source, StanceLevel, Term, View, next_occurrence)
@@ -254,10 +254,10 @@ def _event(v: dict[str, Any], as_of: date | None, checker: _Checker) -> Event:
         checker.fail(v["_lines"]["date"], f"event '{event.id}' ends after the briefing date ({as_of.isoformat()}) but has no status",
                      "add `status: planned` (scheduled, not yet happened at as_of) or `status: hindsight` "
                      "(happened later, known from a later source); or narrow the date")
-    elif as_of is not None and event.date.last <= as_of and "status" in v:
-        checker.fail(v["_lines"]["status"], f"event '{event.id}' is over by the briefing date ({as_of.isoformat()}), "
-                                            f"so it cannot be {v['status']}",
-                     "remove `status:`; it is only for events whose date ends after as_of")
+    elif as_of is not None and event.date.last <= as_of and "status" in v:  # e.g. as_of moved on past it
+        checker.problems.append(warning(v["_lines"]["status"], f"event '{event.id}' is over by the briefing date "
+                                        f"({as_of.isoformat()}), so it is no longer {v['status']}",
+                                        "remove `status:`; it is only for events whose date ends after as_of"))
     return event
 
 

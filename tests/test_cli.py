@@ -10,7 +10,7 @@ from engine import BASIC, PROJECT_ROOT, TEXTS, Briefing, run_build_py, tree_dige
 
 UNCITED_SOURCE = "- id: unused\n  file: unused.txt\n  title: Unused\n  reliability: Fine.\n"
 UNMENTIONED_ACTOR = "---\nname: Zed\nkind: person\nside: North Port\n---\nNobody links here.\n"
-UNCITED_WARNING = ("content/sources.yaml:19: warning: source 'unused' is never cited",
+UNCITED_WARNING = ("content/sources.yaml:20: warning: source 'unused' is never cited",
                    "    -> cite it with [@unused] or remove it")
 UNMENTIONED_WARNING = ("content/actors/zed.md:1: warning: actor 'zed' is not mentioned anywhere",
                        "    -> link it with [[zed]] or remove it")

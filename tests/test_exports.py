@@ -54,8 +54,8 @@ def calendar_events(site: Path) -> dict[str, object]:
 
 def test_calendar_has_one_all_day_entry_per_event_and_deadline(site: Path) -> None:
     events = calendar_events(site)
-    assert sorted(events) == ["deadline-review-window@example.org", "event-earlier-accord@example.org",
-                              "event-talks@example.org"]
+    assert sorted(events) == ["deadline-review-window@example.org", "event-council-vote@example.org",
+                              "event-earlier-accord@example.org", "event-sign-off@example.org", "event-talks@example.org"]
     talks = events["event-talks@example.org"]
     assert talks["dtstart"].dt == date(2024, 3, 1) and talks["dtend"].dt == date(2024, 3, 2)
     assert str(talks["summary"]) == "Harbour talks open"
