@@ -98,11 +98,16 @@ def test_an_actor_shows_a_native_script_name_with_its_language(site: Site) -> No
     assert (name.text(), name.attrs["lang"]) == ("北港理事会", "zh-Hans")
 
 
-def test_every_free_page_is_reachable_from_the_navigation(site: Site) -> None:
+def test_every_free_page_is_reachable_from_the_navigation(briefing: Briefing) -> None:
+    # Before issue 9, pages with no `order` or one of 50 and up were in no menu.
+    for name, order in (("late", "order: 60\n"), ("unordered", ""), ("early", "order: 1\n")):
+        briefing.write(f"pages/{name}.md", f"---\ntitle: Page {name}\n{order}---\nSee [[talks]].\n")
+    site = rebuilt(briefing)
+    free_pages = {"framework.html", "about.html", "late.html", "unordered.html", "early.html"}
     for page, root in site.pages.items():
         nav = root.find("nav", cls="site-nav")
         linked = {site.page_linked(page, a.attrs["href"]) for a in nav.links()}
-        assert {"framework.html", "about.html", "glossary.html", "commitments.html"} <= linked, page
+        assert free_pages | {"glossary.html", "commitments.html"} <= linked, page
 
 
 # --- reader ----------------------------------------------------------------------------------
