@@ -102,3 +102,29 @@ def test_no_sentence_is_copied_from_the_articles_and_every_quotation_is_in_one(d
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.strip().endswith("0 copied runs, 0 unverified quotations")
+
+
+def test_the_default_briefing_requires_evidence_on_its_key_fields() -> None:
+    import yaml
+    briefing = yaml.safe_load((CONTENT / "briefing.yaml").read_text(encoding="utf-8"))
+    required = {"key_figures", "deadlines", "bottom_line", "summary"}
+    assert required <= set(briefing.get("require_evidence", [])), briefing.get("require_evidence")
+
+
+def test_every_home_summary_bullet_cites_the_passage_it_rests_on(site: Site) -> None:
+    groups = {g: site["index.html"].find("section", cls=f"summary-{g}")
+              for g in ("agreed", "not-agreed", "next", "unknown")}
+    for group, section in groups.items():
+        bullets = section.find_all("li")
+        assert bullets, f"summary group {group} is empty"
+        for li in bullets:
+            marks = [a for a in li.links() if a.attrs.get("href", "").startswith("sources.html#")]
+            assert marks and all(a.attrs.get("data-passage") for a in marks), (group, li.text())
+
+
+def test_a_speakers_time_frame_is_not_listed_as_a_deadline(default_site: Path) -> None:
+    # Cutler's "next 60 days" is a framing in a LinkedIn post, not a deadline (issue 9).
+    deadlines = json.loads((default_site / "briefing.json").read_text())["deadlines"]
+    assert deadlines and all(d["basis"] != "framing" for d in deadlines), deadlines
+    calendar = (default_site / "deadlines.ics").read_text(encoding="utf-8")
+    assert "60 days" not in calendar
