@@ -18,19 +18,22 @@ class MarkContext(Protocol):
     def citation_number(self, source_id: str) -> int: ...
     def verified(self, source_id: str) -> bool: ...
     def passage(self, quote_id: str) -> str | None: ...
+    def evidence_link(self, source_id: str, passage: str) -> str | None: ...
 
 
 def citation_mark(cites: Sequence[Cite], ctx: MarkContext, anchors: Sequence[str] = ()) -> str:
     """`[1; 2, para. 4]`, in number order. The first anchor goes on the <sup>, each later one on its
-    link. A cited passage rides along in `data-passage` for the preview."""
+    link. A cited passage rides along in `data-passage` for the preview, with `data-original`, the
+    passage in the original article, where the source has a URL."""
     padded = [*anchors, *[""] * (len(cites) - len(anchors))]
     ordered = sorted(zip(cites, padded), key=lambda pair: ctx.citation_number(pair[0][0]))
     parts = []
     for i, ((source_id, locator, passage), anchor) in enumerate(ordered):
         n = ctx.citation_number(source_id)
         link_id = f' id="{anchor}"' if i and anchor else ""
+        original = ctx.evidence_link(source_id, passage) if passage else None
         evidence = (f' data-passage="{escape(passage)}" data-verified="{str(ctx.verified(source_id)).lower()}"'
-                    if passage else "")
+                    + (f' data-original="{escape(original)}"' if original else "") if passage else "")
         link = (f'<a{link_id} href="{escape(ctx.href(source_id))}" data-preview="{escape(ctx.preview(source_id))}"'
                 f'{evidence} aria-label="source {n}">{n}</a>')
         parts.append(link + (f", {escape(locator)}" if locator else ""))
