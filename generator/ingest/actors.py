@@ -1,0 +1,140 @@
+"""Step 5: one registry of actors for the whole batch, and the mentions of them in a paragraph.
+
+A full name seen in any article defines a person; surnames ("Lutnick"), short family names
+("Xi"), and titles used as names ("the Commerce Secretary") are aliases resolved to it.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .lexicon import ANONYMOUS_HEADS, PLACES, TITLE_WORDS
+from .model import ActorInfo, Article, Mention
+from .names import NameHit, find_names, is_heading, lower_words, name_key
+
+_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
+_ANON_MODIFIER = r"(?:(?:former|senior|top|unnamed|anonymous|another|administration|government|trade|industry|chinese|" \
+                 r"american|european|western|white|house|us|u\.s\.|eu|commerce|foreign|ministry|defense|defence|" \
+                 r"treasury|state|department|military|security|diplomatic|market|senior-level|high-ranking)\s+){0,4}"
+_ANONYMOUS = re.compile(rf"(?<![\w’'])((?:(?:one|a|an|the|another|two|three|several|some)\s+)?)({_ANON_MODIFIER})"
+                        rf"({'|'.join(ANONYMOUS_HEADS)})\b", re.IGNORECASE)
+_NOT_ALIAS = frozenset({"He", "She", "It", "We", "They", "The", "A", "An", "I", "In", "On", "As", "At", "By", "To",
+                        "Of", "Or", "And", "But", "If", "So", "No", "Mr", "Ms", "Mrs", "Dr"})
+
+
+@dataclass(frozen=True)
+class Registry:
+    actors: dict[str, ActorInfo]  # key -> actor
+    aliases: dict[str, str]  # single word -> person key
+    titles: dict[str, str]  # lower-case title phrase -> person key
+
+    def name_of(self, key: str) -> str:
+        return self.actors[key].name
+
+
+def build_registry(articles: list[Article]) -> Registry:
+    hits: list[tuple[str, NameHit]] = []
+    for article in articles:
+        lowered = lower_words(article.full_text)
+        for paragraph in article.paragraphs:
+            if not is_heading(paragraph.text):
+                hits.extend((article.source_id, hit) for hit in find_names(paragraph.text, lowered))
+    names: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    roles: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    affiliations: dict[str, str] = {}
+    seen_in: dict[str, set[str]] = defaultdict(set)
+    for source, hit in sorted((h for h in hits if h[1].kind != "surname"), key=lambda h: h[1].kind != "person"):
+        key = name_key(hit.name)
+        names.setdefault(key, hit.name)
+        kinds.setdefault(key, hit.kind)
+        seen_in[key].add(source)
+        if hit.affiliation:
+            org = name_key(hit.affiliation)
+            names.setdefault(org, hit.affiliation)
+            kinds.setdefault(org, "organisation")
+            seen_in[org].add(source)
+            affiliations.setdefault(key, org)
+        if hit.title:
+            roles[key].append((hit.title, source))
+    aliases = _word_aliases(names, kinds)
+    for source, hit in hits:
+        if hit.kind == "surname":
+            key = aliases.get(hit.name) or name_key(hit.name)
+            names.setdefault(key, hit.name)
+            kinds.setdefault(key, "person")
+            seen_in[key].add(source)
+            if hit.title:
+                roles[key].append((hit.title, source))
+    aliases = _word_aliases(names, kinds)
+    actors = {key: ActorInfo(key, names[key], kinds[key], tuple(dict.fromkeys(roles[key])), affiliations.get(key),
+                             tuple(sorted(seen_in[key]))) for key in sorted(names)}
+    return Registry(actors, aliases, _title_aliases(actors))
+
+
+def _word_aliases(names: dict[str, str], kinds: dict[str, str]) -> dict[str, str]:
+    """Last names, and short first tokens ("Xi", "Li"), that point to exactly one person."""
+    last: dict[str, set[str]] = defaultdict(set)
+    first: dict[str, set[str]] = defaultdict(set)
+    for key, name in names.items():
+        tokens = name.split()
+        if kinds[key] != "person":
+            continue
+        last[tokens[-1]].add(key)
+        if len(tokens) > 1 and len(tokens[0]) <= 4:
+            first[tokens[0]].add(key)
+    aliases = {word: next(iter(keys)) for word, keys in first.items() if len(keys) == 1 and word not in _NOT_ALIAS}
+    aliases.update({word: next(iter(keys)) for word, keys in last.items() if len(keys) == 1 and word not in _NOT_ALIAS})
+    return aliases
+
+
+def _title_aliases(actors: dict[str, ActorInfo]) -> dict[str, str]:
+    """'commerce secretary' -> Lutnick, when only one person holds a title ending that way."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    for key, actor in actors.items():
+        for title, _ in actor.roles:
+            words = [w for w in title.lower().split() if w.strip("’'s") not in {p.lower() for p in PLACES}]
+            words = [w for w in words if w not in {"former", "senior", "top", "chief"} or w == words[-1]]
+            if len(words) >= 2 and all(w in TITLE_WORDS for w in words) and words[-1] not in {"official", "officials"}:
+                holders[" ".join(words[-2:])].add(key)
+                holders[" ".join(words)].add(key)
+    return {title: next(iter(keys)) for title, keys in holders.items() if len(keys) == 1}
+
+
+def find_mentions(text: str, registry: Registry) -> list[Mention]:
+    """Actors named in one paragraph (by name, alias or title), pronouns and unnamed officials, in order."""
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(mention: Mention) -> None:
+        if not any(mention.start < end and start < mention.end for start, end in taken):
+            found.append(mention)
+            taken.append((mention.start, mention.end))
+
+    for key, actor in sorted(registry.actors.items(), key=lambda kv: -len(kv[1].name)):
+        for m in re.finditer(rf"(?<![\w’']){re.escape(actor.name)}(?![\w])", text):
+            add(Mention(key, m.start(), m.end()))
+    for title, key in sorted(registry.titles.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(rf"\b[Tt]he\s+(?:(?:US|U\.S\.|Chinese|American|China’s|China's)\s+)?{re.escape(title)}\b", text,
+                             re.IGNORECASE):
+            add(Mention(key, m.start(), m.end()))
+    for word, key in registry.aliases.items():
+        for m in re.finditer(rf"(?<![\w’'\-]){re.escape(word)}(?![\w\-])", text):
+            add(Mention(key, m.start(), m.end()))
+    for m in _PRONOUN.finditer(text):
+        add(Mention(m[1].lower(), m.start(), m.end(), pronoun=True))
+    for m in _ANONYMOUS.finditer(text):
+        phrase = " ".join((m[2] + m[3]).split())
+        if phrase.lower() in {"people", "person", "statement"}:
+            continue
+        add(Mention("anon:" + phrase.lower(), m.start(), m.end()))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def anonymous_name(key: str) -> str:
+    """'anon:us official' -> 'US official (unnamed)'."""
+    words = key.removeprefix("anon:").split()
+    shown = [w.upper() if w in {"us", "u.s.", "eu", "uk"} else w.capitalize() if w in {"white", "house", "chinese",
+             "american", "european", "western"} else w for w in words]
+    return " ".join(shown) + " (unnamed)"

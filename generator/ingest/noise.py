@@ -1,0 +1,78 @@
+"""Step 3: split an article's lines into text and page noise (promotions, prompts, cookie text).
+
+Each rule is a name and a pattern; a removed line keeps its line number and the rule that removed it,
+so nothing is dropped silently.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import NoiseLine, Paragraph
+
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in (
+    ("promotion", r"^(register|sign up|subscribe|join|enrol+|apply|book|get|grab|claim|download|try|buy|order|shop|save)\b.*"
+                  r"\b(today|now|free|discount|early bird|newsletter|syndicate|masterclass|program+e?|course|offer|"
+                  r"trial|app|edition|co-invest|deal|premium|membership|access)\b"),
+    ("promotion", r"\b(masterclass|mini-mba|early bird|promo code|coupon|sponsored|advertisement|advertorial|"
+                  r"opens registrations?|co-invest in)\b"),
+    ("promotion", r"^(do annual|go premium|upgrade to|become a (member|subscriber)|support (our|independent) journalism)\b"),
+    ("social prompt", r"^(follow us|like us|find us|connect with us|share (this|on)|join us on|tweet this)\b"),
+    ("social prompt", r"^(facebook|twitter|x|linkedin|instagram|whatsapp|telegram|email|print|copy link)"
+                      r"(\s*[|·•,/]\s*(facebook|twitter|x|linkedin|instagram|whatsapp|telegram|email|print|copy link))*\s*$"),
+    ("cookie notice", r"\b(cookies?|cookie policy|cookie settings|accept all|reject all|manage (your )?preferences|"
+                      r"consent to (the use|our))\b"),
+    ("related links", r"^(related( (articles?|stories|news|headlines|content|coverage|reading))?|read more|read also|also read|"
+                      r"see also|more from|more on this|recommended( for you)?|you may also like|trending( now)?|most read|"
+                      r"most popular|top stories|editor'?s picks|latest (news|stories)|don'?t miss|watch|listen)(\s*[:|>»-]|\s*$)"),
+    ("newsletter", r"\b(newsletters?|in your inbox|sign up for|subscribe to)\b"),
+    ("site furniture", r"^(©|\(c\)|copyright\b|all rights reserved|privacy policy|terms (of (use|service)|and conditions)|"
+                       r"contact us|about us|advertise with us|skip to (main )?content|home\s*[|>»/]|menu$|search$|"
+                       r"log ?in$|sign ?in$|back to top|click here|tap here|loading|comments?\s*\(?\d*\)?$)"),
+    ("site furniture", r"\ball rights reserved\b"),
+))
+
+
+def classify_line(text: str) -> str | None:
+    """The rule that marks this line as noise, or None for article text."""
+    stripped = text.strip()
+    for name, pattern in _RULES:
+        if pattern.search(stripped):
+            if name in {"cookie notice", "newsletter", "promotion"} and len(stripped.split()) > 40:
+                continue  # a long paragraph that mentions cookies is prose, not a banner
+            return name
+    return None
+
+
+_BYLINE = re.compile(r"^(by\s+)?([A-Z][a-z'’.-]+(\s+[A-Z][a-z'’.-]+){1,3})$")
+_NOT_NAMES = {"What", "Next", "The", "More", "Related", "Share", "Follow", "Comments", "Advertisement", "Read",
+              "Latest", "News", "Top", "Stories", "Key", "Takeaways", "Analysis", "Opinion", "Updated", "Home"}
+_HEADLINE = re.compile(r"^[^.!?]{3,120}$")
+
+
+def _byline(line: str, index: int, count: int) -> str | None:
+    """A bare name on one of the first two or last two lines (or "By Name") is the byline."""
+    m = _BYLINE.match(line)
+    if not m or set(m[2].split()) & _NOT_NAMES:
+        return None
+    return m[2] if m[1] or index >= count - 2 or index < 2 and m[1] else None
+
+
+def split_noise(text: str) -> tuple[list[Paragraph], list[NoiseLine], str | None]:
+    """Paragraphs kept, noise lines removed, and a byline found alone on a line at either end."""
+    lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    kept: list[Paragraph] = []
+    noise: list[NoiseLine] = []
+    byline = None
+    in_related = False
+    for index, (number, line) in enumerate(lines):
+        rule = classify_line(line)
+        if rule is None and in_related and _HEADLINE.match(line) and len(line.split()) <= 16:
+            rule = "related links"  # a headline listed under a "Related" heading
+        in_related = rule == "related links"
+        if rule is None and (name := _byline(line, index, len(lines))):
+            byline, rule = name, "byline"
+        if rule:
+            noise.append(NoiseLine(number, line, rule))
+        else:
+            kept.append(Paragraph(number, line))
+    return kept, noise, byline

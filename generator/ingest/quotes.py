@@ -1,0 +1,173 @@
+"""Step 6: direct quotations and their speakers, by rules over quotation marks and attribution verbs.
+
+Rules, in order: the attribution right after the quote ("…," said X / X said / he said); the
+sentence before it ("X said:", "according to X", "as X observed", "described by X as"); an
+earlier quotation in the same sentence or paragraph; a paragraph that is only a quotation
+continues the previous paragraph's speaker. Pronouns go to the last person named outside quotes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .actors import Registry, find_mentions
+from .lexicon import SPEECH_VERBS
+from .model import Article, Mention, Quotation
+
+MIN_WORDS = 3  # shorter quoted spans ("framework", "sensitive technology") are scare quotes or terms
+_VERB = re.compile(rf"\b({'|'.join(SPEECH_VERBS)})\b")
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z“\"‘]|\s*$)")
+_GAP = re.compile(r"^\s*[,.;:—–-]*\s*(.{0,90}?)\s*[,.:;—–-]\s*$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # the opening mark
+    end: int  # just after the closing mark (or the paragraph's end)
+    text: str
+
+
+def quote_spans(text: str) -> list[Span]:
+    """Curly “…” and straight "…" quotations; one left open runs to the paragraph's end."""
+    spans = []
+    for m in re.finditer(r"“([^“”]*)(”|$)|\"([^\"]*)(\"|$)", text):
+        inner = m[1] if m[1] is not None else m[3]
+        spans.append(Span(m.start(), m.end(), inner))
+    return spans
+
+
+def words_in(text: str) -> int:
+    return len(re.findall(r"[\w’']+", text))
+
+
+def extract_quotations(article: Article, registry: Registry) -> list[Quotation]:
+    quotes: list[Quotation] = []
+    history: list[tuple[int, list[Mention], list[Span]]] = []  # earlier paragraphs, for pronouns
+    previous_speaker: str | None = None
+    previous_was_quote = False
+    for number, paragraph in enumerate(article.paragraphs):
+        text = paragraph.text
+        spans = [s for s in quote_spans(text) if words_in(s.text) >= MIN_WORDS]
+        mentions = find_mentions(text, registry)
+        outside = [m for m in mentions if not any(s.start <= m.start < s.end for s in quote_spans(text))]
+        groups = _merge_split(text, spans, outside)
+        speakers: list[str | None] = []
+        for group in groups:
+            speaker, rule = _attribute(text, group, outside, spans, history, registry)
+            if speaker is None and speakers and speakers[-1]:
+                speaker, rule = speakers[-1], "same paragraph"
+            if speaker is None and group[0].start == 0 and previous_was_quote and previous_speaker:
+                speaker, rule = previous_speaker, "continued from the previous paragraph"
+            speakers.append(speaker)
+            quotes.append(Quotation(article.source_id, paragraph.line, group[0].start, _joined(group), speaker,
+                                    rule if speaker else "unattributed", _context(text, group)))
+        history.append((number, outside, quote_spans(text)))
+        if groups:
+            previous_speaker = speakers[-1]
+        previous_was_quote = bool(groups) and _sentence_bounds(text, groups[-1][0].start, groups[-1][-1].end)[1] >= len(text.rstrip())
+    return quotes
+
+
+def _joined(group: list[Span]) -> str:
+    return " ... ".join(s.text.strip().rstrip(",").strip() for s in group)
+
+
+def _merge_split(text: str, spans: list[Span], outside: list[Mention]) -> list[list[Span]]:
+    """“A,” he said, “B.” is one quotation cut by its attribution."""
+    groups: list[list[Span]] = []
+    for span in spans:
+        if groups:
+            gap = text[groups[-1][-1].end:span.start]
+            m = _GAP.match(gap)
+            if m and _VERB.search(gap) and words_in(gap) <= 9 and groups[-1][-1].text.rstrip().endswith(","):
+                groups[-1].append(span)
+                continue
+        groups.append([span])
+    return groups
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    inside = [(s.start, s.end) for s in quote_spans(text)]
+    ends = [m.end() for m in _SENTENCE_END.finditer(text) if not any(a < m.start() < b - 1 for a, b in inside)]
+    first = max((e for e in ends if e <= start), default=0)
+    last = min((e for e in ends if e >= end), default=len(text))
+    return first, last
+
+
+def _context(text: str, group: list[Span]) -> str:
+    first, last = _sentence_bounds(text, group[0].start, group[-1].end)
+    return text[first:last].strip()
+
+
+def _attribute(text: str, group: list[Span], outside: list[Mention], spans: list[Span],
+               history: list[tuple[int, list[Mention], list[Span]]], registry: Registry) -> tuple[str | None, str]:
+    first, last = _sentence_bounds(text, group[0].start, group[-1].end)
+    for left, right in zip(group, group[1:]):
+        speaker = _after(text, left.end, right.start, outside, history)
+        if speaker:
+            return speaker, "attribution between the parts"
+    next_open = min((s.start for s in spans if s.start >= group[-1].end), default=len(text))
+    speaker = _after(text, group[-1].end, min(last, next_open), outside, history)
+    if speaker:
+        return speaker, "attribution after the quotation"
+    speaker = _before(text, first, group[0].start, outside, history)
+    if speaker:
+        return speaker, "attribution before the quotation"
+    return None, "unattributed"
+
+
+def _in(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    return [m for m in mentions if start <= m.start and m.end <= end]
+
+
+def _after(text: str, start: int, end: int, outside: list[Mention], history: list[tuple[int, list[Mention], list[Span]]]) -> str | None:
+    """', said X' / ', X said' / ', he added' right after the closing mark."""
+    tail = text[start:end]
+    lead = re.match(r"^\s*[,.;:—–-]?\s*", tail)
+    offset = start + (lead.end() if lead else 0)
+    verb = _VERB.match(text, offset)
+    window = _in(outside, offset, end)
+    if verb:
+        after = [m for m in window if m.start >= verb.end() and words_in(text[verb.end():m.start]) <= 8]
+        return _resolve(after[0], text, history, outside) if after else None
+    if window and words_in(text[offset:window[0].start]) <= 3:
+        rest = text[window[0].end:end]
+        if _VERB.match(rest.lstrip(" ,")) or re.match(r"^\s*(?:,[^,]{0,80},\s*)?(?:\w+ly\s+)?(" + _VERB.pattern[3:-3] + r")\b", rest):
+            return _resolve(window[0], text, history, outside)
+    return None
+
+
+def _before(text: str, start: int, end: int, outside: list[Mention], history: list[tuple[int, list[Mention], list[Span]]]) -> str | None:
+    """'X said:', 'according to X, “…”', 'as X observed, …', 'described by X as “…”'."""
+    head = text[start:end]
+    window = _in(outside, start, end)
+    if not window:
+        return None
+    titled = r"(?:[A-Z][\w’'.]*\s+){0,4}$"
+    for pattern in (r"\b[Aa]ccording to\s+" + titled, r"\bby\s+" + titled, r"\b[Aa]s\s+" + titled):
+        for m in window:
+            if re.search(pattern, text[start:m.start]):
+                if pattern.startswith(r"\b[Aa]s") and not _VERB.search(text[m.end:end]):
+                    continue
+                return _resolve(m, text, history, outside)
+    verb = _VERB.search(head)
+    if not verb and not head.rstrip().endswith(":"):
+        return None
+    limit = start + verb.start() if verb else end
+    subjects = [m for m in window if m.end <= limit]
+    return _resolve(subjects[0], text, history, outside) if subjects else None
+
+
+def _resolve(mention: Mention, text: str, history: list[tuple[int, list[Mention], list[Span]]],
+             outside: list[Mention]) -> str | None:
+    """A pronoun is the last person named before it outside quotations (this paragraph, then up to three back)."""
+    if not mention.pronoun:
+        return mention.key
+    earlier = [m for m in outside if m.end <= mention.start and not m.pronoun and not m.key.startswith("anon:")]
+    if earlier:
+        return earlier[-1].key
+    for _, mentions, _ in reversed(history[-3:]):
+        named = [m for m in mentions if not m.pronoun and not m.key.startswith("anon:")]
+        if named:
+            return named[-1].key
+    return None
