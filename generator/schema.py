@@ -79,12 +79,16 @@ SOURCE = RecordSpec("source", "`content/sources.yaml`: a list of source articles
     R("reliability", "markdown", "Notes on how far to trust it."),
     F("noise", "markdown", "What was left out of the text (ads, promotions, footers)."),
     F("full_text", "markdown", "The article's full text, used to verify quotations."),
+    F("inferred", "list:enum:title|publisher|published|byline",
+      "Which of this record's values are ours, not found in the text; the site marks them as inferred."),
 ))
 EVENT = RecordSpec("event", "`content/events.yaml`: a list of dated events.", (
     R("id", "slug", "Id used in `[[id]]` links."),
     R("title", "text", "What happened, in a few words."),
     R("date", "date", "When, at the precision the sources give."),
     F("actors", "list:ref:actor", "Actors involved."),
+    F("status", "enum:planned|hindsight", "Required when the date ends after `as_of`: `planned` (scheduled, not yet "
+      "happened at `as_of`) or `hindsight` (happened later; known from a later source)."),
     R("body", "markdown", "What happened, with citations."),
 ))
 DEADLINE = RecordSpec("deadline", "`content/deadlines.yaml`: a list of deadlines (start plus N days).", (
