@@ -14,11 +14,11 @@ from .model import ActorInfo, Article, Mention
 from .names import NameHit, find_names, is_heading, lower_words, name_key
 
 _PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
-_ANON_MODIFIER = r"(?:(?:former|senior|top|unnamed|anonymous|another|administration|government|trade|industry|chinese|" \
-                 r"american|european|western|white|house|us|u\.s\.|eu|commerce|foreign|ministry|defense|defence|" \
-                 r"treasury|state|department|military|security|diplomatic|market|senior-level|high-ranking)\s+){0,4}"
-_ANONYMOUS = re.compile(rf"(?<![\w’'])((?:(?:one|a|an|the|another|two|three|several|some)\s+)?)({_ANON_MODIFIER})"
-                        rf"({'|'.join(ANONYMOUS_HEADS)})\b", re.IGNORECASE)
+_ANON_WORDS = r"former|senior|top|unnamed|anonymous|administration|government|trade|industry|chinese|american|" \
+              r"european|western|white|house|us|u\.s\.|eu|commerce|foreign|ministry|defense|defence|treasury|state|" \
+              r"department|military|security|diplomatic|market|senior-level|high-ranking|[A-Z][a-z]+|[A-Z]{2,3}"
+_ANONYMOUS = re.compile(rf"(?<![\w’'])((?:(?:[Oo]ne|[Aa]n?|[Tt]he|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome)\s+)?)"
+                        rf"((?:(?:{_ANON_WORDS})\s+){{0,4}})({'|'.join(ANONYMOUS_HEADS)})\b(?!\s+[A-Z])")
 _NOT_ALIAS = frozenset({"He", "She", "It", "We", "They", "The", "A", "An", "I", "In", "On", "As", "At", "By", "To",
                         "Of", "Or", "And", "But", "If", "So", "No", "Mr", "Ms", "Mrs", "Dr"})
 

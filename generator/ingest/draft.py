@@ -5,6 +5,7 @@ Everything is ordered by source, line and offset, so the same inputs give the sa
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -39,6 +40,7 @@ def md_escape(text: str) -> str:
 
 
 def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("’", "").replace("'", "")).strip("-") or "x"
 
 

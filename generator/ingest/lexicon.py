@@ -20,7 +20,10 @@ Japan Korea South North Taiwan Hong Kong Britain British Russia Russian India Ge
 Moscow Canada Mexico Brazil Africa Australia Singapore Vietnam Iran Israel Ukraine Gaza Middle East West Lancaster
 Buckingham Palace Wall Street White House Congress Capitol Pentagon Kremlin Downing Shanghai Shenzhen Taipei Seoul
 New York Silicon Valley Switzerland Swiss Italy Spain Netherlands Sweden Norway Poland Turkey Egypt Saudi Arabia
-United States Kingdom Nations Union Pacific Atlantic Indian Ocean Sea""".split())
+United States Kingdom Nations Union Pacific Atlantic Indian Ocean Sea Dutch French German Italian Spanish Turkish
+Ukrainian Japanese Korean Canadian Mexican Brazilian Australian Polish Swedish Israeli Iranian Egyptian Irish Greek
+Belgian Austrian Danish Finnish Norwegian Portuguese Indonesian Thai Vietnamese Philippine Pakistani Nigerian Kenyan
+South African Saudi Emirati Qatari Swiss Dutch Scottish Welsh English Ukraine Istanbul Kyiv Brussels Rotterdam""".split())
 STARTERS = frozenset("""A An The But And Or However As If When While Then So Still Yet Meanwhile Also In On At For From With
 By After Before Since This That These Those It We They She His Her Our Their Its One Two Three Some Many Most Both
 Even Only Just Once Now Today Yesterday Tomorrow There Here What Why How Who Which Where Despite Although Though Under
@@ -57,4 +60,5 @@ ANONYMOUS_HEADS = ("official", "officials", "source", "sources", "analyst", "ana
                    "spokesperson", "spokesman", "spokeswoman", "aide", "aides", "negotiator", "negotiators",
                    "executive", "executives", "economist", "economists", "lawmaker", "lawmakers", "insider",
                    "insiders", "observer", "observers", "expert", "experts", "trader", "traders", "person",
-                   "people", "statement", "ministry", "embassy", "spokesperson")
+                   "people", "statement", "ministry", "embassy", "broker", "brokers", "banker", "bankers", "dealer", "dealers",
+                   "investor", "investors", "lawyer", "lawyers", "resident", "residents", "witness", "witnesses")

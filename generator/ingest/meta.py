@@ -14,6 +14,7 @@ from ..dates import FuzzyDate, parse_date
 from .dates import PATTERNS, month_number
 from .lexicon import WEEKDAYS
 from .model import Article
+from .names import is_heading
 
 _DATELINE = re.compile(r"^(?:published|updated|posted|date)?[:\s]*", re.IGNORECASE)
 
@@ -98,6 +99,8 @@ def infer_title(article: Article) -> tuple[str, bool]:
     """The page's own title if it has one; otherwise the first sentence, shortened (and marked inferred)."""
     if article.title:
         return article.title, False
+    if is_heading(article.paragraphs[0].text) and len(article.paragraphs[0].text.split()) >= 4:
+        return article.paragraphs[0].text, False  # a headline on the first line
     first = next((p.text for p in article.paragraphs if len(p.text.split()) > 8), article.paragraphs[0].text)
     sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
     words = sentence.split()

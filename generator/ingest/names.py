@@ -75,6 +75,9 @@ def _classify(text: str, start: int, end: int, lowered: frozenset[str]) -> NameH
     while skip < len(tokens) and (tokens[skip] in STARTERS or tokens[skip].lower().rstrip(".") in TITLE_WORDS
                                   or tokens[skip] in PLACES) and tokens[skip] != "He":
         skip += 1
+    heads = [i for i, t in enumerate(tokens) if t.lower().rstrip(".") in TITLE_HEADS]
+    if heads and heads[-1] + 1 < len(tokens):
+        skip = max(skip, heads[-1] + 1)  # "Dutch Economy Minister Dirk Beljaarts"
     name = tokens[skip:]
     if not name or len(name) > 4:
         return None
