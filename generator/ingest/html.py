@@ -27,7 +27,7 @@ def extract_html(html: str) -> HtmlArticle:
                                                    "max_date": "2100-12-31"})
     if doc is None:
         return HtmlArticle("", None, None, None, None, None)
-    meta = doc.as_dict()
+    meta = doc if isinstance(doc, dict) else doc.as_dict()
     url = meta.get("url")
     return HtmlArticle(
         text=meta.get("text") or "",

@@ -1,0 +1,140 @@
+"""Each ingest rule on small strings: break a rule and its test fails."""
+from __future__ import annotations
+
+from engine import PROJECT_ROOT  # noqa: F401  (puts generator/ on the path)
+
+from generator.dates import parse_date
+from generator.ingest.actors import build_registry, find_mentions
+from generator.ingest.dates import find_dates
+from generator.ingest.decode import Refusal, decode_article, not_an_article
+from generator.ingest.figures import find_conflicts, find_figures, title_differences
+from generator.ingest.model import Article, Paragraph
+from generator.ingest.noise import split_noise
+from generator.ingest.quotes import extract_quotations
+
+
+def article(source: str, *paragraphs: str) -> Article:
+    return Article(source, f"{source}.txt", tuple(Paragraph(n, p) for n, p in enumerate(paragraphs, 1)), ())
+
+
+def quotes_of(*paragraphs: str) -> list[tuple[str, str | None]]:
+    a = article("a", *paragraphs)
+    return [(q.text, q.speaker) for q in extract_quotations(a, build_registry([a]))]
+
+
+def test_said_after_the_quotation_names_the_speaker() -> None:
+    assert quotes_of("“We have a framework for the harbour,” said Mayor Ana Ruiz.") == [
+        ("We have a framework for the harbour", "ana ruiz")]
+
+
+def test_name_then_verb_after_the_quotation() -> None:
+    assert quotes_of("Port chief Ana Ruiz spoke first. “The ships will sail again,” Ruiz told reporters.") == [
+        ("The ships will sail again", "ana ruiz")]
+
+
+def test_split_quotation_is_one_quotation_with_a_cut() -> None:
+    assert quotes_of("“The first part is here,” Mayor Ana Ruiz said, “and the second part follows.”") == [
+        ("The first part is here ... and the second part follows.", "ana ruiz")]
+
+
+def test_pronoun_goes_to_the_last_person_named_outside_quotes() -> None:
+    found = quotes_of("Mayor Ana Ruiz hinted at concessions.",
+                      "“There were a number of measures put on when the ships were not coming,” she said.")
+    assert found == [("There were a number of measures put on when the ships were not coming", "ana ruiz")]
+
+
+def test_according_to_and_as_observed_name_the_speaker() -> None:
+    found = quotes_of("According to Tom Berg, a professor of law, “the rules remain unclear to everyone.”",
+                      "As Lea Park from Harbour Research observed, both ports “have built mirror arsenals of weapons.”")
+    assert [s for _, s in found] == ["tom berg", "lea park"]
+
+
+def test_a_quote_only_paragraph_continues_the_previous_speaker() -> None:
+    found = quotes_of("“Everyone is still hawkish about the deal,” said Ian Bremmer, president of the Eurasia Group.",
+                      "“A temporary truce is possible, but little more.”")
+    assert [s for _, s in found] == ["ian bremmer", "ian bremmer"]
+
+
+def test_unnamed_officials_are_speakers() -> None:
+    found = quotes_of("One US official, speaking off the record, said, “We absolutely expect this deal to hold.”")
+    assert found == [("We absolutely expect this deal to hold.", "anon:us official")]
+
+
+def test_scare_quotes_are_not_quotations_and_unattributed_ones_are_kept() -> None:
+    found = quotes_of("The preliminary “framework” needs “balance,” officials said.",
+                      "“Nobody knows what happens next in the talks.”")
+    assert found == [("Nobody knows what happens next in the talks.", None)]
+
+
+def test_surname_and_title_aliases_resolve_to_one_actor() -> None:
+    a = article("a", "US Commerce Secretary Howard Lutnick arrived.", "Lutnick spoke.",
+                "The Commerce Secretary left early.")
+    registry = build_registry([a])
+    keys = [m.key for p in a.paragraphs for m in find_mentions(p.text, registry) if not m.pronoun]
+    assert keys == ["howard lutnick"] * 3
+    assert registry.actors["howard lutnick"].roles == (("US Commerce Secretary", "a"),)
+
+
+def test_titles_per_source_and_their_differences() -> None:
+    a = article("a", "Talks included chief trade negotiator Li Chenggang and others.")
+    b = article("b", "Vice Commerce Minister Li Chenggang of China confirmed it.")
+    registry = build_registry([a, b])
+    assert registry.actors["li chenggang"].roles == (("chief trade negotiator", "a"), ("Vice Commerce Minister", "b"))
+    assert [t.actor for t in title_differences(list(registry.actors.values()))] == ["li chenggang"]
+
+
+def _dates(text: str, ref: str) -> dict[str, str | None]:
+    return {d.phrase: d.date for d in find_dates(article("a", text), parse_date(ref))}
+
+
+def test_relative_dates_keep_the_precision_the_text_supports() -> None:
+    found = _dates("Talks began on Monday after the call four days earlier, built on Geneva last month, "
+                   "with a pause to expire in early August and alarm in recent months.", "2025-06-09")
+    assert found == {"on Monday": "2025-06-09", "four days earlier": "2025-06-05", "last month": "2025-05",
+                     "early August": "early 2025-08", "in recent months": None}
+
+
+def test_weekday_against_a_two_day_article_date_is_still_one_day() -> None:
+    assert _dates("A deal came late on Tuesday.", "2025-06-10..2025-06-11") == {"on Tuesday": "2025-06-10"}
+
+
+def test_last_week_is_the_monday_to_sunday_before() -> None:
+    assert _dates("The leaders spoke last week.", "2025-06-10") == {"last week": "2025-06-02..2025-06-08"}
+
+
+def test_may_the_verb_is_not_a_month() -> None:
+    assert _dates("Prices may rise. Exports fell in May.", "2025-06-10") == {"in May": "2025-05"}
+
+
+def test_same_quantity_with_different_values_is_a_conflict() -> None:
+    a = article("a", "Analysts note that China controls over 70% of the global supply, and prices rose.")
+    b = article("b", "And China controls around 60% of global production.")
+    c = article("c", "Trump put a 10 percent tariff on many partners.")
+    figures = find_figures(a) + find_figures(b) + find_figures(c)
+    conflicts = find_conflicts(figures)
+    assert [(x.first.text, x.second.text) for x in conflicts] == [("over 70%", "around 60%")]
+
+
+def test_figures_of_each_kind_are_found() -> None:
+    found = {(f.text, f.unit) for f in find_figures(article("a", "It took 20 hours and three US Cabinet members; "
+                                                              "exports fell 34.5% and €12 billion was at stake."))}
+    assert found == {("20 hours", "duration:hour"), ("three US Cabinet members", "count:members"),
+                     ("34.5%", "percent"), ("€12 billion", "money:€")}
+
+
+def test_noise_lines_are_removed_and_listed_with_their_line() -> None:
+    text = "First paragraph of the story.\nRegister for our Mini-MBA today for early bird discounts.\n" \
+           "Related headlines\nMarkets slump as talks stall\nSecond paragraph.\nJane Doe\nFollow us on:"
+    kept, noise, byline = split_noise(text)
+    assert [p.text for p in kept] == ["First paragraph of the story.", "Second paragraph."]
+    assert [(n.line, n.rule) for n in noise] == [(2, "promotion"), (3, "related links"), (4, "related links"),
+                                                 (6, "byline"), (7, "social prompt")]
+    assert byline == "Jane Doe"
+
+
+def test_bad_bytes_are_refused_with_a_line() -> None:
+    assert isinstance(decode_article(b""), Refusal)
+    assert isinstance(decode_article(b"\x00\x01binary"), Refusal)
+    refusal = decode_article(b"fine line\nbad \xff byte")
+    assert isinstance(refusal, Refusal) and refusal.line == 2
+    assert not_an_article("word " * 100) is not None  # no sentences
