@@ -108,8 +108,10 @@ def seed_checks() -> list[tuple[str, bool]]:
 
 def main() -> None:
     gold = yaml.safe_load((FIXTURES / "gold.yaml").read_text(encoding="utf-8"))
+    blind = yaml.safe_load((FIXTURES / "gold-blind.yaml").read_text(encoding="utf-8"))
     rows = [score(gold["seeds"], sorted(SEEDS.glob("*.txt")), "seeds"),
-            score(gold["fixtures"], sorted(p for p in FIXTURES.iterdir() if p.suffix in {".txt", ".html"}), "own test articles")]
+            score(gold["fixtures"], sorted(FIXTURES / name for name in gold["fixtures"]), "own test articles"),
+            score(blind, sorted(FIXTURES / name for name in blind), "own test articles, gold written blind")]
     n_gold, found, right, got, real = (sum(r[i] for r in rows) for i in range(5))
     print(f"\nall: found {found}/{n_gold} = {found / n_gold:.1%}; right speaker {right}/{n_gold} = {right / n_gold:.1%}; "
           f"precision {real}/{got} = {real / got:.1%}")

@@ -138,3 +138,35 @@ def test_bad_bytes_are_refused_with_a_line() -> None:
     refusal = decode_article(b"fine line\nbad \xff byte")
     assert isinstance(refusal, Refusal) and refusal.line == 2
     assert not_an_article("word " * 100) is not None  # no sentences
+
+
+def test_a_short_quotation_governed_by_a_speech_verb_counts_but_a_term_does_not() -> None:
+    found = quotes_of("Deputy Governor Lars Eikeland warned that wage growth remained “uncomfortably high” and left.",
+                      "Officials announced they had reached a preliminary “framework” agreement.")
+    assert found == [("uncomfortably high", "lars eikeland")]
+
+
+def test_pronoun_prefers_the_subject_over_a_later_object() -> None:
+    found = quotes_of("Union leader Sean O'Brien met chief executive Priya Natarajan last week. "
+                      "“We had a frank exchange,” he said.")
+    assert found == [("We had a frank exchange", "sean o'brien")]
+
+
+def test_a_quote_after_a_sentence_about_someone_is_theirs() -> None:
+    found = quotes_of("Dana Okafor, a picker, led the campaign.",
+                      "Asked whether other sites would follow, Okafor laughed. “Watch this space.”")
+    assert found == [("Watch this space.", "dana okafor")]
+
+
+def test_unnamed_speaker_keeps_its_description() -> None:
+    found = quotes_of("In an emailed statement, a company spokesperson said: “We respect the process entirely.”")
+    assert found == [("We respect the process entirely.", "anon:company spokesperson")]
+
+
+def test_datelines_credits_and_bios_are_noise() -> None:
+    text = ("Published: 14 October 2025\nBy Helen Marsh\nThe story itself.\n"
+            "Reporting by Carlos Mendez; Editing by Paul Simao\nJonas Weber is The Ledger's economics correspondent.")
+    kept, noise, byline = split_noise(text)
+    assert [p.text for p in kept] == ["The story itself."]
+    assert [n.rule for n in noise] == ["dateline", "byline", "credits", "author bio"]
+    assert byline == "Helen Marsh"

@@ -17,8 +17,10 @@ _PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
 _ANON_WORDS = r"former|senior|top|unnamed|anonymous|administration|government|trade|industry|chinese|american|" \
               r"european|western|white|house|us|u\.s\.|eu|commerce|foreign|ministry|defense|defence|treasury|state|" \
               r"department|military|security|diplomatic|market|senior-level|high-ranking|[A-Z][a-z]+|[A-Z]{2,3}"
-_ANONYMOUS = re.compile(rf"(?<![\w’'])((?:(?:[Oo]ne|[Aa]n?|[Tt]he|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome)\s+)?)"
-                        rf"((?:(?:{_ANON_WORDS})\s+){{0,4}})({'|'.join(ANONYMOUS_HEADS)})\b(?!\s+[A-Z])")
+_DETERMINER = r"(?:[Oo]ne|[Aa]n?|[Tt]he|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome)\s+"
+_FREE_WORD = r"(?!(?:said|says|told|added|its|their|his|her|our|and|or|but|that|who|which)\b)[\w’'\-]+"
+_ANONYMOUS = re.compile(rf"(?<![\w’'])(?:({_DETERMINER})((?:{_FREE_WORD}\s+){{0,3}}?)|()((?:(?:{_ANON_WORDS})\s+){{0,4}}))"
+                        rf"({'|'.join(ANONYMOUS_HEADS)})\b(?!\s+[A-Z])")
 _NOT_ALIAS = frozenset({"He", "She", "It", "We", "They", "The", "A", "An", "I", "In", "On", "As", "At", "By", "To",
                         "Of", "Or", "And", "But", "If", "So", "No", "Mr", "Ms", "Mrs", "Dr"})
 
@@ -114,7 +116,7 @@ def find_mentions(text: str, registry: Registry) -> list[Mention]:
 
     for key, actor in sorted(registry.actors.items(), key=lambda kv: -len(kv[1].name)):
         for m in re.finditer(rf"(?<![\w’']){re.escape(actor.name)}(?![\w])", text):
-            add(Mention(key, m.start(), m.end()))
+            add(Mention(key, m.start(), m.end(), kind=actor.kind))
     for title, key in sorted(registry.titles.items(), key=lambda kv: -len(kv[0])):
         for m in re.finditer(rf"\b[Tt]he\s+(?:(?:US|U\.S\.|Chinese|American|China’s|China's)\s+)?{re.escape(title)}\b", text,
                              re.IGNORECASE):
@@ -123,18 +125,18 @@ def find_mentions(text: str, registry: Registry) -> list[Mention]:
         for m in re.finditer(rf"(?<![\w’'\-]){re.escape(word)}(?![\w\-])", text):
             add(Mention(key, m.start(), m.end()))
     for m in _PRONOUN.finditer(text):
-        add(Mention(m[1].lower(), m.start(), m.end(), pronoun=True))
+        add(Mention(m[1].lower(), m.start(), m.end(), pronoun=True, kind="pronoun"))
     for m in _ANONYMOUS.finditer(text):
-        phrase = " ".join((m[2] + m[3]).split())
+        phrase = " ".join(((m[2] or m[4] or "") + m[5]).split())
         if phrase.lower() in {"people", "person", "statement"}:
             continue
-        add(Mention("anon:" + phrase.lower(), m.start(), m.end()))
+        add(Mention("anon:" + phrase.lower(), m.start(), m.end(), kind="group"))
     return sorted(found, key=lambda mention: mention.start)
 
 
 def anonymous_name(key: str) -> str:
     """'anon:us official' -> 'US official (unnamed)'."""
     words = key.removeprefix("anon:").split()
-    shown = [w.upper() if w in {"us", "u.s.", "eu", "uk"} else w.capitalize() if w in {"white", "house", "chinese",
-             "american", "european", "western"} else w for w in words]
+    shown = [w.upper() if w in {"us", "u.s.", "eu", "uk", "un"} else w.capitalize()
+             if w.capitalize() in PLACES or w in {"white", "house", "western"} else w for w in words]
     return " ".join(shown) + " (unnamed)"

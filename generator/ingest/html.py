@@ -22,7 +22,7 @@ class HtmlArticle:
 
 def extract_html(html: str) -> HtmlArticle:
     doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True,
+        html, with_metadata=True, include_comments=False, include_tables=True,
         deduplicate=False, date_extraction_params={"extensive_search": False, "original_date": True,
                                                    "max_date": "2100-12-31"})
     if doc is None:

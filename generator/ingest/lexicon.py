@@ -60,5 +60,5 @@ ANONYMOUS_HEADS = ("official", "officials", "source", "sources", "analyst", "ana
                    "spokesperson", "spokesman", "spokeswoman", "aide", "aides", "negotiator", "negotiators",
                    "executive", "executives", "economist", "economists", "lawmaker", "lawmakers", "insider",
                    "insiders", "observer", "observers", "expert", "experts", "trader", "traders", "person",
-                   "people", "statement", "ministry", "embassy", "broker", "brokers", "banker", "bankers", "dealer", "dealers",
+                   "ministry", "embassy", "broker", "brokers", "banker", "bankers", "dealer", "dealers",
                    "investor", "investors", "lawyer", "lawyers", "resident", "residents", "witness", "witnesses")

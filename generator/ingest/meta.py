@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from ..dates import FuzzyDate, parse_date
 from .dates import PATTERNS, month_number
 from .lexicon import WEEKDAYS
-from .model import Article
+from .model import Article, Paragraph
 from .names import is_heading
 
 _DATELINE = re.compile(r"^(?:published|updated|posted|date)?[:\s]*", re.IGNORECASE)
@@ -30,7 +30,8 @@ def found_date(article: Article) -> str | None:
     """A full date in the first two or last two paragraphs (a dateline), or the page's metadata."""
     if article.published:
         return article.published
-    edges = article.paragraphs[:2] + article.paragraphs[-2:]
+    datelines = tuple(Paragraph(n.line, n.text) for n in article.noise if n.rule == "dateline")
+    edges = datelines + article.paragraphs[:2] + article.paragraphs[-2:]
     for paragraph in edges:
         for kind, pattern in PATTERNS[:3]:
             m = pattern.search(paragraph.text[:200])
@@ -69,10 +70,22 @@ def batch_anchor(articles: list[Article]) -> date | None:
     return max(days) if days else None
 
 
+_WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,40}?,? (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? "
+                            r"(\d{1,2}) \(")
+
+
 def date_article(article: Article, anchor: date | None) -> Dating:
     found = found_date(article)
     if found:
         return Dating(found, False, "the date printed with the article")
+    wire = _WIRE_DATELINE.match(article.paragraphs[0].text) if article.paragraphs else None
+    if wire and anchor:
+        try:
+            day = date(anchor.year, month_number(wire[1]), int(wire[2]))
+        except ValueError:
+            day = None
+        if day:
+            return Dating(day.isoformat(), True, f"day and month from the dateline; the year {anchor.year} from the articles")
     if anchor is None:
         return Dating(None, True, "no date in the text, and none in the other articles to place it by")
     text = article.full_text

@@ -42,6 +42,7 @@ class Mention:
     start: int
     end: int
     pronoun: bool = False
+    kind: str = "person"  # person | organisation | group (unnamed speakers) | pronoun
 
 
 @dataclass(frozen=True)

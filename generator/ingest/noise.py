@@ -29,6 +29,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patter
                        r"contact us|about us|advertise with us|skip to (main )?content|home\s*[|>»/]|menu$|search$|"
                        r"log ?in$|sign ?in$|back to top|click here|tap here|loading|comments?\s*\(?\d*\)?$)"),
     ("site furniture", r"\ball rights reserved\b"),
+    ("site furniture", r"^(our standards|story continues below|continue reading|scroll to continue|advertisement\b|"
+                       r"this (article|story) (was|has been) (originally )?(published|updated)|image (source|caption)|"
+                       r"(photo|image|picture|video|file photo)( credit)?\s*:|getty images$)"),
+    ("credits", r"^\(?(reporting by|additional reporting( by)?|editing by|edited by|writing by|written by|compiled by|"
+                r"production by|graphics by)\b"),
+    ("social prompt", r"\bfollow (him|her|them|me|us) on\b"),
+    ("caption credit", r"\b[A-Z]{2,}/[A-Z][\w.-]+(/[A-Z][\w. -]+)*\s*$"),
 ))
 
 
@@ -43,10 +50,16 @@ def classify_line(text: str) -> str | None:
     return None
 
 
-_BYLINE = re.compile(r"^(by\s+)?([A-Z][a-z'’.-]+(\s+[A-Z][a-z'’.-]+){1,3})$")
+_BYLINE = re.compile(r"^([Bb]y\s+)?([A-Z][a-z'’.-]+(\s+[A-Z][a-z'’.-]+){1,3})$")
 _NOT_NAMES = {"What", "Next", "The", "More", "Related", "Share", "Follow", "Comments", "Advertisement", "Read",
               "Latest", "News", "Top", "Stories", "Key", "Takeaways", "Analysis", "Opinion", "Updated", "Home"}
 _HEADLINE = re.compile(r"^[^.!?]{3,120}$")
+
+
+_DATELINE = re.compile(r"^(published|updated|posted|first published|last updated)\b[^.]{0,60}\b(19|20)\d\d\b[^.]*$",
+                       re.IGNORECASE)
+_BIO = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3} is (?:a|an|the|[A-Z][\w ’'.-]+[’']s) [^.]{0,80}\b"
+                  r"(correspondent|reporter|editor|writer|columnist|journalist|contributor|producer)\b")
 
 
 def _byline(line: str, index: int, count: int) -> str | None:
@@ -69,6 +82,10 @@ def split_noise(text: str) -> tuple[list[Paragraph], list[NoiseLine], str | None
         if rule is None and in_related and _HEADLINE.match(line) and len(line.split()) <= 16:
             rule = "related links"  # a headline listed under a "Related" heading
         in_related = rule == "related links"
+        if rule is None and index < 3 and _DATELINE.match(line):
+            rule = "dateline"
+        if rule is None and index >= len(lines) - 3 and _BIO.match(line):
+            rule = "author bio"
         if rule is None and (name := _byline(line, index, len(lines))):
             byline, rule = name, "byline"
         if rule:

@@ -36,18 +36,31 @@ def quote_spans(text: str) -> list[Span]:
     return spans
 
 
+def _short_quote(text: str, span: Span) -> bool:
+    """A one- or two-word quotation counts when a speech verb just before governs it ("called the shift
+    “unprecedented,”") and it ends its clause; a quoted word before a noun ("a “framework” agreement") is a term."""
+    if not span.text.strip() or span.text.strip()[0].isupper() and words_in(span.text) > 1:
+        return False
+    after = text[span.end:span.end + 6]
+    if not re.match(r"^\s*([,.;:!?)]|and\b|but\b|$)", after) and not re.search(r"[,.;:!?]$", span.text.strip()):
+        return False
+    before = text[max(0, span.start - 80):span.start]
+    verbs = list(_VERB.finditer(before))
+    return bool(verbs) and words_in(before[verbs[-1].end():]) <= 8 and not re.search(r"[.!?]\s", before[verbs[-1].end():])
+
+
 def words_in(text: str) -> int:
     return len(re.findall(r"[\w’']+", text))
 
 
 def extract_quotations(article: Article, registry: Registry) -> list[Quotation]:
     quotes: list[Quotation] = []
-    history: list[tuple[int, list[Mention], list[Span]]] = []  # earlier paragraphs, for pronouns
+    history: list[tuple[str, list[Mention], list[Span]]] = []  # earlier paragraphs, for pronouns
     previous_speaker: str | None = None
     previous_was_quote = False
     for number, paragraph in enumerate(article.paragraphs):
         text = paragraph.text
-        spans = [s for s in quote_spans(text) if words_in(s.text) >= MIN_WORDS]
+        spans = [s for s in quote_spans(text) if words_in(s.text) >= MIN_WORDS or _short_quote(text, s)]
         mentions = find_mentions(text, registry)
         outside = [m for m in mentions if not any(s.start <= m.start < s.end for s in quote_spans(text))]
         groups = _merge_split(text, spans, outside)
@@ -58,10 +71,13 @@ def extract_quotations(article: Article, registry: Registry) -> list[Quotation]:
                 speaker, rule = speakers[-1], "same paragraph"
             if speaker is None and group[0].start == 0 and previous_was_quote and previous_speaker:
                 speaker, rule = previous_speaker, "continued from the previous paragraph"
+            if speaker is None and group[0].start > 0:
+                speaker = _subject_before(text, group[0].start, outside)
+                rule = "the person the sentence before is about"
             speakers.append(speaker)
             quotes.append(Quotation(article.source_id, paragraph.line, group[0].start, _joined(group), speaker,
                                     rule if speaker else "unattributed", _context(text, group)))
-        history.append((number, outside, quote_spans(text)))
+        history.append((text, outside, quote_spans(text)))
         if groups:
             previous_speaker = speakers[-1]
         previous_was_quote = bool(groups) and _sentence_bounds(text, groups[-1][0].start, groups[-1][-1].end)[1] >= len(text.rstrip())
@@ -100,7 +116,7 @@ def _context(text: str, group: list[Span]) -> str:
 
 
 def _attribute(text: str, group: list[Span], outside: list[Mention], spans: list[Span],
-               history: list[tuple[int, list[Mention], list[Span]]], registry: Registry) -> tuple[str | None, str]:
+               history: list[tuple[str, list[Mention], list[Span]]], registry: Registry) -> tuple[str | None, str]:
     first, last = _sentence_bounds(text, group[0].start, group[-1].end)
     for left, right in zip(group, group[1:]):
         speaker = _after(text, left.end, right.start, outside, history)
@@ -120,7 +136,7 @@ def _in(mentions: list[Mention], start: int, end: int) -> list[Mention]:
     return [m for m in mentions if start <= m.start and m.end <= end]
 
 
-def _after(text: str, start: int, end: int, outside: list[Mention], history: list[tuple[int, list[Mention], list[Span]]]) -> str | None:
+def _after(text: str, start: int, end: int, outside: list[Mention], history: list[tuple[str, list[Mention], list[Span]]]) -> str | None:
     """', said X' / ', X said' / ', he added' right after the closing mark."""
     tail = text[start:end]
     lead = re.match(r"^\s*[,.;:—–-]?\s*", tail)
@@ -137,7 +153,7 @@ def _after(text: str, start: int, end: int, outside: list[Mention], history: lis
     return None
 
 
-def _before(text: str, start: int, end: int, outside: list[Mention], history: list[tuple[int, list[Mention], list[Span]]]) -> str | None:
+def _before(text: str, start: int, end: int, outside: list[Mention], history: list[tuple[str, list[Mention], list[Span]]]) -> str | None:
     """'X said:', 'according to X, “…”', 'as X observed, …', 'described by X as “…”'."""
     head = text[start:end]
     window = _in(outside, start, end)
@@ -158,16 +174,44 @@ def _before(text: str, start: int, end: int, outside: list[Mention], history: li
     return _resolve(subjects[0], text, history, outside) if subjects else None
 
 
-def _resolve(mention: Mention, text: str, history: list[tuple[int, list[Mention], list[Span]]],
+def _subject_before(text: str, start: int, outside: list[Mention]) -> str | None:
+    """'Okafor laughed. “Watch this space.”': the person the previous sentence of the paragraph is about."""
+    head = text[:start].rstrip()
+    if not re.search(r"[.!?:]$", head):
+        return None
+    sentence_start, _ = _sentence_bounds(text, max(0, len(head) - 1), len(head))
+    named = [m for m in outside if sentence_start <= m.start and m.end <= len(head) and not m.pronoun]
+    return named[0].key if named and words_in(text[sentence_start:named[0].start]) <= 8 else None
+
+
+def _named(mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if m.kind == "person"]
+
+
+def _antecedent(text: str, mentions: list[Mention]) -> str | None:
+    """In the nearest sentence naming someone: its subject (a name among its first words), else its last name."""
+    named = _named(mentions)
+    if not named:
+        return None
+    last = named[-1]
+    first, _ = _sentence_bounds(text, last.start, last.end)
+    in_sentence = [m for m in named if m.start >= first]
+    subject = in_sentence[0]
+    return subject.key if words_in(text[first:subject.start]) <= 4 else last.key
+
+
+def _resolve(mention: Mention, text: str, history: list[tuple[str, list[Mention], list[Span]]],
              outside: list[Mention]) -> str | None:
-    """A pronoun is the last person named before it outside quotations (this paragraph, then up to three back)."""
+    """A pronoun is the person last named outside quotations (this paragraph, then up to three back),
+    preferring the subject of the sentence that names them ("O'Brien met Natarajan. ... he said" -> O'Brien)."""
     if not mention.pronoun:
         return mention.key
-    earlier = [m for m in outside if m.end <= mention.start and not m.pronoun and not m.key.startswith("anon:")]
-    if earlier:
-        return earlier[-1].key
-    for _, mentions, _ in reversed(history[-3:]):
-        named = [m for m in mentions if not m.pronoun and not m.key.startswith("anon:")]
-        if named:
-            return named[-1].key
+    earlier = [m for m in outside if m.end <= mention.start]
+    found = _antecedent(text, earlier)
+    if found:
+        return found
+    for text_before, mentions, _ in reversed(history[-3:]):
+        found = _antecedent(text_before, mentions)
+        if found:
+            return found
     return None

@@ -88,8 +88,7 @@ def ingest_articles(inputs: list[InputFile], existing: tuple[ExistingActor, ...]
         return IngestResult({}, tuple(problems))
     registry = build_registry(articles)
     quotes = [q for a in articles for q in _quotes(a, registry)]
-    anchor = batch_anchor(articles)
-    datings = {a.source_id: date_article(a, anchor) for a in articles}
+    datings = {a.source_id: date_article(a, batch_anchor(_same_story(a, articles, registry))) for a in articles}
     mentions = [d for a in articles for d in find_dates(a, reference_date(datings[a.source_id]))]
     figures = [f for a in articles for f in find_figures(a)]
     ids = _actor_ids(registry, quotes, existing)
@@ -97,6 +96,16 @@ def ingest_articles(inputs: list[InputFile], existing: tuple[ExistingActor, ...]
     files = _draft_files(articles, registry, quotes, mentions, figures, datings, ids, existing, as_of)
     speakers = {ids[k]: _display(registry, k) for k in ids}
     return IngestResult(files, tuple(problems), tuple(articles), tuple(quotes), speakers)
+
+
+def _same_story(article: Article, articles: list[Article], registry: Registry) -> list[Article]:
+    """The articles that name at least two of the same people or organisations: only they may date each other."""
+    named: dict[str, set[str]] = {a.source_id: set() for a in articles}
+    for actor in registry.actors.values():
+        for source in actor.sources:
+            named[source].add(actor.key)
+    own = named[article.source_id]
+    return [a for a in articles if a is article or len(own & named[a.source_id]) >= 2]
 
 
 def _quotes(article: Article, registry: Registry) -> list[Quotation]:
