@@ -66,6 +66,10 @@ def test_sources_mark_inferred_values_and_list_noise(seed_draft: Path) -> None:
     assert tekedia["publisher"] == "Tekedia" and "publisher" in tekedia["inferred"]
     assert "Register for Tekedia" not in tekedia["full_text"] and "line 5 (promotion)" in tekedia["noise"]
     assert sources["003_17bb07aacb8030ca.txt"]["byline"] == "Boluwatife Enome"
+    gold = yaml.safe_load((FIXTURES / "ingest" / "gold.yaml").read_text(encoding="utf-8"))["seeds"]
+    for name, expected in gold.items():
+        for noise in expected["noise"]:
+            assert noise not in sources[name]["full_text"] and noise in sources[name]["noise"], (name, noise)
 
 
 def test_figures_page_cites_both_sides_of_the_conflict_and_title_differences(seed_draft: Path) -> None:
