@@ -170,3 +170,16 @@ def test_datelines_credits_and_bios_are_noise() -> None:
     assert [p.text for p in kept] == ["The story itself."]
     assert [n.rule for n in noise] == ["dateline", "byline", "credits", "author bio"]
     assert byline == "Helen Marsh"
+
+
+def test_names_with_particles_and_institutions_that_speak() -> None:
+    found = quotes_of("“We are closer than ever before,” European Commission President Ursula von der Leyen told reporters.",
+                      "The White House said in a statement that it “welcomes the continued commitment” to the plan.",
+                      "White House economic adviser Kevin Hassett spoke. “We want a handshake on rare earths,” he added.")
+    assert [s for _, s in found] == ["ursula von der leyen", "white house", "kevin hassett"]
+
+
+def test_by_names_the_speaker_only_after_a_verb_of_saying() -> None:
+    found = quotes_of("Its chief executive, Valerie Urbain, said such a step would be seen by investors as “a form of confiscation.”",
+                      "The call was described by President Donald Trump as a “very good talk.”")
+    assert [s for _, s in found] == ["valerie urbain", "donald trump"]

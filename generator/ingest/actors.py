@@ -20,7 +20,7 @@ _ANON_WORDS = r"former|senior|top|unnamed|anonymous|administration|government|tr
 _DETERMINER = r"(?:[Oo]ne|[Aa]n?|[Tt]he|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome)\s+"
 _FREE_WORD = r"(?!(?:said|says|told|added|its|their|his|her|our|and|or|but|that|who|which)\b)[\w’'\-]+"
 _ANONYMOUS = re.compile(rf"(?<![\w’'])(?:({_DETERMINER})((?:{_FREE_WORD}\s+){{0,3}}?)|()((?:(?:{_ANON_WORDS})\s+){{0,4}}))"
-                        rf"({'|'.join(ANONYMOUS_HEADS)})\b(?!\s+[A-Z])")
+                        rf"({'|'.join(ANONYMOUS_HEADS)})\b(?!,?\s+[A-Z][a-z])")
 _NOT_ALIAS = frozenset({"He", "She", "It", "We", "They", "The", "A", "An", "I", "In", "On", "As", "At", "By", "To",
                         "Of", "Or", "And", "But", "If", "So", "No", "Mr", "Ms", "Mrs", "Dr"})
 
@@ -116,7 +116,8 @@ def find_mentions(text: str, registry: Registry) -> list[Mention]:
 
     for key, actor in sorted(registry.actors.items(), key=lambda kv: -len(kv[1].name)):
         for m in re.finditer(rf"(?<![\w’']){re.escape(actor.name)}(?![\w])", text):
-            add(Mention(key, m.start(), m.end(), kind=actor.kind))
+            if actor.kind != "organisation" or not modifies_next(text, m.end()):
+                add(Mention(key, m.start(), m.end(), kind=actor.kind))
     for title, key in sorted(registry.titles.items(), key=lambda kv: -len(kv[0])):
         for m in re.finditer(rf"\b[Tt]he\s+(?:(?:US|U\.S\.|Chinese|American|China’s|China's)\s+)?{re.escape(title)}\b", text,
                              re.IGNORECASE):
@@ -132,6 +133,12 @@ def find_mentions(text: str, registry: Registry) -> list[Mention]:
             continue
         add(Mention("anon:" + phrase.lower(), m.start(), m.end(), kind="group"))
     return sorted(found, key=lambda mention: mention.start)
+
+
+def modifies_next(text: str, end: int) -> bool:
+    """'White House economic adviser', 'White House trade official': a name used as a modifier."""
+    m = re.match(r"\s+([\w’'\-]+)", text[end:])
+    return bool(m) and (m[1].lower() in TITLE_WORDS or m[1].lower() in ANONYMOUS_HEADS)
 
 
 def anonymous_name(key: str) -> str:

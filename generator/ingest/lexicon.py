@@ -62,3 +62,5 @@ ANONYMOUS_HEADS = ("official", "officials", "source", "sources", "analyst", "ana
                    "insiders", "observer", "observers", "expert", "experts", "trader", "traders", "person",
                    "ministry", "embassy", "broker", "brokers", "banker", "bankers", "dealer", "dealers",
                    "investor", "investors", "lawyer", "lawyers", "resident", "residents", "witness", "witnesses")
+INSTITUTIONS = ("White House", "Kremlin", "Pentagon", "Downing Street", "Elysee", "Élysée", "Federal Reserve",
+                "State Department", "Foreign Office", "European Commission", "Bundesbank", "Vatican")

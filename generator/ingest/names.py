@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import (CALENDAR_WORDS, NEWS_AGENCIES, ORG_SUFFIXES, PLACES, STARTERS, TITLE_HEADS, TITLE_WORDS)
+from .lexicon import (ANONYMOUS_HEADS, CALENDAR_WORDS, INSTITUTIONS, NEWS_AGENCIES, ORG_SUFFIXES, PLACES, STARTERS, TITLE_HEADS, TITLE_WORDS)
 
 _TOKEN = r"(?:(?:[A-Z]\.)+|[A-Z][\w’'\-]*)"
-RUN = re.compile(rf"(?<![\w’'\-]){_TOKEN}(?:[ \u00a0]+{_TOKEN})*")
+_PARTICLE = r"(?:von|van|de|der|den|del|della|di|da|du|la|le|bin|ibn|al|el|ter|dos|das)"
+RUN = re.compile(rf"(?<![\w’'\-]){_TOKEN}(?:[ \u00a0]+(?:{_PARTICLE}[ \u00a0]+)*{_TOKEN})*")
 _POSSESSIVE = re.compile(r"[’']s$")
 _APPOSITION = re.compile(r"^,\s+(?:(?:a|an|the)\s+)?([^,.;:“”\"()]{3,100}?)(?=\s*[,.;:]|\s+(?:said|says|told|added|wrote)\b)")
 _AFFILIATION = re.compile(r"^\s+(?:from|at|of)\s+(?:the\s+)?((?:[A-Z][\w’'&\-]*\s*)+)")
@@ -69,6 +70,10 @@ def _split_possessives(text: str, start: int, end: int) -> list[tuple[int, int]]
 def _classify(text: str, start: int, end: int, lowered: frozenset[str]) -> NameHit | None:
     tokens = text[start:end].split()
     offsets = [m.start() + start for m in re.finditer(r"\S+", text[start:end])]
+    institution = _institution(text[start:end])
+    if institution and not _modifier(text, end):
+        at = text.index(institution, start)
+        return NameHit(institution, at, at + len(institution), "organisation", None, None)
     if tokens[-1] in ORG_SUFFIXES or tokens[-1] in NEWS_AGENCIES:
         return _organisation(text, start, end, tokens, offsets)
     skip = 0
@@ -79,11 +84,11 @@ def _classify(text: str, start: int, end: int, lowered: frozenset[str]) -> NameH
     if heads and heads[-1] + 1 < len(tokens):
         skip = max(skip, heads[-1] + 1)  # "Dutch Economy Minister Dirk Beljaarts"
     name = tokens[skip:]
-    if not name or len(name) > 4:
+    if not name or len([t for t in name if not re.fullmatch(_PARTICLE, t)]) > 4:
         return None
     name_start = offsets[skip]
     if any(t in PLACES or t in CALENDAR_WORDS or t.isupper() and len(t) > 1 or t.lower() in lowered
-           for t in name[1:] + ([] if name[0] == "He" else name[:1])):
+           for t in name[1:] + ([] if name[0] == "He" else name[:1]) if not re.fullmatch(_PARTICLE, t)):
         return None
     title = title_before(text, name_start)
     if len(name) == 1:
@@ -92,6 +97,16 @@ def _classify(text: str, start: int, end: int, lowered: frozenset[str]) -> NameH
     title = title or apposition
     affiliation = affiliation_after(text, end) or (org_in_title(apposition) if apposition else None)
     return NameHit(" ".join(name), name_start, end, "person", title, affiliation)
+
+
+def _modifier(text: str, end: int) -> bool:
+    m = re.match(r"\s+([\w’'\-]+)", text[end:])
+    return bool(m) and (m[1].lower() in TITLE_WORDS or m[1].lower() in ANONYMOUS_HEADS)
+
+
+def _institution(run: str) -> str | None:
+    """Places that speak as institutions: 'the White House said'."""
+    return next((name for name in INSTITUTIONS if run == name or run.endswith(" " + name)), None)
 
 
 def _organisation(text: str, start: int, end: int, tokens: list[str], offsets: list[int]) -> NameHit | None:

@@ -160,7 +160,8 @@ def _before(text: str, start: int, end: int, outside: list[Mention], history: li
     if not window:
         return None
     titled = r"(?:[A-Z][\w’'.]*\s+){0,4}$"
-    for pattern in (r"\b[Aa]ccording to\s+" + titled, r"\bby\s+" + titled, r"\b[Aa]s\s+" + titled):
+    passive = r"\b(?:described|quoted|called|cited|characteri[sz]ed|dismissed|labell?ed|branded|hailed)\b[^.“”\"]{0,40}\bby\s+"
+    for pattern in (r"\b[Aa]ccording to\s+" + titled, passive + titled, r"\b[Aa]s\s+" + titled):
         for m in window:
             if re.search(pattern, text[start:m.start]):
                 if pattern.startswith(r"\b[Aa]s") and not _VERB.search(text[m.end:end]):
