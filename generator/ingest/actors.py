@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .lexicon import ANONYMOUS_HEADS, PLACES, TITLE_WORDS
 from .model import ActorInfo, Article, Mention
-from .names import NameHit, find_names, is_heading, lower_words, name_key
+from .names import NameHit, find_names, is_heading, lower_words, modifies_next, name_key
 
 _PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
 _ANON_WORDS = r"former|senior|top|unnamed|anonymous|administration|government|trade|industry|chinese|american|" \
@@ -133,12 +133,6 @@ def find_mentions(text: str, registry: Registry) -> list[Mention]:
             continue
         add(Mention("anon:" + phrase.lower(), m.start(), m.end(), kind="group"))
     return sorted(found, key=lambda mention: mention.start)
-
-
-def modifies_next(text: str, end: int) -> bool:
-    """'White House economic adviser', 'White House trade official': a name used as a modifier."""
-    m = re.match(r"\s+([\w’'\-]+)", text[end:])
-    return bool(m) and (m[1].lower() in TITLE_WORDS or m[1].lower() in ANONYMOUS_HEADS)
 
 
 def anonymous_name(key: str) -> str:

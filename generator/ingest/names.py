@@ -71,7 +71,7 @@ def _classify(text: str, start: int, end: int, lowered: frozenset[str]) -> NameH
     tokens = text[start:end].split()
     offsets = [m.start() + start for m in re.finditer(r"\S+", text[start:end])]
     institution = _institution(text[start:end])
-    if institution and not _modifier(text, end):
+    if institution and not modifies_next(text, end):
         at = text.index(institution, start)
         return NameHit(institution, at, at + len(institution), "organisation", None, None)
     if tokens[-1] in ORG_SUFFIXES or tokens[-1] in NEWS_AGENCIES:
@@ -99,9 +99,10 @@ def _classify(text: str, start: int, end: int, lowered: frozenset[str]) -> NameH
     return NameHit(" ".join(name), name_start, end, "person", title, affiliation)
 
 
-def _modifier(text: str, end: int) -> bool:
+def modifies_next(text: str, end: int) -> bool:
+    """'White House economic adviser', 'White House trade official': a name used as a modifier."""
     m = re.match(r"\s+([\w’'\-]+)", text[end:])
-    return bool(m) and (m[1].lower() in TITLE_WORDS or m[1].lower() in ANONYMOUS_HEADS)
+    return m is not None and (m[1].lower() in TITLE_WORDS or m[1].lower() in ANONYMOUS_HEADS)
 
 
 def _institution(run: str) -> str | None:
