@@ -183,3 +183,15 @@ def test_by_names_the_speaker_only_after_a_verb_of_saying() -> None:
     found = quotes_of("Its chief executive, Valerie Urbain, said such a step would be seen by investors as “a form of confiscation.”",
                       "The call was described by President Donald Trump as a “very good talk.”")
     assert [s for _, s in found] == ["valerie urbain", "donald trump"]
+
+
+def test_placards_and_titles_of_works_are_not_quotations() -> None:
+    assert quotes_of("Some held placards reading “Save Swindon jobs.” Others sang “Land of Hope and Glory” loudly.") == []
+
+
+def test_organisations_speak_by_their_short_name_and_unnamed_spokespeople_by_their_department() -> None:
+    found = quotes_of("Voltaro Motors will cut jobs.",
+                      "In a statement, Voltaro said it had “no choice but to adjust production to the market.”",
+                      "A Department for Business and Trade spokesperson added: “We stand ready to support every worker.”",
+                      "Local MP Heidi Alexander said workers had been “blindsided” by the announcement.")
+    assert [s for _, s in found] == ["voltaro motors", "anon:department for business and trade spokesperson", "heidi alexander"]

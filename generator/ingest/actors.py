@@ -19,7 +19,8 @@ _ANON_WORDS = r"former|senior|top|unnamed|anonymous|administration|government|tr
               r"department|military|security|diplomatic|market|senior-level|high-ranking|[A-Z][a-z]+|[A-Z]{2,3}"
 _DETERMINER = r"(?:[Oo]ne|[Aa]n?|[Tt]he|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome)\s+"
 _FREE_WORD = r"(?!(?:said|says|told|added|its|their|his|her|our|and|or|but|that|who|which)\b)[\w’'\-]+"
-_ANONYMOUS = re.compile(rf"(?<![\w’'])(?:({_DETERMINER})((?:{_FREE_WORD}\s+){{0,3}}?)|()((?:(?:{_ANON_WORDS})\s+){{0,4}}))"
+_PROPER = r"[A-Z][\w’'\-]*(?:\s+(?:for|of|and|&)\s+[A-Z][\w’'\-]*|\s+[A-Z][\w’'\-]*)*\s+"
+_ANONYMOUS = re.compile(rf"(?<![\w’'])(?:({_DETERMINER})((?:{_PROPER})?(?:{_FREE_WORD}\s+){{0,3}}?)|()((?:(?:{_ANON_WORDS})\s+){{0,4}}))"
                         rf"({'|'.join(ANONYMOUS_HEADS)})\b(?!,?\s+[A-Z][a-z])")
 _NOT_ALIAS = frozenset({"He", "She", "It", "We", "They", "The", "A", "An", "I", "In", "On", "As", "At", "By", "To",
                         "Of", "Or", "And", "But", "If", "So", "No", "Mr", "Ms", "Mrs", "Dr"})
@@ -70,6 +71,8 @@ def build_registry(articles: list[Article]) -> Registry:
             if hit.title:
                 roles[key].append((hit.title, source))
     aliases = _word_aliases(names, kinds)
+    lowered = frozenset().union(*(lower_words(a.full_text) for a in articles))
+    aliases.update(_organisation_aliases(names, kinds, lowered, aliases))
     actors = {key: ActorInfo(key, names[key], kinds[key], tuple(dict.fromkeys(roles[key])), affiliations.get(key),
                              tuple(sorted(seen_in[key]))) for key in sorted(names)}
     return Registry(actors, aliases, _title_aliases(actors))
@@ -89,6 +92,19 @@ def _word_aliases(names: dict[str, str], kinds: dict[str, str]) -> dict[str, str
     aliases = {word: next(iter(keys)) for word, keys in first.items() if len(keys) == 1 and word not in _NOT_ALIAS}
     aliases.update({word: next(iter(keys)) for word, keys in last.items() if len(keys) == 1 and word not in _NOT_ALIAS})
     return aliases
+
+
+def _organisation_aliases(names: dict[str, str], kinds: dict[str, str], lowered: frozenset[str],
+                          taken: dict[str, str]) -> dict[str, str]:
+    """'Voltaro' for Voltaro Motors: an organisation's first word, when it is no ordinary word and points nowhere else."""
+    firsts: dict[str, set[str]] = defaultdict(set)
+    for key, name in names.items():
+        tokens = name.split()
+        if kinds[key] == "organisation" and len(tokens) > 1:
+            firsts[tokens[0]].add(key)
+    return {word: next(iter(keys)) for word, keys in firsts.items()
+            if len(keys) == 1 and word not in taken and word.lower() not in lowered and word not in _NOT_ALIAS
+            and word not in PLACES and word.lower() not in TITLE_WORDS and len(word) > 2}
 
 
 def _title_aliases(actors: dict[str, ActorInfo]) -> dict[str, str]:

@@ -6,7 +6,7 @@ spokesman spokesperson official strategist economist analyst professor director 
 governor senator mayor ambassador envoy officer commissioner chancellor counsel attorney judge leader head chief
 general lady mr mrs ms dr sen rep gov gen prof king queen prince pope justice member founder partner researcher fellow
 editor correspondent diplomat lawmaker congressman congresswoman manager administrator commander secretary-general
-vice-president vice-premier economist""".split())
+vice-president vice-premier economist mp mep msp mla""".split())
 TITLE_WORDS = TITLE_HEADS | frozenset("""us u.s. uk eu un american chinese british european japanese white house vice
 commerce trade treasury international former senior deputy prime foreign economic economy finance financial state
 defense defence national security top lead general executive managing investment acting interim first assistant
@@ -14,7 +14,8 @@ permanent central bank federal reserve labor labour energy agriculture industry 
 justice interior homeland budget party communist politburo standing committee chief trade special market markets
 global research policy political emerging asia asian chief-of-staff staff press communications information
 cabinet supreme court district regional provincial city county foreign-affairs affairs relations senior-most
-portfolio equity equities fixed income rates currency fx commodities strategy""".split())
+portfolio equity equities fixed income rates currency fx commodities strategy local shadow labour conservative
+democratic republican opposition""".split())
 PLACES = frozenset("""US U.S. USA UK EU China Chinese America American Americans Beijing Washington London Geneva Europe Asia
 Japan Korea South North Taiwan Hong Kong Britain British Russia Russian India Germany France Paris Berlin Tokyo Brussels
 Moscow Canada Mexico Brazil Africa Australia Singapore Vietnam Iran Israel Ukraine Gaza Middle East West Lancaster

@@ -36,14 +36,28 @@ def quote_spans(text: str) -> list[Span]:
     return spans
 
 
+_FUNCTION_WORDS = r"(?:and|but|or|by|in|on|at|to|for|with|from|of|after|before|over|about|as|when|because|while|" \
+                  r"that|which|if|than|since|until|during|without)"
+_NAMING = re.compile(r"\b(reading|read|titled|entitled|headlined|dubbed|named|nicknamed|known as|labell?ed|marked|"
+                     r"slogan|hashtag|the word|the words|the phrase|the term|so-called)\s*$", re.IGNORECASE)
+
+
+def _a_name_or_title(text: str, span: Span) -> bool:
+    """Placards "reading", things "dubbed" or "titled", and Title Case names of works are not quotations."""
+    words = re.findall(r"[\w’']+", span.text)
+    title_case = 1 < len(words) <= 8 and all(w[0].isupper() or w.lower() in {"of", "the", "a", "and", "in", "on", "for", "to"}
+                                              for w in words) and not re.search(r"[.!?,]", span.text)
+    return bool(_NAMING.search(text[max(0, span.start - 30):span.start])) or title_case
+
+
 def _short_quote(text: str, span: Span) -> bool:
     """A one- or two-word quotation counts when a speech verb just before governs it ("called the shift
     “unprecedented,”") and it ends its clause; a quoted word before a noun ("a “framework” agreement") is a term."""
     if not span.text.strip() or span.text.strip()[0].isupper() and words_in(span.text) > 1:
         return False
-    after = text[span.end:span.end + 6]
-    if not re.match(r"^\s*([,.;:!?)]|and\b|but\b|$)", after) and not re.search(r"[,.;:!?]$", span.text.strip()):
-        return False
+    after = text[span.end:span.end + 16]
+    if not re.match(rf"^\s*([,.;:!?)—–-]|{_FUNCTION_WORDS}\b|$)", after) and not re.search(r"[,.;:!?]$", span.text.strip()):
+        return False  # a quoted word before a noun is a term: a “framework” agreement
     before = text[max(0, span.start - 80):span.start]
     verbs = list(_VERB.finditer(before))
     return bool(verbs) and words_in(before[verbs[-1].end():]) <= 8 and not re.search(r"[.!?]\s", before[verbs[-1].end():])
@@ -60,7 +74,8 @@ def extract_quotations(article: Article, registry: Registry) -> list[Quotation]:
     previous_was_quote = False
     for number, paragraph in enumerate(article.paragraphs):
         text = paragraph.text
-        spans = [s for s in quote_spans(text) if words_in(s.text) >= MIN_WORDS or _short_quote(text, s)]
+        spans = [s for s in quote_spans(text) if not _a_name_or_title(text, s)
+                 and (words_in(s.text) >= MIN_WORDS or _short_quote(text, s))]
         mentions = find_mentions(text, registry)
         outside = [m for m in mentions if not any(s.start <= m.start < s.end for s in quote_spans(text))]
         groups = _merge_split(text, spans, outside)
