@@ -40,7 +40,7 @@ def run_ingest(files: list[Path], out_dir: Path, content_dir: Path | None) -> in
 
 def _read(path: Path, problems: list[Diagnostic]) -> InputFile | None:
     try:
-        if path.stat().st_size > MAX_BYTES:
+        if path.stat().st_size > MAX_BYTES:  # not even read: far beyond any saved page
             problems.append(error(Location(str(path), 1), f"the file is over the {MAX_BYTES:,}-byte limit for one article",
                                   "split it, or pass the article alone"))
             return None

@@ -90,7 +90,7 @@ def test_bad_files_are_located_and_the_others_still_ingested(tmp_path: Path) -> 
     result = invoke("ingest", OWN[0], *(tmp_path / n for n in bad), tmp_path / "missing.txt", "--out", tmp_path / "d")
     assert result.exit_code == 1
     for expected in ("empty.txt:1: the file is empty", "binary.bin:1: the file is binary", "latin1.txt:2: not UTF-8",
-                     "list.txt:1: only 3 words", "huge.txt:1: the file is over", "missing.txt:1: cannot read the file"):
+                     "list.txt:1: only 3 words", "huge.txt:1: the file is 2,200,000 bytes, over", "missing.txt:1: cannot read the file"):
         assert expected in result.output
     assert "ingested 1 of 7 file(s)" in result.output and (tmp_path / "d" / "sources.yaml").is_file()
 

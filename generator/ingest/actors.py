@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .lexicon import ANONYMOUS_HEADS, PLACES, TITLE_WORDS
 from .model import ActorInfo, Article, Mention
@@ -31,9 +31,26 @@ class Registry:
     actors: dict[str, ActorInfo]  # key -> actor
     aliases: dict[str, str]  # single word -> person key
     titles: dict[str, str]  # lower-case title phrase -> person key
+    by_name: dict[str, str] = field(default_factory=dict)  # name as printed -> key
+    names: re.Pattern[str] | None = None  # every name, longest first, compiled once
+    title_names: re.Pattern[str] | None = None
+    alias_names: re.Pattern[str] | None = None
 
     def name_of(self, key: str) -> str:
         return self.actors[key].name
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) or "(?!x)x"
+
+
+def compile_registry(actors: dict[str, ActorInfo], aliases: dict[str, str], titles: dict[str, str]) -> Registry:
+    by_name = {actor.name: key for key, actor in actors.items()}
+    return Registry(actors, aliases, titles, by_name,
+                    re.compile(rf"(?<![\w’'])(?:{_alternation(list(by_name))})(?![\w])"),
+                    re.compile(rf"\b[Tt]he\s+(?:(?:US|U\.S\.|Chinese|American|China’s|China's)\s+)?({_alternation(list(titles))})\b",
+                               re.IGNORECASE),
+                    re.compile(rf"(?<![\w’'\-])(?:{_alternation(list(aliases))})(?![\w\-])"))
 
 
 def build_registry(articles: list[Article]) -> Registry:
@@ -75,7 +92,7 @@ def build_registry(articles: list[Article]) -> Registry:
     aliases.update(_organisation_aliases(names, kinds, lowered, aliases))
     actors = {key: ActorInfo(key, names[key], kinds[key], tuple(dict.fromkeys(roles[key])), affiliations.get(key),
                              tuple(sorted(seen_in[key]))) for key in sorted(names)}
-    return Registry(actors, aliases, _title_aliases(actors))
+    return compile_registry(actors, aliases, _title_aliases(actors))
 
 
 def _word_aliases(names: dict[str, str], kinds: dict[str, str]) -> dict[str, str]:
@@ -130,17 +147,18 @@ def find_mentions(text: str, registry: Registry) -> list[Mention]:
             found.append(mention)
             taken.append((mention.start, mention.end))
 
-    for key, actor in sorted(registry.actors.items(), key=lambda kv: -len(kv[1].name)):
-        for m in re.finditer(rf"(?<![\w’']){re.escape(actor.name)}(?![\w])", text):
-            if actor.kind != "organisation" or not modifies_next(text, m.end()):
-                add(Mention(key, m.start(), m.end(), kind=actor.kind))
-    for title, key in sorted(registry.titles.items(), key=lambda kv: -len(kv[0])):
-        for m in re.finditer(rf"\b[Tt]he\s+(?:(?:US|U\.S\.|Chinese|American|China’s|China's)\s+)?{re.escape(title)}\b", text,
-                             re.IGNORECASE):
-            add(Mention(key, m.start(), m.end()))
-    for word, key in registry.aliases.items():
-        for m in re.finditer(rf"(?<![\w’'\-]){re.escape(word)}(?![\w\-])", text):
-            add(Mention(key, m.start(), m.end()))
+    if registry.names is None or registry.title_names is None or registry.alias_names is None:
+        registry = compile_registry(registry.actors, registry.aliases, registry.titles)
+    assert registry.names and registry.title_names and registry.alias_names
+    for m in registry.names.finditer(text):
+        actor = registry.actors[registry.by_name[m[0]]]
+        if actor.kind != "organisation" or not modifies_next(text, m.end()):
+            add(Mention(actor.key, m.start(), m.end(), kind=actor.kind))
+    for m in registry.title_names.finditer(text):
+        add(Mention(registry.titles[m[1].lower()], m.start(), m.end()))
+    for m in registry.alias_names.finditer(text):
+        key = registry.aliases[m[0]]
+        add(Mention(key, m.start(), m.end(), kind=registry.actors[key].kind if key in registry.actors else "person"))
     for m in _PRONOUN.finditer(text):
         add(Mention(m[1].lower(), m.start(), m.end(), pronoun=True, kind="pronoun"))
     for m in _ANONYMOUS.finditer(text):

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MAX_BYTES = 2_000_000
+MAX_BYTES = 20_000_000  # a saved web page, scripts and styles included
+MAX_TEXT_CHARS = 400_000  # the article's own text: far beyond any news article (about 60,000 words)
 MIN_WORDS = 40
 _HTML_START = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<!--)", re.IGNORECASE)
 
@@ -16,12 +17,13 @@ class Refusal:
     hint: str
 
 
-def decode_article(data: bytes) -> str | Refusal:
-    """The article's text, or why it cannot be read as one."""
+def decode_article(data: bytes, html: bool = False) -> str | Refusal:
+    """The article's text, or why it cannot be read as one (plain text over MAX_TEXT_CHARS is refused too)."""
     if not data.strip():
         return Refusal(1, "the file is empty", "pass a plain-text article or a saved web page")
-    if len(data) > MAX_BYTES:
-        return Refusal(1, f"the file is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit for one article",
+    limit = MAX_BYTES if html else MAX_TEXT_CHARS * 4
+    if len(data) > limit:
+        return Refusal(1, f"the file is {len(data):,} bytes, over the {limit:,}-byte limit for one article",
                        "split it, or pass the article alone")
     if b"\x00" in data[:8192]:
         return Refusal(1, "the file is binary, not text", "pass a .txt article or a saved .html page")
@@ -40,6 +42,9 @@ def looks_like_html(name: str, text: str) -> bool:
 
 def not_an_article(text: str) -> Refusal | None:
     """Prose has sentences: refuse lists, data dumps and code, which would only give noise."""
+    if len(text) > MAX_TEXT_CHARS:
+        return Refusal(1, f"{len(text):,} characters of text, over the {MAX_TEXT_CHARS:,} of the longest article",
+                       "split it into its articles")
     words = text.split()
     if len(words) < MIN_WORDS:
         return Refusal(1, f"only {len(words)} words of text; an article has at least {MIN_WORDS}",

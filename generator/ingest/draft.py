@@ -16,11 +16,14 @@ from .model import Conflict, DateMention, Figure, Quotation, TitleDifference
 MARKER = ".ingest-draft"
 
 
-class _Dumper(yaml.SafeDumper):
+_Base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: 20x faster on long texts
+
+
+class _Dumper(_Base):  # type: ignore[valid-type,misc]
     pass
 
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+def _str(dumper: yaml.representer.SafeRepresenter, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

@@ -45,11 +45,12 @@ class IngestResult:
 
 
 def read_article(item: InputFile, source_id: str) -> Article | Diagnostic:
-    text = decode_article(item.data)
+    is_html = looks_like_html(item.name, item.data[:200].decode("utf-8", "replace"))
+    text = decode_article(item.data, html=is_html)
     if isinstance(text, Refusal):
         return error(Location(item.name, text.line), text.message, text.hint)
     meta: dict[str, Any] = {}
-    if looks_like_html(item.name, text):
+    if is_html:
         page = extract_html(text)
         text = page.text
         meta = {"title": page.title, "byline": page.author, "publisher": page.sitename, "published": page.date,
