@@ -195,3 +195,16 @@ def test_organisations_speak_by_their_short_name_and_unnamed_spokespeople_by_the
                       "A Department for Business and Trade spokesperson added: “We stand ready to support every worker.”",
                       "Local MP Heidi Alexander said workers had been “blindsided” by the announcement.")
     assert [s for _, s in found] == ["voltaro motors", "anon:department for business and trade spokesperson", "heidi alexander"]
+
+
+def test_they_said_goes_to_the_last_organisation_or_group() -> None:
+    found = quotes_of("Union officials met the board of Voltaro Motors on Friday.",
+                      "“We will not accept compulsory redundancies,” they said.")
+    assert found == [("We will not accept compulsory redundancies", "anon:union officials")]
+
+
+def test_counts_of_the_same_thing_conflict_with_fewer_shared_words() -> None:
+    a = article("a", "The earthquake killed at least 30 people in the mountain province.")
+    b = article("b", "Officials said the quake killed 25 people across the province.")
+    assert [(c.first.text, c.second.text) for c in find_conflicts(find_figures(a) + find_figures(b))] == [
+        ("at least 30 people", "25 people")]

@@ -13,7 +13,7 @@ from .lexicon import ANONYMOUS_HEADS, PLACES, TITLE_WORDS
 from .model import ActorInfo, Article, Mention
 from .names import NameHit, find_names, is_heading, lower_words, modifies_next, name_key
 
-_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
+_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he|[Tt]hey)\b")
 _ANON_WORDS = r"former|senior|top|unnamed|anonymous|administration|government|trade|industry|chinese|american|" \
               r"european|western|white|house|us|u\.s\.|eu|commerce|foreign|ministry|defense|defence|treasury|state|" \
               r"department|military|security|diplomatic|market|senior-level|high-ranking|[A-Z][a-z]+|[A-Z]{2,3}"

@@ -97,7 +97,8 @@ def find_conflicts(figures: list[Figure]) -> list[Conflict]:
             if a.source_id == b.source_id or a.unit != b.unit or abs(a.value - b.value) < 1e-9:
                 continue
             shared = a.context_words & b.context_words
-            if len(shared) >= SHARED_WORDS:
+            # a count's unit names what is counted ("people"), so fewer shared words are needed
+            if len(shared) >= (SHARED_WORDS - 1 if a.unit.startswith("count:") else SHARED_WORDS):
                 conflicts.append(Conflict(a, b, tuple(sorted(shared))))
     return conflicts
 

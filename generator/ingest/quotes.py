@@ -200,13 +200,17 @@ def _subject_before(text: str, start: int, outside: list[Mention]) -> str | None
     return named[0].key if named and words_in(text[sentence_start:named[0].start]) <= 8 else None
 
 
-def _named(mentions: list[Mention]) -> list[Mention]:
-    return [m for m in mentions if m.kind == "person"]
+def _named(mentions: list[Mention], kinds: frozenset[str]) -> list[Mention]:
+    return [m for m in mentions if m.kind in kinds]
 
 
-def _antecedent(text: str, mentions: list[Mention]) -> str | None:
+_PERSON = frozenset({"person"})
+_PLURAL = frozenset({"organisation", "group"})
+
+
+def _antecedent(text: str, mentions: list[Mention], kinds: frozenset[str] = _PERSON) -> str | None:
     """In the nearest sentence naming someone: its subject (a name among its first words), else its last name."""
-    named = _named(mentions)
+    named = _named(mentions, kinds)
     if not named:
         return None
     last = named[-1]
@@ -222,12 +226,13 @@ def _resolve(mention: Mention, text: str, history: list[tuple[str, list[Mention]
     preferring the subject of the sentence that names them ("O'Brien met Natarajan. ... he said" -> O'Brien)."""
     if not mention.pronoun:
         return mention.key
+    kinds = _PLURAL if mention.key == "they" else _PERSON  # "they" said: an organisation or unnamed group
     earlier = [m for m in outside if m.end <= mention.start]
-    found = _antecedent(text, earlier)
+    found = _antecedent(text, earlier, kinds)
     if found:
         return found
     for text_before, mentions, _ in reversed(history[-3:]):
-        found = _antecedent(text_before, mentions)
+        found = _antecedent(text_before, mentions, kinds)
         if found:
             return found
     return None
