@@ -208,3 +208,18 @@ def test_counts_of_the_same_thing_conflict_with_fewer_shared_words() -> None:
     b = article("b", "Officials said the quake killed 25 people across the province.")
     assert [(c.first.text, c.second.text) for c in find_conflicts(find_figures(a) + find_figures(b))] == [
         ("at least 30 people", "25 people")]
+
+
+def test_page_furniture_from_copied_pages_is_noise() -> None:
+    text = ("2 hours ago\nShare\nImage source, PA Media\nBy Rachel Dunn, BBC News\nThe story itself.\n"
+            "Related Topics\nFlooding\nMore on this story\nSevern levels to peak on Wednesday\nPublished 1 day ago")
+    kept, noise, byline = split_noise(text)
+    assert [p.text for p in kept] == ["The story itself."]
+    assert [n.rule for n in noise] == ["timestamp", "button", "site furniture", "byline", "related links", "related links",
+                                       "related links", "related links", "timestamp"]
+    assert byline == "Rachel Dunn"
+
+
+def test_an_organisation_before_a_title_belongs_to_the_title_but_an_honorific_is_no_title() -> None:
+    a = article("a", "Environment Agency chief executive Philip Duffy spoke.", "Mr Duffy said more.")
+    assert build_registry([a]).actors["philip duffy"].roles == (("Environment Agency chief executive", "a"),)

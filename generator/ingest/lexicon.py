@@ -6,7 +6,9 @@ spokesman spokesperson official strategist economist analyst professor director 
 governor senator mayor ambassador envoy officer commissioner chancellor counsel attorney judge leader head chief
 general lady mr mrs ms dr sen rep gov gen prof king queen prince pope justice member founder partner researcher fellow
 editor correspondent diplomat lawmaker congressman congresswoman manager administrator commander secretary-general
-vice-president vice-premier economist mp mep msp mla""".split())
+vice-president vice-premier economist mp mep msp mla executive councillor councilor commissioner
+spokesperson secretary miss mx""".split())
+HONORIFICS = frozenset("mr mrs ms miss mx".split())  # a title only in name: never a role
 TITLE_WORDS = TITLE_HEADS | frozenset("""us u.s. uk eu un american chinese british european japanese white house vice
 commerce trade treasury international former senior deputy prime foreign economic economy finance financial state
 defense defence national security top lead general executive managing investment acting interim first assistant

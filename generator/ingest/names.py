@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import (ANONYMOUS_HEADS, CALENDAR_WORDS, INSTITUTIONS, NEWS_AGENCIES, ORG_SUFFIXES, PLACES, STARTERS, TITLE_HEADS, TITLE_WORDS)
+from .lexicon import (ANONYMOUS_HEADS, CALENDAR_WORDS, HONORIFICS, INSTITUTIONS, NEWS_AGENCIES, ORG_SUFFIXES, PLACES, STARTERS, TITLE_HEADS, TITLE_WORDS)
 
 _TOKEN = r"(?:(?:[A-Z]\.)+|[A-Z][\w’'\-]*)"
 _PARTICLE = r"(?:von|van|de|der|den|del|della|di|da|du|la|le|bin|ibn|al|el|ter|dos|das)"
@@ -126,12 +126,13 @@ def title_before(text: str, name_start: int) -> str | None:
     taken: list[str] = []
     for word in reversed(words):
         bare = _POSSESSIVE.sub("", word)
-        if word[-1] in ",;:.!?)(“”\"" or bare.lower() not in TITLE_WORDS and bare not in PLACES:
+        organisation_word = bool(taken) and bare[:1].isupper() and bare not in STARTERS and bare not in CALENDAR_WORDS
+        if word[-1] in ",;:.!?)(“”\"" or bare.lower() not in TITLE_WORDS and bare not in PLACES and not organisation_word:
             break
-        taken.insert(0, word)
+        taken.insert(0, word)  # "Environment Agency chief executive": an organisation's name is part of the title
     while taken and _POSSESSIVE.sub("", taken[0]) in PLACES and _POSSESSIVE.search(taken[0]):
         taken.pop(0)  # "China’s chief trade negotiator" -> "chief trade negotiator"
-    if not taken or taken[-1].lower() not in TITLE_HEADS:
+    if not taken or taken[-1].lower().rstrip(".") not in TITLE_HEADS or taken[-1].lower().rstrip(".") in HONORIFICS:
         return None
     return " ".join(taken)
 

@@ -21,8 +21,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patter
                       r"(\s*[|·•,/]\s*(facebook|twitter|x|linkedin|instagram|whatsapp|telegram|email|print|copy link))*\s*$"),
     ("cookie notice", r"\b(cookies?|cookie policy|cookie settings|accept all|reject all|manage (your )?preferences|"
                       r"consent to (the use|our))\b"),
-    ("related links", r"^(related( (articles?|stories|news|headlines|content|coverage|reading))?|read more|read also|also read|"
-                      r"see also|more from|more on this|recommended( for you)?|you may also like|trending( now)?|most read|"
+    ("related links", r"^(related( (articles?|stories|news|headlines|content|coverage|reading|topics|links|posts|videos|"
+                      r"internet links))?|read more|read also|also read|read the full (story|article)|"
+                      r"see also|more from( [\w ]{1,30})?|more on this( (story|article|topic))?|recommended( for you)?|you may also like|trending( now)?|most read|"
                       r"most popular|top stories|editor'?s picks|latest (news|stories)|don'?t miss|watch|listen)(\s*[:|>»-]|\s*$)"),
     ("newsletter", r"\b(newsletters?|in your inbox|sign up for|subscribe to)\b"),
     ("site furniture", r"^(©|\(c\)|copyright\b|all rights reserved|privacy policy|terms (of (use|service)|and conditions)|"
@@ -32,9 +33,17 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patter
     ("site furniture", r"^(our standards|story continues below|continue reading|scroll to continue|advertisement\b|"
                        r"this (article|story) (was|has been) (originally )?(published|updated)|image (source|caption)|"
                        r"(photo|image|picture|video|file photo)( credit)?\s*:|getty images$)"),
+    ("timestamp", r"^((published|updated|posted|last updated)\s+)?(\d+|an?|one)\s+(seconds?|minutes?|mins?|hours?|hrs?|"
+                  r"days?|weeks?|months?)\s+ago$"),
+    ("button", r"^(share|save|print|email|comment|comments|listen|listen to this article|play|pause|close|menu|search|"
+               r"subscribe|login|log in|sign in|sign up|register|follow|like|tweet|copy link|bookmark|more|next|previous|"
+               r"back|expand|collapse|show more|load more|see more|view comments|\d+\s+comments?|\d+ min(ute)? read)$"),
+    ("contact", r"^(contact|email|write to) (the )?(author|reporter|writer|editor|newsroom)\b"),
+    ("caption credit", r"\b(getty images|afp via getty|ap photo|shutterstock|epa-efe|pa media|reuters/[a-z])"),
     ("credits", r"^\(?(reporting by|additional reporting( by)?|editing by|edited by|writing by|written by|compiled by|"
                 r"production by|graphics by)\b"),
-    ("social prompt", r"\bfollow (him|her|them|me|us) on\b"),
+    ("social prompt", r"\bfollow (him|her|them|me|us) on\b|^click to (share|email|print)\b"),
+    ("promotion", r"^(paid|partner|sponsored|promoted) (content|post|story|partner)\b"),
     ("caption credit", r"\b[A-Z]{2,}/[A-Z][\w.-]+(/[A-Z][\w. -]+)*\s*$"),
 ))
 
@@ -50,7 +59,7 @@ def classify_line(text: str) -> str | None:
     return None
 
 
-_BYLINE = re.compile(r"^([Bb]y\s+)?([A-Z][a-z'’.-]+(\s+[A-Z][a-z'’.-]+){1,3})$")
+_BYLINE = re.compile(r"^([Bb]y\s+)?([A-Z][a-z'’.-]+(\s+[A-Z][a-z'’.-]+){1,3})((?<=\w),\s*[^,.]{2,40}|\s+and\s+[A-Z][^,.]{2,40})?$")
 _NOT_NAMES = {"What", "Next", "The", "More", "Related", "Share", "Follow", "Comments", "Advertisement", "Read",
               "Latest", "News", "Top", "Stories", "Key", "Takeaways", "Analysis", "Opinion", "Updated", "Home"}
 _HEADLINE = re.compile(r"^[^.!?]{3,120}$")
@@ -65,7 +74,7 @@ _BIO = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3} is (?:a|an|the|[
 def _byline(line: str, index: int, count: int) -> str | None:
     """A bare name on one of the first two or last two lines (or "By Name") is the byline."""
     m = _BYLINE.match(line)
-    if not m or set(m[2].split()) & _NOT_NAMES:
+    if not m or set(m[2].split()) & _NOT_NAMES or m[4] and not m[1]:
         return None
     return m[2] if m[1] or index >= count - 2 or index < 2 and m[1] else None
 
