@@ -55,11 +55,15 @@ def compile_registry(actors: dict[str, ActorInfo], aliases: dict[str, str], titl
 
 def build_registry(articles: list[Article]) -> Registry:
     hits: list[tuple[str, NameHit]] = []
+    places: dict[str, list[tuple[str, int, str]]] = defaultdict(list)  # key -> (source, line, title given there)
+    lines: dict[int, int] = {}  # id(hit) -> its paragraph's line
     for article in articles:
         lowered = lower_words(article.full_text)
         for paragraph in article.paragraphs:
             if not is_heading(paragraph.text):
-                hits.extend((article.source_id, hit) for hit in find_names(paragraph.text, lowered))
+                for hit in find_names(paragraph.text, lowered):
+                    hits.append((article.source_id, hit))
+                    lines[id(hit)] = paragraph.line
     names: dict[str, str] = {}
     kinds: dict[str, str] = {}
     roles: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -70,6 +74,7 @@ def build_registry(articles: list[Article]) -> Registry:
         names.setdefault(key, hit.name)
         kinds.setdefault(key, hit.kind)
         seen_in[key].add(source)
+        places[key].append((source, lines[id(hit)], hit.title or ""))
         if hit.affiliation:
             org = name_key(hit.affiliation)
             names.setdefault(org, hit.affiliation)
@@ -85,13 +90,14 @@ def build_registry(articles: list[Article]) -> Registry:
             names.setdefault(key, hit.name)
             kinds.setdefault(key, "person")
             seen_in[key].add(source)
+            places[key].append((source, lines[id(hit)], hit.title or ""))
             if hit.title:
                 roles[key].append((hit.title, source))
     aliases = _word_aliases(names, kinds)
     lowered = frozenset().union(*(lower_words(a.full_text) for a in articles))
     aliases.update(_organisation_aliases(names, kinds, lowered, aliases))
     actors = {key: ActorInfo(key, names[key], kinds[key], tuple(dict.fromkeys(roles[key])), affiliations.get(key),
-                             tuple(sorted(seen_in[key]))) for key in sorted(names)}
+                             tuple(sorted(seen_in[key])), tuple(sorted(set(places[key])))) for key in sorted(names)}
     return compile_registry(actors, aliases, _title_aliases(actors))
 
 

@@ -53,6 +53,7 @@ class ActorInfo:
     roles: tuple[tuple[str, str], ...] = ()  # (title, source id)
     affiliation: str | None = None  # key of an organisation
     sources: tuple[str, ...] = ()
+    places: tuple[tuple[str, int, str], ...] = ()  # (source, line, the title given there or "")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from .figures import find_conflicts, find_figures, title_differences
 from .html import extract_html
 from .meta import batch_anchor, date_article, infer_publisher, infer_title, reference_date
 from .model import ActorInfo, Article, DateMention, Quotation
+from .lexicon import PLACES
 from .names import name_key
 from .noise import split_noise
 
@@ -151,19 +152,21 @@ def _as_of(published: list[str | None], mentions: list[DateMention]) -> str:
     return max(days).isoformat() if days else "2000-01-01"
 
 
-_US = re.compile(r"\b(US|U\.S\.|American|White House|Treasury|Commerce Secretary|Trade Representative|Trump)\b")
-_CN = re.compile(r"\b(China|Chinese|Beijing|Vice Premier|Xi)\b")
+_SIDES = (("United States", re.compile(r"\b(US|U\.S\.|American|White House|Washington)\b")),
+          ("China", re.compile(r"\b(China|Chinese|Beijing|China’s|China's)\b")))
+_PLACE_WORD = re.compile(r"\b([A-Z][a-z]+|EU|UN|UK)\b")
 
 
 def _side(actor: ActorInfo) -> str:
+    """A side only where a title names a country ('US Commerce Secretary', 'Dutch Economy Minister'); never a guess."""
     titles = " ".join(t for t, _ in actor.roles)
     if actor.kind == "organisation" or actor.affiliation:
         return "Analysts and others"
-    if _US.search(titles):
-        return "United States"
-    if _CN.search(titles):
-        return "China"
-    return "Unassigned"
+    for side, pattern in _SIDES:
+        if pattern.search(titles):
+            return side
+    place = next((w for w in _PLACE_WORD.findall(titles) if w in PLACES), None)
+    return place or "Unassigned"
 
 
 def _draft_files(articles: list[Article], registry: Registry, quotes: list[Quotation], mentions: list[DateMention],
@@ -237,6 +240,15 @@ def _source_record(article: Article, dating: Any, quotes: list[Quotation], menti
     return record
 
 
+def _where_named(info: ActorInfo | None, sources: list[str]) -> str:
+    """'Named in [@a, line 3]; ... Titled “X” in [@a, line 2].': every place, located."""
+    if info is None or not info.places:
+        return f"Named in {'; '.join('[@' + s + ']' for s in sources)}." if sources else "Named in the articles."
+    named = "; ".join(draft.cite(source, line) for source, line in sorted({(s, n) for s, n, _ in info.places}))
+    titled = [f"“{draft.md_escape(title)}” {draft.cite(source, line)}" for source, line, title in info.places if title]
+    return f"Named in {named}." + (f"\n\nTitled {'; '.join(titled)}." if titled else "")
+
+
 def _actor_files(registry: Registry, quotes: list[Quotation], quote_ids: dict[int, str], ids: dict[str, str],
                  existing: tuple[ExistingActor, ...]) -> dict[str, bytes]:
     known = {e.id: e for e in existing}
@@ -259,7 +271,7 @@ def _actor_files(registry: Registry, quotes: list[Quotation], quote_ids: dict[in
                 if source not in by_title[title]:
                     by_title[title].append(source)
             fields["roles"] = [{"title": t, "sources": s} for t, s in by_title.items()]
-        body = f"Named in {'; '.join('[@' + s + ']' for s in sources)}." if sources else "Named in the articles."
+        body = _where_named(info, sources)
         if key == UNATTRIBUTED:
             body = "Quotations whose speaker the rules could not find: **flagged for review**."
         if said:
