@@ -70,6 +70,7 @@ def test_sources_mark_inferred_values_and_list_noise(seed_draft: Path) -> None:
     for name, expected in gold.items():
         for noise in expected["noise"]:
             assert noise not in sources[name]["full_text"] and noise in sources[name]["noise"], (name, noise)
+        assert sources[name]["noise"].count("- line ") == len(expected["noise"]), name  # and nothing else
 
 
 def test_figures_page_cites_both_sides_of_the_conflict_and_title_differences(seed_draft: Path) -> None:

@@ -223,3 +223,10 @@ def test_page_furniture_from_copied_pages_is_noise() -> None:
 def test_an_organisation_before_a_title_belongs_to_the_title_but_an_honorific_is_no_title() -> None:
     a = article("a", "Environment Agency chief executive Philip Duffy spoke.", "Mr Duffy said more.")
     assert build_registry([a]).actors["philip duffy"].roles == (("Environment Agency chief executive", "a"),)
+
+
+def test_prose_that_mentions_offers_or_cookies_is_kept() -> None:
+    from generator.ingest.noise import classify_line
+    for line in ("Save for a few holdouts, the deal passed the Senate today.", "Buy-now-pay-later firms face new rules.",
+                 "The firm said “we use cookies” in its defence.", "Watchers of the market were surprised."):
+        assert classify_line(line) is None, line

@@ -10,9 +10,10 @@ import re
 from .model import NoiseLine, Paragraph
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in (
-    ("promotion", r"^(register|sign up|subscribe|join|enrol+|apply|book|get|grab|claim|download|try|buy|order|shop|save)\b.*"
-                  r"\b(today|now|free|discount|early bird|newsletter|syndicate|masterclass|program+e?|course|offer|"
-                  r"trial|app|edition|co-invest|deal|premium|membership|access)\b"),
+    ("promotion", r"^(register|sign up|subscribe|join|enrol+|apply|book|grab|claim|download|try|buy|order|shop)\b.{0,150}"
+                  r"\b(discounts?|early bird|newsletters?|syndicate|masterclass|course|offers?|trial|premium|membership|"
+                  r"subscription|edition|co-invest|program+e?|webinar|e-?book|tickets?|promo|coupons?|app)\b"),
+    ("promotion", r"^(subscribe|sign up|register|download)\b.{0,80}\b(today|now|free)\b"),
     ("promotion", r"\b(masterclass|mini-mba|early bird|promo code|coupon|sponsored|advertisement|advertorial|"
                   r"opens registrations?|co-invest in)\b"),
     ("promotion", r"^(do annual|go premium|upgrade to|become a (member|subscriber)|support (our|independent) journalism)\b"),
@@ -53,8 +54,8 @@ def classify_line(text: str) -> str | None:
     stripped = text.strip()
     for name, pattern in _RULES:
         if pattern.search(stripped):
-            if name in {"cookie notice", "newsletter", "promotion"} and len(stripped.split()) > 40:
-                continue  # a long paragraph that mentions cookies is prose, not a banner
+            if name in {"cookie notice", "newsletter", "promotion"} and (len(stripped.split()) > 40 or re.search(r"[“”\"]", stripped)):
+                continue  # a long or quoting paragraph that mentions cookies or offers is prose, not a banner
             return name
     return None
 
