@@ -50,6 +50,12 @@ def test_same_inputs_give_byte_identical_drafts(seed_draft: Path, tmp_path: Path
     assert _tree(again) == _tree(seed_draft)  # a rerun over its own draft replaces it exactly
 
 
+def test_saved_pages_give_byte_identical_drafts_too(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        assert invoke("ingest", *OWN, "--out", tmp_path / name).exit_code == 0
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
 def test_existing_actor_ids_are_reused_and_content_is_untouched(seed_draft: Path) -> None:
     before = _tree(PROJECT_ROOT / "content")
     actors = {p.stem for p in (seed_draft / "actors").glob("*.md")}
