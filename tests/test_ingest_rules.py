@@ -230,3 +230,18 @@ def test_prose_that_mentions_offers_or_cookies_is_kept() -> None:
     for line in ("Save for a few holdouts, the deal passed the Senate today.", "Buy-now-pay-later firms face new rules.",
                  "The firm said “we use cookies” in its defence.", "Watchers of the market were surprised."):
         assert classify_line(line) is None, line
+
+
+def test_in_someones_words_and_occupations_name_the_speaker() -> None:
+    found = quotes_of("Rapidus president Atsuyoshi Koike spoke.",
+                      "In Koike's words, the company is “in serious conversations with more than 30 firms,” he said.",
+                      "For the engineers, the debate is distant. “We just want to prove it can be done,” said one engineer.")
+    assert [s for _, s in found] == ["atsuyoshi koike", "anon:engineer"]
+
+
+def test_a_pull_quote_repeating_the_text_is_noise() -> None:
+    text = ("“If we do not make the most advanced chips here, we will not be in the room,” Koike says.\n"
+            "“If we do not make the most advanced chips here, we will not be in the room”\n"
+            "Enjoying this article? Become a member for unlimited access to our journalism.")
+    kept, noise, _ = split_noise(text)
+    assert len(kept) == 1 and [n.rule for n in noise] == ["repeated text", "promotion"]

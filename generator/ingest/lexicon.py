@@ -64,6 +64,15 @@ ANONYMOUS_HEADS = ("official", "officials", "source", "sources", "analyst", "ana
                    "executive", "executives", "economist", "economists", "lawmaker", "lawmakers", "insider",
                    "insiders", "observer", "observers", "expert", "experts", "trader", "traders", "person",
                    "ministry", "embassy", "broker", "brokers", "banker", "bankers", "dealer", "dealers",
-                   "investor", "investors", "lawyer", "lawyers", "resident", "residents", "witness", "witnesses")
+                   "investor", "investors", "lawyer", "lawyers", "resident", "residents", "witness", "witnesses",
+                   "engineer", "engineers", "worker", "workers", "employee", "employees", "staffer", "staffers",
+                   "manager", "managers", "farmer", "farmers", "member", "members", "student", "students", "teacher",
+                   "teachers", "doctor", "doctors", "nurse", "nurses", "owner", "owners", "customer", "customers",
+                   "shopper", "shoppers", "voter", "voters", "protester", "protesters", "activist", "activists",
+                   "survivor", "survivors", "soldier", "soldiers", "pilot", "pilots", "driver", "drivers",
+                   "researcher", "researchers", "scientist", "scientists", "adviser", "advisers", "advisor",
+                   "strategist", "strategists", "negotiator", "negotiators", "delegate", "delegates", "envoy",
+                   "supporter", "supporters", "critic", "critics", "organiser", "organisers", "organizer",
+                   "organizers", "leader", "leaders", "spokesman")
 INSTITUTIONS = ("White House", "Kremlin", "Pentagon", "Downing Street", "Elysee", "Élysée", "Federal Reserve",
                 "State Department", "Foreign Office", "European Commission", "Bundesbank", "Vatican")

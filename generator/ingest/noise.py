@@ -16,7 +16,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patter
     ("promotion", r"^(subscribe|sign up|register|download)\b.{0,80}\b(today|now|free)\b"),
     ("promotion", r"\b(masterclass|mini-mba|early bird|promo code|coupon|sponsored|advertisement|advertorial|"
                   r"opens registrations?|co-invest in)\b"),
-    ("promotion", r"^(do annual|go premium|upgrade to|become a (member|subscriber)|support (our|independent) journalism)\b"),
+    ("promotion", r"^(do annual|go premium|upgrade to|become a (member|subscriber|supporter)|support (our|independent) journalism|"
+                  r"enjoying this (article|story)|already a (subscriber|member)|you have \d+ free articles?)\b|"
+                  r"\bunlimited access\b|\bfree articles? (left|remaining)\b"),
     ("social prompt", r"^(follow us|like us|find us|connect with us|share (this|on)|join us on|tweet this)\b"),
     ("social prompt", r"^(facebook|twitter|x|linkedin|instagram|whatsapp|telegram|email|print|copy link)"
                       r"(\s*[|·•,/]\s*(facebook|twitter|x|linkedin|instagram|whatsapp|telegram|email|print|copy link))*\s*$"),
@@ -72,6 +74,16 @@ _BIO = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3} is (?:a|an|the|[
                   r"(correspondent|reporter|editor|writer|columnist|journalist|contributor|producer)\b")
 
 
+def _bare(text: str) -> str:
+    return " ".join(re.sub(r"[“”\"‘’'.,]", "", text).lower().split())
+
+
+def _repeats(line: str, kept: list[Paragraph]) -> bool:
+    """A line of six words or more whose words were already printed, in order, in an earlier paragraph."""
+    bare = _bare(line)
+    return len(bare.split()) >= 6 and any(bare in _bare(p.text) for p in kept)
+
+
 def _byline(line: str, index: int, count: int) -> str | None:
     """A bare name on one of the first two or last two lines (or "By Name") is the byline."""
     m = _BYLINE.match(line)
@@ -96,6 +108,8 @@ def split_noise(text: str) -> tuple[list[Paragraph], list[NoiseLine], str | None
             rule = "dateline"
         if rule is None and index >= len(lines) - 3 and _BIO.match(line):
             rule = "author bio"
+        if rule is None and _repeats(line, kept):
+            rule = "repeated text"  # a pull quote or a standfirst printed twice
         if rule is None and (name := _byline(line, index, len(lines))):
             byline, rule = name, "byline"
         if rule:

@@ -174,6 +174,9 @@ def _before(text: str, start: int, end: int, outside: list[Mention], history: li
     window = _in(outside, start, end)
     if not window:
         return None
+    for m in window:
+        if re.match(r"[’']s\s+(?:own\s+)?words\b", text[m.end:m.end + 12]) and re.search(r"\b[Ii]n\s+(?:[A-Z][\w’']*\s+)*$", text[start:m.start]):
+            return _resolve(m, text, history, outside)  # "In Koike's words, ..."
     titled = r"(?:[A-Z][\w’'.]*\s+){0,4}$"
     passive = r"\b(?:described|quoted|called|cited|characteri[sz]ed|dismissed|labell?ed|branded|hailed)\b[^.“”\"]{0,40}\bby\s+"
     for pattern in (r"\b[Aa]ccording to\s+" + titled, passive + titled, r"\b[Aa]s\s+" + titled):
