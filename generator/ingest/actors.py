@@ -167,6 +167,8 @@ def find_mentions(text: str, registry: Registry) -> list[Mention]:
         add(Mention(key, m.start(), m.end(), kind=registry.actors[key].kind if key in registry.actors else "person"))
     for m in _PRONOUN.finditer(text):
         add(Mention(m[1].lower(), m.start(), m.end(), pronoun=True, kind="pronoun"))
+    for m in re.finditer(r"(?:^|(?<=[.!?]\s))(His|Her)\b", text):  # "Her message was clear: “…”"
+        add(Mention("he" if m[1] == "His" else "she", m.start(), m.end(), pronoun=True, kind="pronoun"))
     for m in _ANONYMOUS.finditer(text):
         phrase = " ".join(((m[2] or m[4] or "") + m[5]).split())
         if phrase.lower() in {"people", "person", "statement"}:

@@ -165,6 +165,12 @@ def _after(text: str, start: int, end: int, outside: list[Mention], history: lis
         rest = text[window[0].end:end]
         if _VERB.match(rest.lstrip(" ,")) or re.match(r"^\s*(?:,[^,]{0,80},\s*)?(?:\w+ly\s+)?(" + _VERB.pattern[3:-3] + r")\b", rest):
             return _resolve(window[0], text, history, outside)
+    # "a spokeswoman for the ministry said", "the university's senior economist, Paul Grey, said"
+    said = _VERB.search(text, offset, end)
+    subjects = [m for m in window if said and m.end <= said.start()]
+    if said and subjects and words_in(text[offset:said.start()]) <= 12 and words_in(text[offset:subjects[0].start]) <= 6:
+        named = [m for m in subjects if m.kind in {"person", "organisation"}]
+        return _resolve((named or subjects)[0], text, history, outside)
     return None
 
 
