@@ -82,8 +82,9 @@ def test_sources_mark_inferred_values_and_list_noise(seed_draft: Path) -> None:
 def test_figures_page_cites_both_sides_of_the_conflict_and_title_differences(seed_draft: Path) -> None:
     page = (seed_draft / "pages" / "figures.md").read_text(encoding="utf-8")
     conflicts = page.split("## Title differences")[0]
-    assert "**over 70%** [@src-000-4096c32f5a35f67a, line 13]" in conflicts
-    assert "**around 60%** [@src-004-7861719c98cf16a5, line 5]" in conflicts
+    # each side cited with its line and, as evidence `check` verifies, its own words
+    assert '**over 70%** [@src-000-4096c32f5a35f67a, line 13, "over 70% of the global supply, and disruptions"]' in conflicts
+    assert '**around 60%** [@src-004-7861719c98cf16a5, line 5, "around 60% of global production."]' in conflicts
     titles = page.split("## Title differences")[1].split("## Figures")[0]
     for actor in ("howard-lutnick", "jamieson-greer", "li-chenggang"):
         assert f"[[{actor}]]" in titles

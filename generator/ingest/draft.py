@@ -47,8 +47,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("’", "").replace("'", "")).strip("-") or "x"
 
 
-def cite(source: str, line: int) -> str:
+_PASSAGE_SAFE = re.compile(r"^[^\"\[\]\\@\n]{2,240}$")
+
+
+def cite(source: str, line: int, passage: str = "") -> str:
+    """`[@src, line 12]`, with the passage as evidence (`check` verifies it is in the source) when it can be quoted."""
+    passage = " ".join(passage.split())
+    if passage and _PASSAGE_SAFE.match(passage):
+        return f'[@{source}, line {line}, "{passage}"]'
     return f"[@{source}, line {line}]"
+
+
+def passage_around(sentence: str, words: str, after: int = 6) -> str:
+    """The words and up to `after` words that follow them in the sentence: short evidence for a citation."""
+    at = sentence.find(words)
+    if at < 0:
+        return words
+    tail = sentence[at + len(words):]
+    ends = [m.end() for m in re.finditer(r"\S+", tail)][:after]
+    return (words + tail[:ends[-1] if ends else 0]).rstrip(",;:")
 
 
 def front_matter(fields: dict[str, Any], body: str) -> bytes:
@@ -72,13 +89,13 @@ def event_record(eid: str, mention: DateMention, actors: list[str], as_of: str) 
     if parse_date(mention.date).last > parse_date(as_of).last:
         record["status"] = "planned"
     record["body"] = (f"From the phrase “{md_escape(mention.phrase)}” ({mention.reason}): "
-                      f"{md_escape(mention.sentence)} {cite(mention.source_id, mention.line)}")
+                      f"{md_escape(mention.sentence)} {cite(mention.source_id, mention.line, passage_around(mention.sentence, mention.phrase, 4))}")
     return record
 
 
 def _figure_row(f: Figure) -> str:
     sentence = md_escape(f.sentence).replace("\n", " ")
-    return f"| {md_escape(f.text)} | {f.unit} | {sentence} | {cite(f.source_id, f.line)} |"
+    return f"| {md_escape(f.text)} | {f.unit} | {sentence} | {cite(f.source_id, f.line, passage_around(f.sentence, f.text))} |"
 
 
 def figures_page(figures: list[Figure], conflicts: list[Conflict], titles: list[TitleDifference],
@@ -87,8 +104,8 @@ def figures_page(figures: list[Figure], conflicts: list[Conflict], titles: list[
     if not conflicts:
         lines.append("No two articles give different values for the same quantity.")
     for c in conflicts:
-        lines += [f"- **{md_escape(c.first.text)}** {cite(c.first.source_id, c.first.line)} against "
-                  f"**{md_escape(c.second.text)}** {cite(c.second.source_id, c.second.line)}; "
+        lines += [f"- **{md_escape(c.first.text)}** {cite(c.first.source_id, c.first.line, passage_around(c.first.sentence, c.first.text))} against "
+                  f"**{md_escape(c.second.text)}** {cite(c.second.source_id, c.second.line, passage_around(c.second.sentence, c.second.text))}; "
                   f"both about: {', '.join(c.shared)}.",
                   f"  - “{md_escape(c.first.sentence)}”", f"  - “{md_escape(c.second.sentence)}”"]
     lines += ["", "## Title differences", ""]
@@ -114,7 +131,7 @@ def dates_page(datings: list[tuple[str, str | None, bool, str]], unresolved: lis
     if not unresolved:
         lines.append("None.")
     for d in unresolved:
-        lines.append(f"- “{md_escape(d.phrase)}” ({md_escape(d.reason)}): {md_escape(d.sentence)} {cite(d.source_id, d.line)}")
+        lines.append(f"- “{md_escape(d.phrase)}” ({md_escape(d.reason)}): {md_escape(d.sentence)} {cite(d.source_id, d.line, passage_around(d.sentence, d.phrase, 4))}")
     return front_matter({"title": "Dates (draft)", "summary": "How each article was dated, and the phrases left undated.",
                          "order": 91}, "\n".join(lines) + "\n")
 

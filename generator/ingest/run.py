@@ -245,7 +245,7 @@ def _where_named(info: ActorInfo | None, sources: list[str]) -> str:
     if info is None or not info.places:
         return f"Named in {'; '.join('[@' + s + ']' for s in sources)}." if sources else "Named in the articles."
     named = "; ".join(draft.cite(source, line) for source, line in sorted({(s, n) for s, n, _ in info.places}))
-    titled = [f"“{draft.md_escape(title)}” {draft.cite(source, line)}" for source, line, title in info.places if title]
+    titled = [f"“{draft.md_escape(title)}” {draft.cite(source, line, title)}" for source, line, title in info.places if title]
     return f"Named in {named}." + (f"\n\nTitled {'; '.join(titled)}." if titled else "")
 
 
