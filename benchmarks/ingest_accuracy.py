@@ -43,13 +43,13 @@ def same_speaker(found: str | None, gold: str) -> bool:
     return simple(found) == simple(gold)
 
 
-def score(gold: dict, files: list[Path], label: str) -> tuple[int, int, int, int, int]:
+def score(gold: dict, files: list[Path], label: str, timed: bool = True) -> tuple[int, int, int, int, int, int, int]:
     started = time.perf_counter()
     result = ingest_articles([InputFile(str(p), p.read_bytes()) for p in files])
     per_article = (time.perf_counter() - started) / len(files)
-    totals = [0, 0, 0, 0, 0]  # gold, found-of-gold, right speaker, extracted, extracted-real
+    totals = [0, 0, 0, 0, 0, 0, 0]  # gold, found-of-gold, right speaker, extracted, extracted-real, noise, noise removed
     print(f"\n{label}: {len(files)} articles, {per_article * 1000:.0f} ms per article (batch of {len(files)})")
-    print(f"{'article':32} {'found':>9} {'speaker':>9} {'precise':>9} {'noise':>7}")
+    print(f"{'article':32} {'found':>9} {'speaker':>9} {'precise':>9} {'noise':>7} {'time alone':>11}")
     for path, article in zip(files, result.articles):
         expected = gold[path.name]
         got = [q for q in result.quotes if q.source_id == article.source_id]
@@ -61,8 +61,10 @@ def score(gold: dict, files: list[Path], label: str) -> tuple[int, int, int, int
         kept = article.full_text
         removed = sum(1 for n in expected["noise"] if n not in kept)
         n_gold, n_noise = len(expected["quotes"]), len(expected["noise"])
-        print(f"{path.name:32} {found:>3}/{n_gold:<5} {right:>3}/{n_gold:<5} {real:>3}/{len(got):<5} {removed:>3}/{n_noise}")
-        for value, index in ((n_gold, 0), (found, 1), (right, 2), (len(got), 3), (real, 4)):
+        alone = _time_alone(path) if timed else 0.0
+        print(f"{path.name:32} {found:>3}/{n_gold:<5} {right:>3}/{n_gold:<5} {real:>3}/{len(got):<5} {removed:>3}/{n_noise:<3} "
+              f"{alone * 1000:>8.0f} ms")
+        for value, index in ((n_gold, 0), (found, 1), (right, 2), (len(got), 3), (real, 4), (n_noise, 5), (removed, 6)):
             totals[index] += value
         for m, g in zip(matched, expected["quotes"]):
             if not m:
@@ -70,6 +72,16 @@ def score(gold: dict, files: list[Path], label: str) -> tuple[int, int, int, int
             elif not same_speaker(result.speakers.get(_id(result, m.speaker)), g["speaker"]):
                 print(f"    speaker {m.speaker!r} for {g['speaker']!r}: {g['text'][:50]}")
     return tuple(totals)  # type: ignore[return-value]
+
+
+def _time_alone(path: Path) -> float:
+    """The article ingested on its own, best of three (the draft files included)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        ingest_articles([InputFile(str(path), path.read_bytes())])
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def _id(result, key: str | None) -> str:
