@@ -245,3 +245,8 @@ def test_a_pull_quote_repeating_the_text_is_noise() -> None:
             "Enjoying this article? Become a member for unlimited access to our journalism.")
     kept, noise, _ = split_noise(text)
     assert len(kept) == 1 and [n.rule for n in noise] == ["repeated text", "promotion"]
+
+
+def test_single_quotation_marks_where_a_paper_uses_them() -> None:
+    found = quotes_of("‘It’s a fair deal for the workers’ families,’ said union leader Sean O’Brien, ‘and we’ll take it.’")
+    assert found == [("It’s a fair deal for the workers’ families ... and we’ll take it.", "sean o’brien")]

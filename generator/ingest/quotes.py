@@ -27,13 +27,29 @@ class Span:
     text: str
 
 
-def quote_spans(text: str) -> list[Span]:
-    """Curly “…” and straight "…" quotations; one left open runs to the paragraph's end."""
-    spans = []
-    for m in re.finditer(r"“([^“”]*)(”|$)|\"([^\"]*)(\"|$)", text):
-        inner = m[1] if m[1] is not None else m[3]
-        spans.append(Span(m.start(), m.end(), inner))
+_DOUBLE = re.compile(r"“([^“”]*)(”|$)|\"([^\"]*)(\"|$)")
+
+
+def _single_spans(text: str) -> list[Span]:
+    """‘…’: the closing mark is the first ’ after punctuation or before it (or at the end); any other ’ is an
+    apostrophe (it’s, workers’ families)."""
+    spans, at = [], 0
+    while (start := text.find("‘", at)) >= 0:
+        close = next((i for i in range(start + 1, len(text)) if text[i] == "’" and
+                      (text[i - 1] in ",.!?" or i + 1 == len(text) or text[i + 1] in ",.;:!?)")), None)
+        end = len(text) if close is None else close + 1
+        if start == 0 or not text[start - 1].isalnum():
+            spans.append(Span(start, end, text[start + 1:close if close is not None else len(text)]))
+        at = end
     return spans
+
+
+def quote_spans(text: str) -> list[Span]:
+    """Curly “…” and straight "…" quotations; one left open runs to the paragraph's end. A paragraph with
+    no double marks may use single ones (‘…’), as some British papers do."""
+    if "“" in text or '"' in text:
+        return [Span(m.start(), m.end(), m[1] if m[1] is not None else m[3]) for m in _DOUBLE.finditer(text)]
+    return _single_spans(text)
 
 
 _FUNCTION_WORDS = r"(?:and|but|or|by|in|on|at|to|for|with|from|of|after|before|over|about|as|when|because|while|" \
