@@ -250,3 +250,8 @@ def test_a_pull_quote_repeating_the_text_is_noise() -> None:
 def test_single_quotation_marks_where_a_paper_uses_them() -> None:
     found = quotes_of("‘It’s a fair deal for the workers’ families,’ said union leader Sean O’Brien, ‘and we’ll take it.’")
     assert found == [("It’s a fair deal for the workers’ families ... and we’ll take it.", "sean o’brien")]
+
+
+def test_a_date_alone_on_a_top_line_is_the_dateline() -> None:
+    kept, noise, _ = split_noise("Fares to rise\n12 December 2025\nFares will rise by 4.6 per cent.\n12 December 2025 was cold.")
+    assert [n.rule for n in noise] == ["dateline"] and len(kept) == 3

@@ -68,7 +68,9 @@ _NOT_NAMES = {"What", "Next", "The", "More", "Related", "Share", "Follow", "Comm
 _HEADLINE = re.compile(r"^[^.!?]{3,120}$")
 
 
-_DATELINE = re.compile(r"^(published|updated|posted|first published|last updated)\b[^.]{0,60}\b(19|20)\d\d\b[^.]*$",
+_DATELINE = re.compile(r"^(published|updated|posted|first published|last updated)\b[^.]{0,60}\b(19|20)\d\d\b[^.]*$|"
+                       r"^((mon|tues|wednes|thurs|fri|satur|sun)day,? )?(\d{1,2}(st|nd|rd|th)? [a-z]{3,9}\.?,? (19|20)\d\d|"
+                       r"[a-z]{3,9}\.? \d{1,2}(st|nd|rd|th)?,? (19|20)\d\d)([ ,]+\d{1,2}[:.]\d\d ?([ap]\.?m\.?)?( [a-z]{2,4})?)?$",
                        re.IGNORECASE)
 _BIO = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3} is (?:a|an|the|[A-Z][\w ’'.-]+[’']s) [^.]{0,80}\b"
                   r"(correspondent|reporter|editor|writer|columnist|journalist|contributor|producer)\b")
