@@ -255,3 +255,23 @@ def test_single_quotation_marks_where_a_paper_uses_them() -> None:
 def test_a_date_alone_on_a_top_line_is_the_dateline() -> None:
     kept, noise, _ = split_noise("Fares to rise\n12 December 2025\nFares will rise by 4.6 per cent.\n12 December 2025 was cold.")
     assert [n.rule for n in noise] == ["dateline"] and len(kept) == 3
+
+
+def test_hard_wrapped_text_is_rejoined_into_paragraphs_but_headings_stay_apart() -> None:
+    text = ("What’s Next: Timing, Trust, and Translating Words into Action\n"
+            "“We have reached a framework to implement the Geneva consensus,” Commerce\n"
+            "Secretary Howard Lutnick told reporters after two days of talks in the\n"
+            "British capital.\nA second paragraph.")
+    kept, _, _ = split_noise(text)
+    assert [p.line for p in kept] == [1, 2, 3, 5]  # one paragraph a line: "Commerce" / "Secretary" is not joined
+    text = ("Negotiators in London said on Tuesday that the framework would be sent\n"
+            "to both presidents, who must approve it before it takes effect.")
+    assert [(p.line, p.text) for p in split_noise(text)[0]] == [(1, " ".join(text.split()))]
+
+
+def test_blank_line_paragraphs_with_fixed_width_lines_are_joined_whole() -> None:
+    para = ("“We have reached a framework to implement the Geneva consensus,” Commerce\n"
+            "Secretary Howard Lutnick told reporters after two days of talks in the\n"
+            "British capital. Chinese officials said the deal still needs approval.\n")
+    kept, _, _ = split_noise("Talks end in London\n\n" + para + "\n" + para.replace("Chinese", "Beijing's") + "\nFollow us on:")
+    assert [p.line for p in kept] == [1, 3, 7] and kept[1].text == " ".join(para.split())

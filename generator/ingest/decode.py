@@ -49,9 +49,62 @@ def not_an_article(text: str) -> Refusal | None:
     if len(words) < MIN_WORDS:
         return Refusal(1, f"only {len(words)} words of text; an article has at least {MIN_WORDS}",
                        "pass the full article text")
+    if prose_share(text) < 0.5:
+        return Refusal(1, "this reads as data or code, not an article (under half of its text is sentences)",
+                       "pass news articles only")
     sentences = len(re.findall(r"[a-z,)”\"'’][.!?][”\"’]?(\s|$)", text))
     letters = sum(c.isalpha() for c in text)
     if sentences < 2 or letters < 0.6 * len(text.replace(" ", "").replace("\n", "")):
         return Refusal(1, "this does not read as an article (too few sentences or too little prose)",
                        "pass news articles only")
     return None
+
+
+_PROSE_LINE = re.compile(r"^(?![-*#>{\[]|[\w-]+:\s)(?=(?:\S+\s+){5}).*[a-z,)][.!?][”\"'’)]*(\s|$)")
+
+
+_FUNCTION_END = re.compile(r"(?:[,;—–-]|\b(?:the|a|an|of|to|and|or|but|in|on|at|for|with|from|by|that|as|is|was|were|"
+                           r"has|have|had|be|will|would|said|says|its|their|his|her|this|than))$", re.IGNORECASE)
+
+
+def logical_lines(text: str) -> list[tuple[int, str]]:
+    """(first line number, text) per paragraph: a hard-wrapped line (50+ characters, no closing punctuation, and
+    the next line going on in lower case or this one ending on a comma or a small word) joins the next."""
+    raw = [line.strip() for line in text.split("\n")]
+    wrapped = _hard_wrapped(raw)
+    out: list[tuple[int, str]] = []
+    joining = False
+    for index, line in enumerate(raw):
+        if not line:
+            joining = False
+            continue
+        if joining and out:
+            out[-1] = (out[-1][0], out[-1][1] + " " + line)
+        else:
+            out.append((index + 1, line))
+        following = raw[index + 1] if index + 1 < len(raw) else ""
+        joining = False if _title_case(line) else len(line) >= 40 if wrapped else len(line) >= 50 and not re.search(r"[.!?:”\"’)]$", line) and bool(
+            _FUNCTION_END.search(line) or following[:1].islower())
+    return out
+
+
+def _title_case(line: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w’'-]*", line)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words) and not line.endswith((".", ","))
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Paragraphs set apart by blank lines, their lines broken at a fixed width: join each block's lines."""
+    filled = [line for line in lines if line]
+    if len(filled) < 4 or len(lines) - len(filled) < 0.15 * len(lines):
+        return False
+    lengths = sorted(len(line) for line in filled)
+    continued = sum(1 for a, b in zip(lines, lines[1:]) if a and b)
+    return 40 <= lengths[len(lengths) // 2] <= 100 and continued >= 0.4 * len(filled)
+
+
+def prose_share(text: str) -> float:
+    """The share of the text's characters on lines that read as sentences (not `key: value`, lists or code)."""
+    lines = [line for _, line in logical_lines(text)]
+    total = sum(len(line) for line in lines) or 1
+    return sum(len(line) for line in lines if _PROSE_LINE.search(line)) / total

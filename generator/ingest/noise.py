@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .decode import logical_lines
 from .model import NoiseLine, Paragraph
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in (
@@ -96,7 +97,7 @@ def _byline(line: str, index: int, count: int) -> str | None:
 
 def split_noise(text: str) -> tuple[list[Paragraph], list[NoiseLine], str | None]:
     """Paragraphs kept, noise lines removed, and a byline found alone on a line at either end."""
-    lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    lines = logical_lines(text)
     kept: list[Paragraph] = []
     noise: list[NoiseLine] = []
     byline = None
