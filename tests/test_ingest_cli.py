@@ -92,15 +92,17 @@ def test_figures_page_cites_both_sides_of_the_conflict_and_title_differences(see
 
 def test_bad_files_are_located_and_the_others_still_ingested(tmp_path: Path) -> None:
     bad = {"empty.txt": b"", "binary.bin": b"\x00\x01\x02" * 100, "latin1.txt": b"line one\ncaf\xe9 au lait",
-           "list.txt": b"apples\npears\nplums\n", "huge.txt": b"a " * 1_100_000}
+           "list.txt": b"apples\npears\nplums\n", "huge.txt": b"a " * 1_100_000,
+           "data.yaml": (FIXTURES / "ingest" / "gold.yaml").read_bytes()}
     for name, data in bad.items():
         (tmp_path / name).write_bytes(data)
     result = invoke("ingest", OWN[0], *(tmp_path / n for n in bad), tmp_path / "missing.txt", "--out", tmp_path / "d")
     assert result.exit_code == 1
     for expected in ("empty.txt:1: the file is empty", "binary.bin:1: the file is binary", "latin1.txt:2: not UTF-8",
-                     "list.txt:1: only 3 words", "huge.txt:1: the file is 2,200,000 bytes, over", "missing.txt:1: cannot read the file"):
+                     "list.txt:1: only 3 words", "huge.txt:1: the file is 2,200,000 bytes, over",
+                     "data.yaml:1: this reads as data or code", "missing.txt:1: cannot read the file"):
         assert expected in result.output
-    assert "ingested 1 of 7 file(s)" in result.output and (tmp_path / "d" / "sources.yaml").is_file()
+    assert "ingested 1 of 8 file(s)" in result.output and (tmp_path / "d" / "sources.yaml").is_file()
 
 
 def test_refuses_to_write_into_content(tmp_path: Path) -> None:
