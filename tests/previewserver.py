@@ -22,6 +22,7 @@ class Preview:
     proc: subprocess.Popen[str]
     url: str  # http://127.0.0.1:PORT/
     templates: Path
+    out: Path
     log: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -51,7 +52,7 @@ def start_preview(root: Path, content: Path, *args: str) -> Preview:
         [sys.executable, str(PROJECT_ROOT / "build.py"), "serve", "--content", str(content), "--templates",
          str(templates), "--out", str(root / "preview"), "--port", "0", "--no-browser", *args],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    preview = Preview(proc, "", templates)
+    preview = Preview(proc, "", templates, root / "preview")
     threading.Thread(target=_read_log, args=(proc, preview.log), daemon=True).start()
     try:
         line = preview.wait_for_log(r"serving .* at http://127\.0\.0\.1:\d+/", START_SECONDS)

@@ -131,7 +131,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             data = found.file.read_bytes()
         kind = mimetypes.guess_type(found.file.name)[0] or "application/octet-stream"
         if kind == "text/html":
-            data = with_reload_script(data, [found.output], build)
+            data = with_reload_script(data, [found.output], build, at_root=found.output == "404.html")
         return Reply(200, kind, data)
 
     def _stream(self, target: Target) -> None:
@@ -195,7 +195,7 @@ def _shown(text: str, limit: int = 120) -> str:
 
 def with_reload_script(html: bytes, pages: list[str], build: str, at_root: bool = False) -> bytes:
     """The page with our script before `</head>`; `at_root` also resolves its links from the site root
-    (the 404 page is served at any depth)."""
+    (the 404 page is served at any depth, and its own <base> names the deployed path, not ours)."""
     tag = (f'<script src="{RELOAD_JS}" data-pages="{escape(" ".join(pages))}" '
            f'data-build="{escape(build)}" defer></script>').encode("utf-8")
     head_end = html.find(b"</head>")
