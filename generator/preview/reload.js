@@ -11,26 +11,12 @@
   var tag = document.currentScript;
   var pages = (tag.getAttribute("data-pages") || "").split(" ").filter(Boolean);
   var build = tag.getAttribute("data-build") || "";
-  var scrollKey = "preview-scroll:" + location.pathname;
   var reloading = false;
-
-  function restoreScroll() {
-    var saved = sessionStorage.getItem(scrollKey);
-    if (saved === null) return;
-    var xy = JSON.parse(saved);
-    window.scrollTo(xy[0], xy[1]);
-    // Late layout (fonts, images) can move it again; put it back once, then forget it.
-    window.addEventListener("load", function () {
-      window.scrollTo(xy[0], xy[1]);
-      sessionStorage.removeItem(scrollKey);
-    });
-  }
 
   function reload() {
     if (reloading) return;
     reloading = true;
-    sessionStorage.setItem(scrollKey, JSON.stringify([window.scrollX, window.scrollY]));
-    location.reload();
+    location.reload(); // a reload, not a navigation: the browser puts the scroll position back
   }
 
   function swapStylesheets(paths) {
@@ -102,6 +88,5 @@
     };
   }
 
-  restoreScroll();
   listen();
 }());
