@@ -31,6 +31,8 @@ from .resolve import Resolved
 from .search import SEARCH_DIR, index_pages
 from .write import Outputs, sync_changed
 
+SETTLE_SECONDS = 0.25  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -40,7 +42,7 @@ class Outcome:
     error: str | None = None
 
 
-def _ignore(outcome: Outcome) -> None:
+def _ignore(what: object) -> None:
     pass
 
 
@@ -54,12 +56,14 @@ class Previewer:
 
     `on_update` hears every outcome, called with `lock` held right after the files are written,
     so a page served after the write always carries the build that told about it. `open_pages`
-    says which output pages are open in a browser: those are rendered and announced first.
+    says which output pages are open in a browser: those are rendered and announced first, and
+    `settle` waits (briefly) for the browsers to fetch them before the rest of the site renders.
     """
 
     config: BuildConfig
     on_update: Callable[[Outcome], object] = _ignore
     open_pages: Callable[[], frozenset[str]] = _nothing_open
+    settle: Callable[[frozenset[str]], object] = _ignore  # returns once those pages have been fetched
     outputs: Outputs = field(default_factory=dict)
     failure: str | None = None
 
@@ -121,9 +125,11 @@ class Previewer:
                 dirty = None if everything else pages_to_rerender(self.resolved, resolved)
                 first = frozenset(p for p in self.open_pages() if dirty is None or p in dirty)
                 pages = self._render(resolved, first.__contains__, exports=False) if first else {}
-                if pages:
-                    self._commit(self.outputs | pages)
-            # Outside the lock, so the browser can already fetch the pages just announced.
+                reloading = frozenset(self._commit(self.outputs | pages)) if pages else frozenset()
+            # Outside the lock, and once the browsers have fetched what they reload (or a moment
+            # has passed): the rest of the rebuild would otherwise compete with serving them.
+            if reloading:
+                self.settle(reloading)
             rest = self._render(resolved, lambda p: p not in first and (dirty is None or p in dirty), exports=True)
             with self.lock:
                 kept = self.outputs if dirty is not None else _search_files(self.outputs)
@@ -242,7 +248,7 @@ def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = T
     """Listen first (a busy port fails fast), build, then serve and watch until Ctrl+C."""
     updates = UpdateLog()
     previewer = Previewer(config, on_update=lambda o: updates.publish(o.changed, o.error),
-                          open_pages=updates.open_pages)
+                          open_pages=updates.open_pages, settle=lambda pages: updates.wait_until_fetched(pages, SETTLE_SECONDS))
     try:
         server = PreviewServer(host, port, previewer, updates)
     except PortUnavailable as exc:

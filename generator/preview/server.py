@@ -115,15 +115,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _file(self, target: Target) -> Reply:
         site, updates = self.server.site, self.server.updates
         with site.lock:
-            failure, build = site.failure, updates.build
             found = locate(site.out_dir, target.path)
             if isinstance(found, Redirect):
                 query = self.path.partition("?")[2]
                 return Reply(301, "text/plain", b"", found.location + (f"?{query}" if query else ""))
             wanted = output_name(target.path)
             is_page = wanted.endswith(".html") or "." not in wanted.rsplit("/", 1)[-1]
-            if failure and is_page:
-                return Reply(500, "text/html", error_page(failure, build))
+            build = updates.serving(wanted) if is_page else updates.build
+            if site.failure and is_page:
+                return Reply(500, "text/html", error_page(site.failure, build))
             if found is None:
                 not_found = site.out_dir / "404.html"
                 body = not_found.read_bytes() if not_found.is_file() else b"<!doctype html><title>Not found</title>"

@@ -38,12 +38,26 @@ class UpdateLog:
         self._error: str | None = None
         self._recent: deque[tuple[int, frozenset[str]]] = deque(maxlen=keep)
         self._open: Counter[str] = Counter()
+        self._fetched: dict[str, int] = {}  # output page -> the version it was last served at
         self._changed = threading.Condition()
 
     @property
     def build(self) -> str:
         with self._changed:
             return f"{self.token}:{self._version}"
+
+    def serving(self, page: str) -> str:
+        """The build a page is being served from; noted, so a rebuild waiting for it can go on."""
+        with self._changed:
+            self._fetched[page] = self._version
+            self._changed.notify_all()
+            return f"{self.token}:{self._version}"
+
+    def wait_until_fetched(self, pages: frozenset[str], timeout: float) -> bool:
+        """Wait until every page has been served since the latest update, or `timeout` s."""
+        with self._changed:
+            version = self._version
+            return self._changed.wait_for(lambda: all(self._fetched.get(p, -1) >= version for p in pages), timeout)
 
     def publish(self, changed: frozenset[str], error: str | None) -> Update | None:
         """Number and announce a rebuild's outcome; None if it has nothing new to say."""
