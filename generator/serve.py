@@ -256,13 +256,13 @@ def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = T
         raise SystemExit(2) from None
     stop = threading.Event()
     watcher = threading.Thread(target=watch_changes, args=(config, previewer.apply, stop), daemon=True)
-    watcher.start()  # before the first build, so an edit saved during it is not missed
-    previewer.full_build()
-    url = f"http://{'[' + host + ']' if ':' in host else host}:{server.port}/"
-    click.echo(f"serving {config.out_dir} at {url} (Ctrl+C to stop)")
-    if open_browser:
-        webbrowser.open(url)
     try:
+        watcher.start()  # before the first build, so an edit saved during it is not missed
+        previewer.full_build()
+        url = f"http://{'[' + host + ']' if ':' in host else host}:{server.port}/"
+        click.echo(f"serving {config.out_dir} at {url} (Ctrl+C to stop)")
+        if open_browser:
+            webbrowser.open(url)
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         click.echo("stopped")

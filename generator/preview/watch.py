@@ -53,11 +53,22 @@ def _inside(path: Path, roots: list[Path]) -> bool:
 
 def watch_changes(config: BuildConfig, rebuild: Callable[[Changes], None], stop: threading.Event) -> None:
     """Call `rebuild` for every batch of changes until `stop` is set (runs in its own thread)."""
+    roots = [d for d in (config.content_dir, config.templates_dir, config.sources_dir) if d and d.is_dir()]
+    if not roots:
+        return
+    try:
+        _watch(roots, config, rebuild, stop, polling=False)
+    except OSError as exc:  # e.g. the system's limit on inotify watches is reached
+        click.echo(f"preview: no file-system events ({exc}); checking for changes every 300 ms instead", err=True)
+        _watch(roots, config, rebuild, stop, polling=True)
+
+
+def _watch(roots: list[Path], config: BuildConfig, rebuild: Callable[[Changes], None], stop: threading.Event,
+           polling: bool) -> None:
     from watchfiles import watch
 
-    roots = [d for d in (config.content_dir, config.templates_dir, config.sources_dir) if d and d.is_dir()]
     for batch in watch(*roots, debounce=MAX_BATCH_MS, step=STEP_MS, stop_event=stop, rust_timeout=1000,
-                       raise_interrupt=False):
+                       raise_interrupt=False, force_polling=polling):
         changes = classify((path for _, path in batch), config)
         if not changes:
             continue
