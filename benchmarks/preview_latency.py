@@ -122,7 +122,7 @@ def latencies(series: Series, seen: dict[str, list[float]]) -> tuple[list[float]
     return total, before_reload, 0 if series.writes and series.writes[-1][0] in seen else 1
 
 
-def run(content_src: Path, chromium: str, actor_saves: int, other_saves: int) -> int:
+def run(content_src: Path, chromium: str, actor_saves: int, other_saves: int, verbose: bool) -> int:
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="preview-latency-"))
@@ -166,6 +166,8 @@ def run(content_src: Path, chromium: str, actor_saves: int, other_saves: int) ->
         proc.terminate()
         proc.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
+    if verbose:
+        print("\n".join(line for line in log if "ok in" in line))
     return report(series, seen, problems)
 
 
@@ -194,8 +196,9 @@ def main() -> None:
     parser.add_argument("--chromium", default=None)
     parser.add_argument("--actor-saves", type=int, default=12)
     parser.add_argument("--other-saves", type=int, default=5)
+    parser.add_argument("-v", "--verbose", action="store_true", help="also print the server's rebuild times")
     args = parser.parse_args()
-    sys.exit(run(args.content, chromium_path(args.chromium), args.actor_saves, args.other_saves))
+    sys.exit(run(args.content, chromium_path(args.chromium), args.actor_saves, args.other_saves, args.verbose))
 
 
 if __name__ == "__main__":

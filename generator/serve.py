@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 import webbrowser
+from functools import partial
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -25,13 +26,14 @@ from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
 from .preview.server import PortUnavailable, PreviewServer
 from .preview.updates import EVERYTHING, UpdateLog
-from .preview.watch import Changes, watch_changes
+from .preview.watch import ChangeQueue, Changes, rebuild_changes, watch_changes
 from .render import make_environment
 from .resolve import Resolved
 from .search import SEARCH_DIR, index_pages
 from .write import Outputs, sync_changed
 
-SETTLE_SECONDS = 0.25  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
+SETTLE_SECONDS = 0.2  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
+SEARCH_QUIET_SECONDS = 0.5  # the search index is refreshed once saves pause this long, not after each one
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,14 @@ class Outcome:
 
 def _ignore(what: object) -> None:
     pass
+
+
+def _never() -> bool:
+    return False
+
+
+class _Superseded(Exception):
+    """A newer change is waiting: the rest of this rebuild would be thrown away."""
 
 
 def _nothing_open() -> frozenset[str]:
@@ -82,13 +92,13 @@ class Previewer:
     def out_dir(self) -> Path:
         return self.config.out_dir
 
-    def apply(self, changes: Changes) -> None:
+    def apply(self, changes: Changes, superseded: Callable[[], bool] = _never) -> None:
         """One rebuild for one batch of file events."""
         if not self.outputs:  # no build has succeeded yet: there is nothing to update in place
             self.full_build()
             return
         if changes.content or changes.templates:
-            self.rebuild(everything=changes.templates)
+            self.rebuild(everything=changes.templates, superseded=superseded)
         if changes.static:
             self._copy_static()
 
@@ -111,37 +121,53 @@ class Previewer:
     def content_changed(self) -> None:
         self.rebuild(everything=False)
 
-    def rebuild(self, everything: bool) -> None:
+    def rebuild(self, everything: bool, superseded: Callable[[], bool] = _never) -> None:
         """Rebuild in memory: the open pages first (written and announced at once), then the other
-        pages that can have changed and the exports; the search index follows in the background."""
+        pages that can have changed and the exports; the search index follows in the background.
+        If `superseded` turns true meanwhile (a newer save is waiting), the rest is left to the
+        next rebuild, which then renders every page."""
         started = time.perf_counter()
         everything = everything or self.render_all_next
         try:
             with self.lock:
                 self.generation += 1
-                report = BuildReport()
                 self.cache.next_build()
-                resolved = check_content(self.config, report, self.cache)
+                resolved = check_content(self.config, BuildReport(), self.cache)
                 dirty = None if everything else pages_to_rerender(self.resolved, resolved)
                 first = frozenset(p for p in self.open_pages() if dirty is None or p in dirty)
                 pages = self._render(resolved, first.__contains__, exports=False) if first else {}
                 reloading = frozenset(self._commit(self.outputs | pages)) if pages else frozenset()
+            shown = f" (open page{'s' if len(pages) > 1 else ''} written in {_ms_since(started)} ms)" if pages else ""
             # Outside the lock, and once the browsers have fetched what they reload (or a moment
             # has passed): the rest of the rebuild would otherwise compete with serving them.
             if reloading:
                 self.settle(reloading)
-            rest = self._render(resolved, lambda p: p not in first and (dirty is None or p in dirty), exports=True)
+            rest = self._render_rest(resolved, lambda p: p not in first and (dirty is None or p in dirty), superseded)
             with self.lock:
                 kept = self.outputs if dirty is not None else _search_files(self.outputs)
                 changed = self._commit(kept | pages | rest)
                 self.resolved, self.render_all_next = resolved, False
+        except _Superseded:
+            self.render_all_next = True
+            click.echo(f"rebuild cut short after {_ms_since(started)} ms for a newer save{shown}")
+            return
         except BuildFailed as exc:
             self.render_all_next = True  # cheap: the open pages are still rendered first
             self._failed(exc)
             return
-        click.echo(f"rebuild ok in {_ms_since(started)} ms")
+        click.echo(f"rebuild ok in {_ms_since(started)} ms{shown}")
         if any(path.endswith(".html") for path in changed):
             self._refresh_search_later(self.outputs, resolved.content.briefing.language)
+
+    def _render_rest(self, resolved: Resolved, wanted: Callable[[str], bool], superseded: Callable[[], bool]) -> Outputs:
+        def only(path: str) -> bool:
+            if superseded():
+                raise _Superseded
+            return wanted(path)
+        pages = self._render(resolved, only, exports=False)
+        if superseded():
+            raise _Superseded
+        return pages | self._render(resolved, lambda path: False, exports=True)
 
     def _render(self, resolved: Resolved, only: Callable[[str], bool], exports: bool) -> Outputs:
         return render_site(self.config, resolved, BuildReport(), env=self.env, search=False, only=only, exports=exports)
@@ -179,6 +205,9 @@ class Previewer:
         return worker
 
     def _refresh_search(self, generation: int, pages: Outputs, language: str) -> None:
+        time.sleep(SEARCH_QUIET_SECONDS)
+        if generation != self.generation:  # saved again meanwhile: that rebuild refreshes it
+            return
         try:
             index = index_pages(pages, language)
         except BuildFailed as exc:
@@ -244,6 +273,10 @@ def _without_bodies(content: Content) -> Content:
                    pages=tuple(replace(p, body=blank) for p in content.pages))
 
 
+def _apply(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:
+    previewer.apply(changes, superseded=queue.waiting)
+
+
 def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = True) -> None:
     """Listen first (a busy port fails fast), build, then serve and watch until Ctrl+C."""
     updates = UpdateLog()
@@ -254,11 +287,14 @@ def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = T
     except PortUnavailable as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch_changes, args=(config, previewer.apply, stop), daemon=True)
+    stop, queue = threading.Event(), ChangeQueue()
+    watcher = threading.Thread(target=watch_changes, args=(config, queue.put, stop), daemon=True)
+    rebuilder = threading.Thread(target=rebuild_changes, daemon=True,
+                                 args=(queue, partial(_apply, previewer, queue), stop))
     try:
         watcher.start()  # before the first build, so an edit saved during it is not missed
         previewer.full_build()
+        rebuilder.start()
         url = f"http://{'[' + host + ']' if ':' in host else host}:{server.port}/"
         click.echo(f"serving {config.out_dir} at {url} (Ctrl+C to stop)")
         if open_browser:

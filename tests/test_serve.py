@@ -21,7 +21,7 @@ from generator.config import BuildConfig
 from generator.preview.guards import Found, Redirect, Refusal, Target, locate, output_name, parse_target
 from generator.preview.server import RELOAD_JS, with_reload_script
 from generator.preview.updates import EVERYTHING, UpdateLog
-from generator.preview.watch import Changes, classify
+from generator.preview.watch import ChangeQueue, Changes, classify
 from generator.serve import Outcome, Previewer
 from previewserver import Preview, start_preview
 
@@ -180,6 +180,18 @@ def test_changes_are_sorted_by_what_they_touch(tmp_path: Path) -> None:
     assert kinds("content/briefing.yaml", "templates/static/site.js") == Changes(content=True, static=True)
 
 
+def test_changes_saved_during_a_rebuild_are_merged_into_the_next_and_none_is_lost() -> None:
+    queue, stop = ChangeQueue(), threading.Event()
+    queue.put(Changes(content=True))
+    assert queue.take(stop) == Changes(content=True) and not queue.waiting()
+    queue.put(Changes(templates=True))
+    queue.put(Changes(content=True))
+    assert queue.waiting()  # the running rebuild may stop early
+    assert queue.take(stop) == Changes(content=True, templates=True)
+    stop.set()
+    assert queue.take(stop) is None
+
+
 # --- the previewer (in process) ---
 
 def recording_previewer(briefing: Briefing, tmp_path: Path, open_pages: frozenset[str] = frozenset()) -> tuple[Previewer, list[Outcome]]:
@@ -215,6 +227,20 @@ def test_the_open_page_is_written_and_announced_before_the_rest_of_the_site(brie
     assert [o.changed for o in heard][0] == {"actors/ana-ruiz.html"} and written_when_told[0]
     assert "index.html" in heard[1].changed and "actors/ana-ruiz.html" not in heard[1].changed
     assert all(o.error is None for o in heard)
+
+
+def test_a_rebuild_cut_short_by_a_newer_save_still_ends_equal_to_a_full_build(briefing: Briefing, tmp_path: Path) -> None:
+    from generator.pipeline import build_site
+
+    preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({"actors/ana-ruiz.html"}))
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    preview.rebuild(everything=False, superseded=lambda: True)
+    assert [o.changed for o in heard] == [{"actors/ana-ruiz.html"}]  # the open page, then it stopped
+    briefing.replace("actors/ana-ruiz.md", "Ruiz steered the talks", "Ruiz led the talks")  # the newer save undoes it
+    preview.rebuild(everything=False)
+    full = build_site(BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "full")).outputs
+    assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
+           {p: d for p, d in full.items() if not p.startswith("pagefind/")}
 
 
 def test_an_error_is_announced_and_its_fix_brings_the_pages_back(briefing: Briefing, tmp_path: Path) -> None:
