@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 import time
 import webbrowser
-from functools import partial
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -82,7 +82,7 @@ class Previewer:
         self.cache = BuildCache()
         self.resolved: Resolved | None = None
         self.static: Outputs = {}  # templates/static/ as last copied, by output path ("static/style.css")
-        self.render_all_next = False  # the last render failed: render every page next time
+        self.render_all_next = False  # the last rebuild failed or stopped early: render every page next time
         # Held while files are written (by rebuilds, the search refresh and every request), so a
         # request sees one whole state. Reentrant: the update callback runs under it.
         self.lock = threading.RLock()
