@@ -46,6 +46,8 @@ def parse_target(raw: str) -> Target | Refusal:
         return Refusal(414, f"request target longer than {MAX_TARGET} characters")
     if not raw.startswith("/"):
         return Refusal(400, "request target is not a path")
+    if _CONTROL.search(raw):
+        return Refusal(400, "request target has a NUL or control character")
     raw_path, _, raw_query = raw.partition("#")[0].partition("?")
     try:
         path = unquote_to_bytes(raw_path).decode("utf-8")

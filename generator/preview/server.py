@@ -63,6 +63,8 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, host: str, port: int, site: Site, log: UpdateLog) -> None:
         self.site, self.updates = site, log
+        if ":" in host:
+            self.address_family = socket.AF_INET6
         try:
             super().__init__((host, port), PreviewHandler)
         except socket.gaierror:
