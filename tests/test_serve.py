@@ -379,6 +379,17 @@ def test_an_edit_then_an_error_then_the_fix_are_pushed_to_the_open_page(preview:
     assert status == 200 and b"Ruiz steered the talks" in page
 
 
+def test_a_save_by_rename_as_editors_do_is_seen(preview: Preview, briefing: Briefing) -> None:
+    import os
+
+    target = briefing.path("actors/ana-ruiz.md")
+    temporary = target.with_name(".ana-ruiz.md.swp-new")
+    temporary.write_text(target.read_text(encoding="utf-8").replace("Ruiz led the talks", "Ruiz renamed the talks"),
+                         encoding="utf-8")
+    os.replace(temporary, target)
+    wait_for(lambda: b"Ruiz renamed the talks" in raw_get(preview, "/actors/ana-ruiz.html")[2])
+
+
 def test_a_busy_port_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
