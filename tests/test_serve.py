@@ -18,7 +18,8 @@ import pytest
 
 from engine import PROJECT_ROOT, Briefing, invoke
 from generator.config import BuildConfig
-from generator.preview.guards import Found, Redirect, Refusal, Target, locate, output_name, parse_target
+from generator.preview.guards import (Found, Redirect, Refusal, Target, host_allowed, locate, output_name,
+                                     parse_target)
 from generator.preview.server import RELOAD_JS, with_reload_script
 from generator.preview.updates import EVERYTHING, UpdateLog
 from generator.preview.watch import ChangeQueue, Changes, classify
@@ -78,6 +79,14 @@ def preview(briefing: Briefing, tmp_path: Path) -> Iterator[Preview]:
 def test_bad_request_targets_are_refused_before_the_file_system(target: str, status: int) -> None:
     refusal = parse_target(target)
     assert isinstance(refusal, Refusal) and refusal.status == status
+
+
+def test_on_loopback_only_loopback_host_names_are_answered() -> None:
+    for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000", "LOCALHOST", "127.0.0.1"):
+        assert host_allowed(host, "127.0.0.1"), host
+    for host in ("evil.example:8000", "evil.example", None, "127.0.0.1.evil.example:8000"):
+        assert not host_allowed(host, "127.0.0.1"), host
+    assert host_allowed("my-laptop.lan:8000", "0.0.0.0")  # listening everywhere was asked for
 
 
 def test_a_good_target_is_decoded_once_and_keeps_its_query() -> None:
@@ -320,6 +329,15 @@ def test_bad_requests_get_a_4xx_and_one_log_line(preview: Preview, target: str, 
     time.sleep(0.2)
     new = preview.log[before:]
     assert new == [line] and len(line) < 300, new
+
+
+def test_a_request_for_another_host_name_is_refused(preview: Preview) -> None:
+    port = int(preview.url.rsplit(":", 1)[1].strip("/"))
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: rebound.example\r\nConnection: close\r\n\r\n")
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        assert response.status == 421
 
 
 def test_a_raw_nul_byte_in_the_request_line_is_refused_quietly(preview: Preview) -> None:

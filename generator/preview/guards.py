@@ -86,3 +86,16 @@ def output_name(url_path: str) -> str:
     """The output file a URL path stands for, whether or not it exists ("/actors/" -> "actors/index.html")."""
     name = url_path.lstrip("/")
     return name + "index.html" if name == "" or name.endswith("/") else name
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def host_allowed(host_header: str | None, listening_on: str) -> bool:
+    """On a loopback address, only requests that name a loopback host: a page on another site
+    cannot then read the preview by pointing its own name at 127.0.0.1 (DNS rebinding)."""
+    if listening_on not in LOOPBACK_NAMES:
+        return True
+    name = (host_header or "").strip().lower()
+    name = name[1:].partition("]")[0] if name.startswith("[") else name.rpartition(":")[0] if name.count(":") == 1 else name
+    return name in LOOPBACK_NAMES

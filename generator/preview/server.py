@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import click
 
-from .guards import Found, Redirect, Refusal, Target, locate, output_name, parse_target
+from .guards import Found, Redirect, Refusal, Target, host_allowed, locate, output_name, parse_target
 from .updates import UpdateLog
 
 RELOAD_JS = "/__preview__/reload.js"
@@ -62,7 +62,7 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True  # open event streams must not keep the process alive after Ctrl+C
 
     def __init__(self, host: str, port: int, site: Site, log: UpdateLog) -> None:
-        self.site, self.updates = site, log
+        self.site, self.updates, self.host = site, log, host
         if ":" in host:
             self.address_family = socket.AF_INET6
         try:
@@ -104,6 +104,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         target = parse_target(self.path)
+        if not host_allowed(self.headers.get("Host"), self.server.host):
+            target = Refusal(421, "Host header names another host")
         if isinstance(target, Refusal):
             self._log_refusal(target.status, target.reason)
             self._send(Reply(target.status, "text/plain", f"{target.status}: {target.reason}\n".encode()), send_body)
