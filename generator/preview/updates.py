@@ -49,6 +49,8 @@ class UpdateLog:
     def serving(self, page: str) -> str:
         """The build a page is being served from; noted, so a rebuild waiting for it can go on."""
         with self._changed:
+            if len(self._fetched) > 4096:  # addresses typed at random must not grow this forever
+                self._fetched.clear()
             self._fetched[page] = self._version
             self._changed.notify_all()
             return f"{self.token}:{self._version}"
