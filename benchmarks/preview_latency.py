@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
@@ -125,6 +126,8 @@ def latencies(series: Series, seen: dict[str, list[float]]) -> tuple[list[float]
 def run(content_src: Path, chromium: str, actor_saves: int, other_saves: int, verbose: bool) -> int:
     from playwright.sync_api import sync_playwright
 
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
     work = Path(tempfile.mkdtemp(prefix="preview-latency-"))
     content, templates = work / "content", work / "templates"
     shutil.copytree(content_src, content)
@@ -184,7 +187,7 @@ def report(series: dict[str, Series], seen: dict[str, list[float]], problems: li
               f"  (target median < {median_target} ms{f', max < {max_target} ms' if max_target else ''}: {verdict})")
         print("          each: " + " ".join(f"{v:.0f}" for v in values))
         print("          of which save to reload start (watch, rebuild, push): " + " ".join(f"{v:.0f}" for v in server_part))
-    print(f"console errors or CSP violations: {len(problems)}")
+    print(f"console errors or CSP violations: {len(problems)}; load average after: {os.getloadavg()[0]:.1f}")
     for problem in problems:
         print(f"  {problem}")
     return 1 if dropped_total or problems else 0
