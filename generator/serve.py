@@ -297,8 +297,8 @@ def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = T
         rebuilder.start()
         url = f"http://{'[' + host + ']' if ':' in host else host}:{server.port}/"
         click.echo(f"serving {config.out_dir} at {url} (Ctrl+C to stop)")
-        if open_browser:
-            webbrowser.open(url)
+        if open_browser:  # in its own thread: a text-mode browser must not hold up the server
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         click.echo("stopped")
