@@ -9,7 +9,9 @@ browser (outside the page's policy) timestamps, with a MutationObserver, the mom
 enters the page's body. Latency = that moment minus the moment before the file was written (one
 clock: both are the machine's wall clock). A save counts as seen once its marker, or a later save's
 marker in the same series, is in the page; a series whose last marker never shows is "dropped".
-Prints median and max per kind, the number dropped, and every console error or CSP violation.
+Prints median and max per kind, the number dropped, and every console error or CSP violation;
+also, per save, the part until the page's reload began (it can be negative in a burst: a reload
+already under way waits for the rebuild in progress and so shows the newer save).
 """
 from __future__ import annotations
 
