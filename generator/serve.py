@@ -33,7 +33,7 @@ from .search import SEARCH_DIR, index_pages
 from .write import Outputs, sync_changed
 
 SETTLE_SECONDS = 0.2  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
-SEARCH_QUIET_SECONDS = 0.5  # the search index is refreshed once saves pause this long, not after each one
+SEARCH_QUIET_SECONDS = 1.0  # the search index is refreshed once saves pause this long, not after each one
 
 
 @dataclass(frozen=True)
