@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -265,7 +267,6 @@ def test_an_error_is_announced_and_its_fix_brings_the_pages_back(briefing: Brief
 
 def test_a_stylesheet_edit_copies_only_that_file(briefing: Briefing, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
-    import shutil
     shutil.copytree(PROJECT_ROOT / "templates", templates)
     heard: list[Outcome] = []
     preview = Previewer(BuildConfig(content_dir=briefing.content, templates_dir=templates, out_dir=tmp_path / "out"),
@@ -398,8 +399,6 @@ def test_an_edit_then_an_error_then_the_fix_are_pushed_to_the_open_page(preview:
 
 
 def test_a_save_by_rename_as_editors_do_is_seen(preview: Preview, briefing: Briefing) -> None:
-    import os
-
     target = briefing.path("actors/ana-ruiz.md")
     temporary = target.with_name(".ana-ruiz.md.swp-new")
     temporary.write_text(target.read_text(encoding="utf-8").replace("Ruiz led the talks", "Ruiz renamed the talks"),

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import click
 
-from .guards import Found, Redirect, Refusal, Target, host_allowed, locate, output_name, parse_target
+from .guards import Redirect, Refusal, Target, host_allowed, locate, output_name, parse_target
 from .updates import UpdateLog
 
 RELOAD_JS = "/__preview__/reload.js"
