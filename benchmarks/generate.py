@@ -98,7 +98,7 @@ def write_briefing(n: int, root: Path) -> None:
         f"  actors: [actor-{k % n_actors}]\n  body: |\n    {_sentence(rng, 12)} [[page-{k % n}]] [@{SOURCES[k % 5]}].\n"
         for k in range(n_events)), encoding="utf-8")
     (content / "deadlines.yaml").write_text("".join(
-        f"- id: deadline-{k}\n  title: Deadline {k}\n  start: event-{k % n_events}\n  days: {30 + k % 60}\n"
+        f"- id: deadline-{k}\n  title: Deadline {k}\n  basis: binding\n  start: event-{k % n_events}\n  days: {30 + k % 60}\n"
         f"  body: |\n    {_sentence(rng, 10)} [@{SOURCES[k % 5]}].\n" for k in range(n_deadlines)), encoding="utf-8")
     (content / "quotes.yaml").write_text("".join(
         f"- id: quote-{k}\n  speaker: actor-{k % n_actors}\n  text: {_sentence(rng, 8)[:-1]}\n"

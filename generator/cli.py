@@ -145,7 +145,8 @@ def check(content_dir: Path, sources_dir: Path | None, strict: bool) -> None:
 @_out
 @_sources
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one (printed).")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
 def serve(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Path | None,
           host: str, port: int, no_browser: bool) -> None:
@@ -166,6 +167,19 @@ def schema(out_dir: Path) -> None:
     files = content_schemas()
     write_files(files, out_dir)
     click.echo(f"wrote {len(files)} schemas into {out_dir}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the draft briefing (created; a previous draft there is replaced).")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="An existing briefing whose actor ids are reused by name; it is only read.")
+def ingest(files: tuple[Path, ...], out_dir: Path, content_dir: Path | None) -> None:
+    """Draft a briefing from raw articles (.txt, or saved .html pages): quotations, actors, dates, figures."""
+    from .ingest_cli import run_ingest
+
+    raise SystemExit(run_ingest(list(files), out_dir, content_dir))
 
 
 def _print_warnings(report: BuildReport, quiet: bool) -> None:

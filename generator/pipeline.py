@@ -87,9 +87,10 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
 
 
 def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, env: Environment | None = None,
-                only: Callable[[str], bool] | None = None, search: bool = True) -> Outputs:
-    """Render every page (or those `only` selects) and the exports, and with `search` the search
-    index, in memory. The preview server uses this, with its own `env` to keep compiled templates."""
+                only: Callable[[str], bool] | None = None, search: bool = True, exports: bool = True) -> Outputs:
+    """Render every page (or those `only` selects), with `exports` the exports, and with `search`
+    the search index, in memory. The preview server uses this, with its own `env` to keep
+    compiled templates, and renders the pages open in the browser first, without exports."""
     timer = _Timer(report)
     plan = page_plan(resolved)
     html_paths = [path for path, _, _ in plan]
@@ -98,8 +99,9 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
     with _template_errors(config):
         outputs = dict(render_pages(resolved, plan, env or make_environment(config.templates_dir), md, only))
         timer.lap("render")
-        outputs |= render_exports(resolved, md, html_paths)
-        timer.lap("exports")
+        if exports:
+            outputs |= render_exports(resolved, md, html_paths)
+            timer.lap("exports")
         if search and only is None:
             outputs |= index_pages({p: d for p, d in outputs.items() if is_indexed(p)}, resolved.content.briefing.language)
             timer.lap("search")
