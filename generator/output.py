@@ -22,7 +22,7 @@ class OutputSink:
     kept: Outputs = field(default_factory=dict)
     changed_pages: dict[str, bytes] = field(default_factory=dict)  # indexed pages whose bytes changed
 
-    def add(self, path: str, data: bytes) -> None:
+    def add(self, path: str, data: bytes, keep_bytes: bool = True) -> None:
         key = digest(data)
         old = self.previous.outputs.get(path) if self.previous else None
         stored = self.site.keep(path, (old[1], old[2])) if old and old[0] == key else None
@@ -31,7 +31,7 @@ class OutputSink:
             if is_indexed(path):
                 self.changed_pages[path] = data
         self.stored[path] = (key, *stored)
-        if self.keep_bytes:
+        if self.keep_bytes and keep_bytes:
             self.kept[path] = data
 
     def reuse(self, path: str) -> bool:

@@ -176,7 +176,7 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
             for path, data in render_exports(resolved, md, html_paths).items():
                 sink.add(path, data)
             for path, data in sink.site.copy_static(config.static_dir).items():
-                sink.add(path, data)
+                sink.add(path, data, keep_bytes=False)  # copied assets, not outputs the preview tracks
             timer.lap("exports")
             _search_into(sink, indexer, html_paths, language)
             timer.lap("search")
