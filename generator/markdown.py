@@ -11,6 +11,7 @@ Raw HTML is off (escaped), and only http(s), mailto and relative links are accep
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from html import escape
 from typing import Literal, Protocol
@@ -18,10 +19,11 @@ from typing import Literal, Protocol
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .errors import Diagnostic, Location, error
+from .errors import Diagnostic, Location, error, warning
 from .model import Markdown, Quote
 
 RefKind = Literal["link", "embed", "cite"]
@@ -31,6 +33,16 @@ _CITATION = re.compile(r"\[(@[^\[\]]*)\]")  # may wrap onto the next line
 _CITE_ITEM = re.compile(rf"^@({_ID})(?:\s*,\s*(.+))?$")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 SAFE_SCHEMES = ("http", "https", "mailto")
+HEADING_LEVELS = (2, 3, 4)  # the headings that get ids (h1 is the page's own title)
+# Ids the templates give elements of a page whose body keeps plain heading ids (actor pages,
+# free pages); a heading that would take one gets the next free id instead, with a warning.
+# tests/test_hostile_markdown.py checks this list against the templates.
+TEMPLATE_IDS = frozenset({
+    "bluf", "briefing-date", "contents", "deadlines-at-a-glance", "endnotes-title", "events", "figures",
+    "in-order", "main", "members", "quotations", "scale", "search-form", "search-help", "search-q",
+    "search-results", "search-status", "search-unavailable", "side-by-side", "site-nav", "site-nav-list",
+    "site-search-q", "status", "watch", "view", *(f"view-{n}" for n in range(2, 21)),
+    *(f"side-{n}" for n in range(1, 51))})
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,8 @@ class LinkContext(Protocol):
 
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough")
-    md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=4, permalink=False)
+    md.use(footnote_plugin)
+    md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # checked, with file:line, in _check_link
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
@@ -85,7 +98,7 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
         token = state.push("quote_embed" if embed else "wikilink", "", 0)
         target, _, fragment = m[1].strip().partition("#")
         token.meta = {"target": target.strip(), "fragment": fragment.strip(), "label": (m[2] or "").strip(),
-                      "raw": m[0], "line": state.src.count("\n", 0, state.pos)}
+                      "raw": m[0], "line": _line_in_block(state)}
     state.pos = m.end()
     return True
 
@@ -99,9 +112,51 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("citation", "", 0)
         items = [" ".join(part.split()) for part in m[1].split(";")]
-        token.meta = {"items": items, "raw": m[0], "line": state.src.count("\n", 0, state.pos)}
+        token.meta = {"items": items, "raw": m[0], "line": _line_in_block(state)}
     state.pos = m.end()
     return True
+
+
+def _line_in_block(state: StateInline) -> int:
+    """Line of state.pos within the inline block; newline offsets are found once per block
+    (counting from the start for every token would be quadratic in a long paragraph)."""
+    cache = state.env.setdefault("_newlines", {})
+    newlines = cache.get(state.src)
+    if newlines is None:
+        newlines = cache[state.src] = [i for i, c in enumerate(state.src) if c == "\n"]
+    return bisect_right(newlines, state.pos - 1)
+
+
+def _heading_ids_rule(state: StateCore) -> None:
+    """Heading ids from their titles (as mdit-py-plugins' anchors plugin makes them), but unique
+    in linear time, never one of the page's own ids, and prefixed on pages many texts share."""
+    prefix, key = state.env.get("headingPrefix", ""), state.env.get("docId", "")
+    taken: set[str] = set() if prefix else set(TEMPLATE_IDS)
+    next_suffix: dict[str, int] = {}
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open" or int(token.tag[1]) not in HEADING_LEVELS:
+            continue
+        children = state.tokens[i + 1].children or []
+        slug = slugify("".join(c.content for c in children if c.type in ("text", "code_inline")))
+        wanted = slug
+        reserved = not prefix and slug in TEMPLATE_IDS
+        if _is_generated_id(f"{prefix}-{slug}" if prefix else slug, key):
+            slug, reserved = f"h-{slug}", True
+        if slug in taken:
+            n = next_suffix.get(slug, 1)
+            while f"{slug}-{n}" in taken:
+                n += 1
+            next_suffix[slug] = n + 1
+            slug = f"{slug}-{n}"
+        taken.add(slug)
+        token.attrSet("id", f"{prefix}-{slug}" if prefix else slug)
+        if reserved:
+            token.meta["reserved_id"] = wanted
+
+
+def _is_generated_id(element_id: str, key: str) -> bool:
+    """An id the renderer gives footnotes (`fn-KEY-1`) or references (`KEY-r1`) of this text."""
+    return element_id.startswith(("fn-", "fnref-")) or re.fullmatch(rf"{re.escape(key)}-r[0-9]+", element_id) is not None
 
 
 def _embed_blocks_rule(state) -> None:  # type: ignore[no-untyped-def]
@@ -116,12 +171,9 @@ def _embed_blocks_rule(state) -> None:  # type: ignore[no-untyped-def]
 
 
 def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str = "") -> ParsedDoc:
-    parsed = ParsedDoc(key, md.parse(doc.text, {"docId": key}))
-    if heading_prefix:
-        for token in parsed.tokens:
-            if token.type == "heading_open" and "id" in token.attrs:
-                token.attrSet("id", f"{heading_prefix}-{token.attrs['id']}")
-    lines = doc.text.splitlines()
+    parsed = ParsedDoc(key, md.parse(doc.text, {"docId": key, "headingPrefix": heading_prefix}))
+    _report_reserved_headings(parsed, doc)
+    lines = _BlockLines(doc.text.splitlines())
     for block, token in _inline_tokens(parsed.tokens):
         line = doc.location.line + block[0] + (token.meta.get("line", 0) if token.meta else 0)
         where = Location(doc.location.path, line)
@@ -133,6 +185,42 @@ def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str 
         elif token.type in ("link_open", "image"):
             _check_link(parsed, token, doc, lines, block)
     return parsed
+
+
+def _report_reserved_headings(parsed: ParsedDoc, doc: Markdown) -> None:
+    for token in parsed.tokens:
+        if token.type == "heading_open" and token.meta.get("reserved_id"):
+            wanted, given = token.meta["reserved_id"], token.attrs["id"]
+            line = doc.location.line + (token.map[0] if token.map else 0)
+            parsed.problems.append(warning(
+                Location(doc.location.path, line), f"heading id '{wanted}' is taken by the page itself; the heading gets '{given}'",
+                f"rename the heading, or link to it as [[...#{given}]]"))
+
+
+class _BlockLines:
+    """Finds the line of a piece of text within the current block, scanning each block once:
+    a cursor moves forward through it, so 60,000 bad links in one paragraph stay linear."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.block: tuple[int, int] | None = None
+        self.text, self.starts, self.cursor = "", [0], 0
+
+    def find(self, needle: str, block: tuple[int, int]) -> int:
+        """0-based document line of the next occurrence of `needle` (lowercase) in `block`."""
+        if not self.lines:
+            return block[0]
+        if block != self.block:
+            self.block, self.cursor = block, 0
+            self.text = "\n".join(self.lines[block[0]:block[1]]).lower()
+            self.starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+        found = self.text.find(needle, self.cursor)
+        if found < 0:
+            found = self.text.find(needle)
+        if found < 0:
+            return block[0]
+        self.cursor = found + len(needle)
+        return block[0] + bisect_right(self.starts, found) - 1
 
 
 def _inline_tokens(tokens: list[Token]):  # type: ignore[no-untyped-def]
@@ -175,12 +263,12 @@ def link_problem(href: str) -> str | None:
     return None
 
 
-def _check_link(parsed: ParsedDoc, token: Token, doc: Markdown, lines: list[str], block: tuple[int, int]) -> None:
+def _check_link(parsed: ParsedDoc, token: Token, doc: Markdown, lines: _BlockLines, block: tuple[int, int]) -> None:
     href = str(token.attrs.get("href") or token.attrs.get("src") or "")
     problem = link_problem(href)
     if problem:
         needle = (_SCHEME.match(href.strip()) or [href.strip()[:20]])[0].lower()
-        offset = next((i for i in range(*block) if needle in lines[i].lower()), block[0]) if lines else block[0]
+        offset = lines.find(needle, block)
         parsed.problems.append(error(Location(doc.location.path, doc.location.line + offset), problem,
                                      "use an http(s) address, a relative link, or a wikilink [[id]]"))
 
