@@ -1,13 +1,16 @@
 """The command line: `python build.py [build|check|serve]`. Thin: parse options, call the pipeline."""
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .config import BuildConfig
-from .errors import BuildFailed
+from .errors import BuildFailed, os_problem
 from .pipeline import BuildReport, build_site, check_content
 
 _content = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -19,6 +22,17 @@ _out = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_ty
 _strict = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 _sources = click.option("--sources-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                         help="Folder of the sources' full texts, by file name; quotations are checked against them.")
+
+
+def _file_system_errors_reported(command: Callable[..., None]) -> Callable[..., None]:
+    """The last net under every stage's own checks: a file-system error is a located message."""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except OSError as exc:
+            raise BuildFailed([os_problem(exc, str(exc.filename or "."), "file-system error")]) from None
+    return wrapper
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,6 +54,7 @@ def main(ctx: click.Context) -> None:
 @_strict
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print the time each stage took.")
+@_file_system_errors_reported
 def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Path | None,
           strict: bool, quiet: bool, verbose: bool) -> None:
     """Build the site into --out (default site/); on any error, the old site is left as it was."""
@@ -60,6 +75,7 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
 @_content
 @_sources
 @_strict
+@_file_system_errors_reported
 def check(content_dir: Path, sources_dir: Path | None, strict: bool) -> None:
     """Validate the content without writing anything."""
     report = BuildReport()
@@ -89,6 +105,7 @@ def serve(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
               show_default=True, help="Folder to write the schemas into.")
+@_file_system_errors_reported
 def schema(out_dir: Path) -> None:
     """Write JSON Schemas of the content files, for editor validation and autocomplete."""
     from .content_schema import content_schemas

@@ -195,6 +195,7 @@ def _convert(node: yaml.Node, path: str, first_line: int, lines: list[str]) -> Y
         key_location = Location(path, first_line + key_node.start_mark.line)
         if not isinstance(key_node, yaml.ScalarNode):
             raise YamlProblem(error(key_location, "a key must be a plain name", "write `name: value`"))
+        _refuse_control_characters(str(key_node.value), key_location, False)
         if key_node.value in items:
             raise YamlProblem(error(key_location, f"duplicate key '{key_node.value}'",
                                     f"remove one of the two '{key_node.value}' entries (the first is on line {items[key_node.value][0].line})"))
