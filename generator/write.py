@@ -63,7 +63,9 @@ def write_site(outputs: Outputs, static_dir: Path, out_dir: Path) -> None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
     except OSError as exc:
-        raise BuildFailed([os_problem(exc, str(shown), "cannot create the output folder")]) from None
+        blocker = next((p for p in reversed(out_dir.parents) if p.exists() and not p.is_dir()), None)
+        what = f"cannot create the output folder ({os.path.relpath(blocker)} is a file)" if blocker else "cannot create the output folder"
+        raise BuildFailed([os_problem(exc, str(shown), what)]) from None
     try:
         with _terminate_gracefully():
             _fill(staging, outputs, static_dir, shown)
