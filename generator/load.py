@@ -67,7 +67,7 @@ def load_content(content_dir: Path, sources_dir: Path | None = None,
     return RawContent(briefing, lists, markdown, texts, unreadable), problems
 
 
-def _inside(path: Path, root: Path, problems: list[Diagnostic]) -> Path | None:
+def _inside(path: Path, root: Path, problems: list[Diagnostic], folder: str = "content/") -> Path | None:
     """The real path of `path` if it exists and stays inside `root` (after every symbolic link,
     of the file or of any folder on the way), else None with the problem reported."""
     where = Location(display_path(path), 1)
@@ -82,8 +82,8 @@ def _inside(path: Path, root: Path, problems: list[Diagnostic]) -> Path | None:
                                   "remove the broken link or restore the file it points to"))
         return None
     if not real.is_relative_to(root):
-        problems.append(error(where, "link points outside content/",
-                              "copy the file (or folder) into content/ instead of linking to it"))
+        problems.append(error(where, f"link points outside {folder}",
+                              f"copy the file (or folder) into {folder} instead of linking to it"))
         return None
     return real
 
@@ -93,11 +93,12 @@ def _kind(mode: int) -> str | None:
     return next((name for test, name in _KINDS if test(mode)), None if stat.S_ISREG(mode) else "not a regular file")
 
 
-def _read_text(path: Path, problems: list[Diagnostic], root: Path | None = None) -> str | None:
+def _read_text(path: Path, problems: list[Diagnostic], root: Path | None = None,
+               folder: str = "content/") -> str | None:
     """Read a regular UTF-8 file of at most MAX_BYTES. Special files (FIFOs, devices) are never
     opened for reading, so they cannot hang the build or fill memory."""
     where = Location(display_path(path), 1)
-    real = _inside(path, root, problems) if root is not None else path
+    real = _inside(path, root, problems, folder) if root is not None else path
     if real is None:
         return None
     try:
@@ -220,7 +221,7 @@ def load_source_texts(sources_dir: Path, problems: list[Diagnostic]) -> dict[str
     root = Path(os.path.realpath(sources_dir))
     for path in sorted(sources_dir.iterdir()):
         if path.suffix in (".txt", ".md") and not path.name.startswith("."):
-            text = _read_text(path, problems, root)
+            text = _read_text(path, problems, root, "the sources folder")
             if text is not None:
                 texts[path.name] = text
     return texts

@@ -1,0 +1,99 @@
+"""Markdown that tries to be slow or to clash with the page: tens of thousands of duplicate
+headings or bad links must check in seconds (both used to be quadratic), and a heading never
+takes an id the template (or the renderer) already gives an element of the same page."""
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from engine import PROJECT_ROOT, Briefing
+from generator.errors import Location
+from generator.markdown import TEMPLATE_IDS, make_parser, parse_markdown
+from generator.model import Markdown
+from test_errors import diagnostics_of
+
+# Generous for a loaded two-core machine; the quadratic versions took minutes (about 110 s for
+# the links), the linear ones take one to six seconds.
+SECONDS = 30
+PAGE_HEAD = "---\ntitle: Big page\n---\nSee [[talks]].\n\n"  # the body starts on line 4
+
+
+def timed_check(briefing: Briefing, body: str) -> tuple[float, object]:
+    briefing.write("pages/big.md", PAGE_HEAD + body)
+    started = time.perf_counter()
+    result = briefing.check()
+    return time.perf_counter() - started, result
+
+
+def test_30000_duplicate_headings_check_in_seconds(briefing: Briefing) -> None:
+    seconds, result = timed_check(briefing, "## Notes\n\n" * 30_000)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert seconds < SECONDS, f"{seconds:.1f} s"
+
+
+def test_60000_bad_links_in_one_paragraph_check_in_seconds_each_at_its_line(briefing: Briefing) -> None:
+    seconds, result = timed_check(briefing, "[x](javascript:alert(1))\n" * 60_000)
+    assert result.exit_code == 1
+    lines, (errors, _) = diagnostics_of(result.stderr)  # type: ignore[attr-defined]
+    assert errors == 60_000
+    assert lines[0] == "content/pages/big.md:6: link scheme 'javascript:' is not allowed (javascript:alert(1))"
+    assert lines[-2] == "content/pages/big.md:60005: link scheme 'javascript:' is not allowed (javascript:alert(1))"
+    assert seconds < SECONDS, f"{seconds:.1f} s"
+
+
+def test_150000_wikilinks_in_one_paragraph_check_in_seconds(briefing: Briefing) -> None:
+    seconds, result = timed_check(briefing, "[[talks]]\n" * 150_000)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert seconds < SECONDS, f"{seconds:.1f} s"
+
+
+def test_duplicate_headings_get_the_same_ids_as_before() -> None:
+    """Linear, but the ids are those of mdit-py-plugins' anchors plugin, so links keep working."""
+    text = "## Notes\n\n## Notes\n\n## Notes 1\n\n## Notes\n\n### Notes-2\n"
+    parsed = parse_markdown(make_parser(), Markdown(text, Location("doc.md", 1)), "doc")
+    ids = [t.attrs["id"] for t in parsed.tokens if t.type == "heading_open"]
+    assert ids == ["notes", "notes-1", "notes-1-1", "notes-2", "notes-2-1"]
+
+
+def template_ids(templates: Path) -> set[str]:
+    """Every literal id="..." in the templates."""
+    found = set()
+    for path in templates.glob("*.html"):
+        found |= set(re.findall(r'\bid="([^"{}]+)"', path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_id_the_templates_use_is_reserved_for_headings() -> None:
+    missing = template_ids(PROJECT_ROOT / "templates") - TEMPLATE_IDS
+    assert not missing, f"add these template ids to TEMPLATE_IDS in generator/markdown.py: {sorted(missing)}"
+
+
+def test_headings_named_like_the_page_own_ids_get_other_ids_and_a_warning(briefing: Briefing) -> None:
+    briefing.append("actors/ana-ruiz.md", "\n## Quotations\n\n## Main\n\n## View\n")
+    result = briefing.build()
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "taken by the page" in line]
+    assert warnings == [
+        "content/actors/ana-ruiz.md:17: warning: heading id 'quotations' is taken by the page itself; the heading gets 'quotations-1'",
+        "content/actors/ana-ruiz.md:19: warning: heading id 'main' is taken by the page itself; the heading gets 'main-1'",
+        "content/actors/ana-ruiz.md:21: warning: heading id 'view' is taken by the page itself; the heading gets 'view-1'",
+    ]
+    assert briefing.build("--strict").exit_code == 1
+
+
+def test_no_page_has_two_elements_with_one_id_whatever_the_headings(briefing: Briefing) -> None:
+    """Headings named after every template id, footnote id and reference anchor of the body."""
+    titles = sorted(template_ids(PROJECT_ROOT / "templates")) + ["fn-ana-ruiz-body-1", "fnref-ana-ruiz-body-1",
+                                                                  "ana-ruiz-body-r1", "view-2"]
+    body = "".join(f"\n## {t}\n\nText[^1] [[talks]].\n" for t in titles) + "\n[^1]: A note.\n"
+    briefing.append("actors/ana-ruiz.md", body)
+    briefing.append("pages/framework.md", body.replace("ana-ruiz-body", "framework-body"))
+    result = briefing.build()
+    assert result.exit_code == 0, result.output
+    for page in (briefing.root / "site").rglob("*.html"):
+        ids = Counter(re.findall(r'\sid="([^"]*)"', page.read_text(encoding="utf-8")))
+        assert [i for i, n in ids.items() if n > 1] == [], page
