@@ -14,12 +14,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from html import escape
-from typing import Literal, Protocol
+from typing import Callable, Literal, Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import autolink, image, link
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -78,6 +79,8 @@ def make_parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # checked, with file:line, in _check_link
+    for name, rule in (("link", link), ("image", image), ("autolink", autolink)):
+        md.inline.ruler.at(name, _located(rule))
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.core.ruler.push("quote_embed_blocks", _embed_blocks_rule)
@@ -85,6 +88,21 @@ def make_parser() -> MarkdownIt:
                        ("citation", _render_citation), ("link_open", _render_link_open)):
         md.add_render_rule(name, rule)
     return md
+
+
+def _located(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """The same inline rule, recording in the token it opens the line it starts on (within the
+    block), so a refused link is reported at its own line without searching the text for it."""
+    def located_rule(state: StateInline, silent: bool) -> bool:
+        start, first_new = state.pos, len(state.tokens)
+        found = rule(state, silent)
+        opened = next((t for t in state.tokens[first_new:] if t.type in ("link_open", "image")), None)
+        if found and not silent and opened is not None:
+            end, state.pos = state.pos, start
+            opened.meta["line"] = _line_in_block(state)
+            state.pos = end
+        return found
+    return located_rule
 
 
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:
@@ -123,7 +141,7 @@ def _line_in_block(state: StateInline) -> int:
     cache = state.env.setdefault("_newlines", {})
     newlines = cache.get(state.src)
     if newlines is None:
-        newlines = cache[state.src] = [i for i, c in enumerate(state.src) if c == "\n"]
+        newlines = cache[state.src] = [m.start() for m in re.finditer("\n", state.src)]
     return bisect_right(newlines, state.pos - 1)
 
 
@@ -173,7 +191,6 @@ def _embed_blocks_rule(state) -> None:  # type: ignore[no-untyped-def]
 def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str = "") -> ParsedDoc:
     parsed = ParsedDoc(key, md.parse(doc.text, {"docId": key, "headingPrefix": heading_prefix}))
     _report_reserved_headings(parsed, doc)
-    lines = _BlockLines(doc.text.splitlines())
     for block, token in _inline_tokens(parsed.tokens):
         line = doc.location.line + block[0] + (token.meta.get("line", 0) if token.meta else 0)
         where = Location(doc.location.path, line)
@@ -183,7 +200,7 @@ def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str 
         elif token.type == "citation":
             _add_citations(parsed, token, where)
         elif token.type in ("link_open", "image"):
-            _check_link(parsed, token, doc, lines, block)
+            _check_link(parsed, token, where)
     return parsed
 
 
@@ -195,32 +212,6 @@ def _report_reserved_headings(parsed: ParsedDoc, doc: Markdown) -> None:
             parsed.problems.append(warning(
                 Location(doc.location.path, line), f"heading id '{wanted}' is taken by the page itself; the heading gets '{given}'",
                 f"rename the heading, or link to it as [[...#{given}]]"))
-
-
-class _BlockLines:
-    """Finds the line of a piece of text within the current block, scanning each block once:
-    a cursor moves forward through it, so 60,000 bad links in one paragraph stay linear."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        self.block: tuple[int, int] | None = None
-        self.text, self.starts, self.cursor = "", [0], 0
-
-    def find(self, needle: str, block: tuple[int, int]) -> int:
-        """0-based document line of the next occurrence of `needle` (lowercase) in `block`."""
-        if not self.lines:
-            return block[0]
-        if block != self.block:
-            self.block, self.cursor = block, 0
-            self.text = "\n".join(self.lines[block[0]:block[1]]).lower()
-            self.starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
-        found = self.text.find(needle, self.cursor)
-        if found < 0:
-            found = self.text.find(needle)
-        if found < 0:
-            return block[0]
-        self.cursor = found + len(needle)
-        return block[0] + bisect_right(self.starts, found) - 1
 
 
 def _inline_tokens(tokens: list[Token]):  # type: ignore[no-untyped-def]
@@ -263,13 +254,11 @@ def link_problem(href: str) -> str | None:
     return None
 
 
-def _check_link(parsed: ParsedDoc, token: Token, doc: Markdown, lines: _BlockLines, block: tuple[int, int]) -> None:
+def _check_link(parsed: ParsedDoc, token: Token, where: Location) -> None:
     href = str(token.attrs.get("href") or token.attrs.get("src") or "")
     problem = link_problem(href)
     if problem:
-        needle = (_SCHEME.match(href.strip()) or [href.strip()[:20]])[0].lower()
-        offset = lines.find(needle, block)
-        parsed.problems.append(error(Location(doc.location.path, doc.location.line + offset), problem,
+        parsed.problems.append(error(where, problem,
                                      "use an http(s) address, a relative link, or a wikilink [[id]]"))
 
 
