@@ -131,6 +131,10 @@ CASES = [
          write("pages/extra\n.md", PAGE),
          ("content/pages/extra\\n.md:1: file name 'extra\\n' is not a valid id",
           "    -> rename the file to lowercase letters, digits and dashes, e.g. `howard-lutnick.md`")),
+    Case("file_name_with_escape_sequences_is_not_echoed_raw",
+         write("pages/x\x1b[2J\x07.md", PAGE),
+         ("content/pages/x\\x1b[2J\\x07.md:1: file name 'x\\x1b[2J\\x07' is not a valid id",
+          "    -> rename the file to lowercase letters, digits and dashes, e.g. `howard-lutnick.md`")),
     Case("id_too_long_for_a_file_name",
          write("pages/" + "a" * 250 + ".md", PAGE),
          ("content/pages/" + "a" * 250 + ".md:1: file name '" + "a" * 120 + "' is not a valid id",
@@ -172,3 +176,24 @@ def test_an_id_is_matched_whole_so_a_trailing_newline_is_not_an_id() -> None:
     assert id_problem("talks") is None
     assert id_problem("talks\n") == "lowercase letters, digits and dashes"
     assert id_problem("a" * 101) == "at most 100 characters long"
+
+
+@pytest.mark.parametrize(("text", "line", "char"), [
+    ("a: 1\nb: 2\nc: x\x00y\n", 3, "U+0000 (NUL)"),
+    ("a: 1\n\nb: caf\u00e9 \x1b[31m\n", 3, "U+001B (ESC)"),  # a two-byte character before it
+    ("a: 1\nb: |\n  one\n  two \ufffe\n", 4, "U+FFFE (non-character)"),
+])
+def test_a_character_yaml_refuses_is_reported_at_its_real_line(text: str, line: int, char: str) -> None:
+    from generator.yamlsafe import YamlProblem, parse_yaml
+    with pytest.raises(YamlProblem) as caught:
+        parse_yaml(text, "f.yaml", first_line=1)
+    assert str(caught.value.diagnostic).split("\n")[0] == f"f.yaml:{line}: invalid YAML: character {char} is not allowed"
+    with pytest.raises(YamlProblem) as caught:
+        parse_yaml(text, "f.md", first_line=2)  # front matter starts on line 2
+    assert caught.value.diagnostic.location.line == line + 1
+
+
+def test_messages_never_carry_raw_control_characters() -> None:
+    from generator.errors import Location, error
+    shown = str(error(Location("a\x1b.md", 1), "bad \x07 thing \u202e", "fix \x9b it"))
+    assert shown == "a\\x1b.md:1: bad \\x07 thing \\u202e\n    -> fix \\x9b it"
