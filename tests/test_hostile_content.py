@@ -5,6 +5,7 @@ diagnostics `check` must print; none may hang, crash or print a raw control char
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -197,3 +198,13 @@ def test_messages_never_carry_raw_control_characters() -> None:
     from generator.errors import Location, error
     shown = str(error(Location("a\x1b.md", 1), "bad \x07 thing \u202e", "fix \x9b it"))
     assert shown == "a\\x1b.md:1: bad \\x07 thing \\u202e\n    -> fix \\x9b it"
+
+
+def test_a_character_device_inside_content_is_never_read(briefing: Briefing) -> None:
+    try:
+        os.mknod(briefing.path("pages/zero.md"), stat.S_IFCHR | 0o666, os.makedev(1, 5))  # like /dev/zero
+    except PermissionError:
+        pytest.skip("creating a device node needs CAP_MKNOD (root); the FIFO cases cover the same check")
+    result = briefing.check()
+    lines, _ = diagnostics_of(result.stderr)
+    assert lines == ["content/pages/zero.md:1: not a regular file: this is a character device", SPECIAL_HINT]
