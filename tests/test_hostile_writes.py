@@ -195,3 +195,56 @@ def test_sigterm_while_writing_removes_the_staging_folder(briefing: Briefing, ol
     assert "Traceback" not in stderr
     assert leftovers(briefing.root) == []
     assert tree_digest(briefing.root / "site") == old_site
+
+
+IN_A_NAMESPACE = textwrap.dedent("""
+    import hashlib, json, os, subprocess, sys
+    mount, content, build_py = sys.argv[1:4]
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=800k", "tmpfs", mount], check=True)
+    site = os.path.join(mount, "site")
+
+    def build():
+        run = subprocess.run([sys.executable, build_py, "build", "--content", content, "--out", site, "-q"],
+                             capture_output=True, text=True)
+        return {"code": run.returncode, "stderr": run.stderr}
+
+    def state():
+        files = {}
+        for folder, _, names in os.walk(site):
+            for name in names:
+                with open(os.path.join(folder, name), "rb") as f:
+                    files[os.path.relpath(os.path.join(folder, name), site)] = hashlib.sha256(f.read()).hexdigest()
+        return {"files": files, "others": sorted(set(os.listdir(mount)) - {"site"})}
+
+    first = build(); after_first = state()
+    full = build(); after_full = state()  # a second site does not fit beside the first
+    subprocess.run(["mount", "-o", "remount,ro", mount], check=True)
+    read_only = build(); after_read_only = state()
+    print(json.dumps({"first": first, "after_first": after_first, "full": full, "after_full": after_full,
+                      "read_only": read_only, "after_read_only": after_read_only}))
+""")
+
+
+def test_a_real_full_disk_and_a_real_read_only_disk(briefing: Briefing, tmp_path: Path) -> None:
+    """The same on a real 800 kB tmpfs (one site fits, two do not), mounted in a user namespace."""
+    import json
+    import shutil
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    unshare = shutil.which("unshare")
+    probe = subprocess.run([unshare or "unshare", "-rm", "true"], capture_output=True) if unshare else None
+    if probe is None or probe.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (unshare -rm is not permitted); the monkeypatched disks cover the same paths")
+    run = subprocess.run([unshare, "-rm", sys.executable, "-c", IN_A_NAMESPACE, str(mount), str(briefing.content),
+                          str(PROJECT_ROOT / "build.py")], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["first"]["code"] == 0, result["first"]
+    assert len(result["after_first"]["files"]) > 20 and result["after_first"]["others"] == []
+    for case, reason in (("full", "No space left on device"), ("read_only", "Read-only file system")):
+        assert result[case]["code"] == 1, result[case]
+        lines, _ = diagnostics_of(result[case]["stderr"])
+        assert len(lines) == 2 and lines[0].endswith(f": {reason}") and lines[0].startswith(str(mount)), lines
+        assert "Traceback" not in result[case]["stderr"]
+        assert result[f"after_{case}"] == result["after_first"]  # the old site intact, no staging folder left
