@@ -79,8 +79,8 @@ def make_parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # checked, with file:line, in _check_link
-    for name, rule in (("link", link), ("image", image), ("autolink", autolink)):
-        md.inline.ruler.at(name, _located(rule))
+    for rule_name, inline_rule in (("link", link), ("image", image), ("autolink", autolink)):
+        md.inline.ruler.at(rule_name, _located(inline_rule))
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.core.ruler.push("quote_embed_blocks", _embed_blocks_rule)
