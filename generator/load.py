@@ -4,6 +4,7 @@ This is the only module that reads the content folder. It knows file layout, not
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -74,9 +75,9 @@ def _inside(path: Path, root: Path, problems: list[Diagnostic], folder: str = "c
     try:
         real = Path(os.path.realpath(path, strict=True))
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP
+        if exc.errno == errno.ELOOP:
             problems.append(error(where, "symbolic link loop (the link points back to itself)",
-                                  "remove the link or point it at a real file inside content/"))
+                                  f"remove the link or point it at a real file inside {folder}"))
         else:
             problems.append(error(where, f"cannot read: {exc.strerror}",
                                   "remove the broken link or restore the file it points to"))

@@ -59,19 +59,23 @@ def write_site(outputs: Outputs, static_dir: Path, out_dir: Path) -> None:
     Any file-system error becomes a BuildFailed naming the output path; the staging folder is
     removed on every failure, SIGTERM included, and the previous site is left as it was."""
     shown, out_dir = out_dir, out_dir.absolute()
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
-    except OSError as exc:
-        blocker = next((p for p in reversed(out_dir.parents) if p.exists() and not p.is_dir()), None)
-        what = f"cannot create the output folder ({os.path.relpath(blocker)} is a file)" if blocker else "cannot create the output folder"
-        raise BuildFailed([os_problem(exc, str(shown), what)]) from None
-    try:
-        with _terminate_gracefully():
+    with _terminate_gracefully():
+        staging = _make_staging(out_dir, shown)
+        try:
             _fill(staging, outputs, static_dir, shown)
             _swap(staging, out_dir, shown)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful swap
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful swap
+
+
+def _make_staging(out_dir: Path, shown: Path) -> Path:
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    except OSError as exc:
+        blocker = next((p for p in reversed(out_dir.parents) if p.exists() and not p.is_dir()), None)
+        what = "cannot create the output folder" + (f" ({os.path.relpath(blocker)} is a file)" if blocker else "")
+        raise BuildFailed([os_problem(exc, str(shown), what)]) from None
 
 
 def _fill(staging: Path, outputs: Outputs, static_dir: Path, shown: Path) -> None:
