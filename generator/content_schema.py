@@ -10,11 +10,8 @@ from .dates import DATE_FORMS
 
 _DATE_PATTERN = (r"^((early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?"
                  r"(\s*\.\.\s*((early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?)?$")
-_FILES = {
-    "briefing": (schema.BRIEFING, False), "sources": (schema.SOURCE, True), "events": (schema.EVENT, True),
-    "deadlines": (schema.DEADLINE, True), "quotes": (schema.QUOTE, True), "views": (schema.VIEW, True),
-    "actor": (schema.ACTOR, False), "page": (schema.PAGE, False),
-}
+_FILES = {"briefing": (schema.BRIEFING, False), **{name: (spec, True) for name, spec in schema.LIST_FILES.items()},
+          "actor": (schema.ACTOR, False), "page": (schema.PAGE, False)}
 
 
 def _type_schema(type_: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from .dates import FuzzyDate, describe
-from .model import Actor, Deadline, Event, Markdown, Page, Quote, Source, View, deadline_status
+from .model import Actor, Commitment, Deadline, Event, Markdown, Page, Quote, Source, Term, View, deadline_status
 from .render import passage_url
 from .resolve import Mention, Resolved
 
@@ -41,6 +41,8 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
             "status": _md(b.status),
             "stance_scale": [{"id": s.id, "label": s.label, "description": s.description} for s in b.stance_scale],
             "key_figures": [{"value": f.value, "label": _md(f.label)} for f in b.key_figures],
+            "summary": {section: [_md(m) for m in bullets] for section, bullets in b.summary},
+            "updated": b.last_updated.isoformat(), "require_evidence": list(b.require_evidence),
         },
         "actors": [_actor(a, resolved) for a in c.actors],
         "sources": [_source(s, resolved) for s in c.sources],
@@ -49,6 +51,10 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
         "quotes": [_quote(q, resolved) for q in c.quotes],
         "views": [_view(v, resolved) for v in c.views],
         "pages": [_page(p, resolved) for p in c.pages],
+        "glossary": [_term(t, resolved) for t in c.glossary],
+        "commitments": [_commitment(x, resolved) for x in c.commitments],
+        "evidence": {source: [{"passage": e.passage, "in": e.owner_title, "url": e.url} for e in found]
+                     for source, found in (resolved.evidence or {}).items()},
         "citations": {s.id: _mentions(resolved.citations.get(s.id, ())) for s in c.sources},
         "backlinks": {target: _mentions(found) for target, found in resolved.backlinks.items()},
     }
@@ -72,34 +78,39 @@ def _mentions(found: tuple[Mention, ...]) -> list[dict[str, Any]]:
 def _actor(a: Actor, r: Resolved) -> dict[str, Any]:
     return {"id": a.id, "url": r.urls[a.id], "name": a.name, "kind": a.kind, "side": a.side,
             "affiliation": a.affiliation, "summary": a.summary, "body": _md(a.body),
+            "native_name": {"text": a.native_name.text, "lang": a.native_name.lang} if a.native_name else None,
             "roles": [{"title": role.title, "sources": list(role.sources)} for role in a.roles]}
 
 
 def _source(s: Source, r: Resolved) -> dict[str, Any]:
     return {"id": s.id, "number": r.citation_numbers[s.id], "url": r.urls[s.id], "file": s.file, "title": s.title,
             "publisher": s.publisher, "byline": s.byline, "published": _date(s.published), "original_url": s.url,
-            "words": s.words, "reliability": _md(s.reliability), "noise": _md(s.noise)}
+            "words": s.words, "reliability": _md(s.reliability), "noise": _md(s.noise),
+            "inferred": list(s.inferred), "text_checked": s.id in r.checked_sources}
 
 
 def _event(e: Event, r: Resolved) -> dict[str, Any]:
     return {"id": e.id, "url": r.urls[e.id], "title": e.title, "date": _date(e.date), "actors": list(e.actors),
-            "body": _md(e.body)}
+            "status": e.status, "body": _md(e.body)}
 
 
 def _deadline(d: Deadline, r: Resolved) -> dict[str, Any]:
     status = deadline_status(d, r.content.briefing.as_of)
-    return {"id": d.id, "url": r.urls[d.id], "title": d.title, "start": _date(d.start), "start_event": d.start_event,
-            "days": d.days, "computed_due": _date(d.due), "stated_due": _date(d.stated_due),
+    return {"id": d.id, "url": r.urls[d.id], "title": d.title, "basis": d.basis, "form": d.form,
+            "start": _date(d.start), "start_event": d.start_event,
+            "days": d.days, "every": d.every, "computed_due": _date(d.due), "stated_due": _date(d.stated_due),
             "expected_due": _date(d.expected_due),
             "status": {"state": status.state, "days_left_min": status.days_left_min,
-                       "days_left_max": status.days_left_max, "description": status.describe()},
+                       "days_left_max": status.days_left_max, "countdown": status.countdown,
+                       "description": status.describe()},
             "body": _md(d.body)}
 
 
 def _quote(q: Quote, r: Resolved) -> dict[str, Any]:
     source: Source = r.index[q.source]  # type: ignore[assignment]
     return {"id": q.id, "url": r.urls[q.id], "speaker": q.speaker, "text": q.text, "source": q.source,
-            "context": _md(q.context), "passage_url": passage_url(source.url, q.text) if source.url else None}
+            "context": _md(q.context), "passage_url": passage_url(source.url, q.text) if source.url else None,
+            "verified": q.source in r.checked_sources}
 
 
 def _view(v: View, r: Resolved) -> dict[str, Any]:
@@ -109,7 +120,16 @@ def _view(v: View, r: Resolved) -> dict[str, Any]:
 
 def _page(p: Page, r: Resolved) -> dict[str, Any]:
     return {"id": p.id, "url": r.urls[p.id], "title": p.title, "summary": p.summary, "order": p.order,
-            "body": _md(p.body)}
+            "tracker": p.tracker, "body": _md(p.body)}
+
+
+def _term(t: Term, r: Resolved) -> dict[str, Any]:
+    return {"id": t.id, "url": r.urls[t.id], "term": t.term, "aliases": list(t.aliases), "definition": _md(t.definition)}
+
+
+def _commitment(c: Commitment, r: Resolved) -> dict[str, Any]:
+    return {"id": c.id, "url": r.urls[c.id], "commitment": c.commitment, "side": c.side, "actors": list(c.actors),
+            "status": c.status, "confidence": c.confidence, "sources": list(c.sources), "body": _md(c.body)}
 
 
 # --- the schema -------------------------------------------------------------------------------
@@ -145,14 +165,22 @@ def briefing_schema() -> dict[str, Any]:
         **{"$schema": _STR, "schema_version": {"const": SCHEMA_VERSION}},
         briefing=_briefing_schema(), actors=_list_of(_actor_schema()), sources=_list_of(_source_schema()),
         events=_list_of(_record("A dated event.", id=_ID, url=_URL, title=_STR, date=_DATE_REF,
-                                actors=_list_of(_ID), body=_STR)),
+                                actors=_list_of(_ID), status={"enum": ["planned", "hindsight", None]}, body=_STR)),
         deadlines=_list_of(_deadline_schema()),
         quotes=_list_of(_record("A quotation exactly as its source reports it.", id=_ID, url=_URL, speaker=_ID,
-                                text=_STR, source=_ID, context=_OPT_STR, passage_url=_OPT_STR)),
+                                text=_STR, source=_ID, context=_OPT_STR, passage_url=_OPT_STR,
+                                verified={"type": "boolean"})),
         views=_list_of(_record("An analyst's view on the stance scale.", id=_ID, url=_URL, analyst=_ID,
                                stance=_ID, gist=_STR, quotes={"type": "array", "items": _ID})),
         pages=_list_of(_record("A free page.", id=_ID, url=_URL, title=_STR, summary=_STR,
-                               order={"type": "integer"}, body=_STR)),
+                               order={"type": "integer"}, tracker=_OPT_STR, body=_STR)),
+        glossary=_list_of(_record("A glossary term.", id=_ID, url=_URL, term=_STR, aliases=_list_of(_STR),
+                                  definition=_STR)),
+        commitments=_list_of(_record("A commitment in the tracker.", id=_ID, url=_URL, commitment=_STR, side=_STR,
+                                     actors=_list_of(_ID), status=_STR, confidence={"enum": ["high", "medium", "low"]},
+                                     sources=_list_of(_ID), body=_STR)),
+        evidence={"type": "object", "description": "Source id -> the passages citations quote from it.",
+                  "additionalProperties": _list_of(_record("A cited passage.", passage=_STR, **{"in": _STR}, url=_URL))},
         citations={"type": "object", "description": "Source id -> the texts that cite it.",
                    "additionalProperties": {"$ref": "#/$defs/mentions"}},
         backlinks={"type": "object", "description": "Record id -> the texts that link to it.",
@@ -168,26 +196,35 @@ def _briefing_schema() -> dict[str, Any]:
         title=_STR, subtitle=_STR, as_of={"type": "string", "format": "date"}, base_url=_STR, language=_STR,
         editors=_list_of(_STR), bottom_line=_STR, status=_OPT_STR,
         stance_scale=_list_of(_record("One step of the stance scale.", id=_ID, label=_STR, description=_STR)),
-        key_figures=_list_of(_record("A key figure.", value=_STR, label=_STR)))
+        key_figures=_list_of(_record("A key figure.", value=_STR, label=_STR)),
+        summary={"type": "object", "description": "Summary section -> Markdown bullets.",
+                 "additionalProperties": _list_of(_STR)},
+        updated={"type": "string", "format": "date"}, require_evidence=_list_of(_STR))
 
 
 def _actor_schema() -> dict[str, Any]:
     role = _record("A title as one or more sources give it.", title=_STR, sources=_list_of(_ID))
     return _record("A person or organisation.", id=_ID, url=_URL, name=_STR,
                    kind={"enum": ["person", "organisation", "group"]}, side=_STR,
-                   affiliation={"oneOf": [_ID, {"type": "null"}]}, summary=_STR, body=_STR, roles=_list_of(role))
+                   affiliation={"oneOf": [_ID, {"type": "null"}]}, summary=_STR, body=_STR, roles=_list_of(role),
+                   native_name={"oneOf": [_record("A name in its own script.", text=_STR, lang=_STR), {"type": "null"}]})
 
 
 def _source_schema() -> dict[str, Any]:
     return _record("A source article; `number` is its citation number.", id=_ID,
                    number={"type": "integer", "minimum": 1}, url=_URL, file=_STR, title=_STR, publisher=_OPT_STR,
                    byline=_OPT_STR, published=_OPT_DATE, original_url=_OPT_STR,
-                   words={"type": ["integer", "null"]}, reliability=_STR, noise=_OPT_STR)
+                   words={"type": ["integer", "null"]}, reliability=_STR, noise=_OPT_STR,
+                   inferred=_list_of({"enum": ["title", "publisher", "published", "byline"]}),
+                   text_checked={"type": "boolean"})
 
 
 def _deadline_schema() -> dict[str, Any]:
     status = _record("Status on the briefing's as_of date.", state={"enum": ["running", "due", "passed"]},
-                     days_left_min={"type": "integer"}, days_left_max={"type": "integer"}, description=_STR)
-    return _record("A deadline: start plus a number of days.", id=_ID, url=_URL, title=_STR, start=_DATE_REF,
-                   start_event={"oneOf": [_ID, {"type": "null"}]}, days={"type": "integer"},
-                   computed_due=_DATE_REF, stated_due=_OPT_DATE, expected_due=_DATE_REF, status=status, body=_STR)
+                     days_left_min={"type": "integer"}, days_left_max={"type": "integer"},
+                     countdown={"type": "boolean"}, description=_STR)
+    return _record("A deadline: start plus a number of days, a fixed due date, or a recurring one (every N days).",
+                   id=_ID, url=_URL, title=_STR, basis={"enum": ["binding", "reported", "framing"]},
+                   form={"enum": ["span", "fixed", "recurring"]}, start=_OPT_DATE,
+                   start_event={"oneOf": [_ID, {"type": "null"}]}, days={"type": ["integer", "null"]},
+                   every={"type": ["integer", "null"]}, computed_due=_DATE_REF, stated_due=_OPT_DATE, expected_due=_DATE_REF, status=status, body=_STR)

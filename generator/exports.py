@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 
 from .dates import FuzzyDate, describe
 from .export_json import DATA_FILE, SCHEMA_FILE, briefing_json, briefing_schema_json
-from .model import Briefing, Deadline, Event, deadline_status
+from .model import BASIS_WORDS, EVENT_STATUS_WORDS, Briefing, Deadline, Event, deadline_status
 from .render import PageLinks
 from .resolve import Resolved
 from .urls import HOME, NOT_FOUND, SEARCH
@@ -108,19 +108,39 @@ def _calendar_event(item: Event | Deadline, resolved: Resolved, links: PageLinks
 
     b = resolved.content.briefing
     when: FuzzyDate = item.date
+    first, last = calendar_days(when)
     event = CalendarEvent()
     event.add("uid", f"{item.entity}-{item.id}@{calendar_domain(b)}")
     event.add("dtstamp", _timestamp(b.as_of))
     event.add("last-modified", _timestamp(b.as_of))
-    event.add("summary", f"Deadline: {item.title}" if isinstance(item, Deadline) else item.title)
-    event.add("dtstart", when.first)
-    event.add("dtend", when.last + timedelta(days=1))  # all-day events end the day after (exclusive)
+    event.add("summary", _calendar_summary(item, approximate=(first, last) != (when.first, when.last)))
+    event.add("dtstart", first)
+    event.add("dtend", last + timedelta(days=1))  # all-day events end the day after (exclusive)
     event.add("transp", "TRANSPARENT")
-    event.add("categories", ["deadline" if isinstance(item, Deadline) else "event"])
+    event.add("categories", [f"deadline ({item.basis})" if isinstance(item, Deadline) else item.status or "event"])
     event.add("description", _calendar_description(item, resolved, links))
     if b.base_url:
         event.add("url", absolute(b, resolved.urls[item.id]))
     return event
+
+
+CALENDAR_SPAN_LIMIT = 7  # days; a vaguer date becomes one entry on its earliest possible day
+
+
+def calendar_days(when: FuzzyDate) -> tuple[date, date]:
+    """The days a calendar entry covers: the date itself when it is at most a week long; else only
+    its earliest possible day, so a month- or year-long block never fills a reader's calendar."""
+    if (when.last - when.first).days < CALENDAR_SPAN_LIMIT:
+        return when.first, when.last
+    return when.first, when.first
+
+
+def _calendar_summary(item: Event | Deadline, approximate: bool) -> str:
+    if isinstance(item, Deadline):
+        title = f"Deadline: {item.title}"
+    else:
+        title = {"planned": "Planned: ", "hindsight": "Hindsight: "}.get(item.status or "", "") + item.title
+    return f"{title} ({describe(item.date)}, no exact day)" if approximate else title
 
 
 def calendar_domain(b: Briefing) -> str:
@@ -134,16 +154,24 @@ def _calendar_description(item: Event | Deadline, resolved: Resolved, links: Pag
     lines = [plain_text(links.markdown(f"{item.id}-body"))]
     if isinstance(item, Deadline):
         status = deadline_status(item, resolved.content.briefing.as_of)
-        lines.append(f"{describe(item.start)} + {item.days} days = {describe(item.due)}.")
-        if item.stated_due:
+        lines.append(f"Basis: {item.basis}, {BASIS_WORDS[item.basis]}.")
+        lines.append(item.arithmetic()[0].upper() + item.arithmetic()[1:] + ".")
+        if item.form == "span" and item.stated_due:
             lines.append(f"A source states the due date as {describe(item.stated_due)}"
                          + (f"; both together: {describe(item.expected_due)}." if item.expected_due != item.due else "."))
         lines.append(f"Status on {describe_day(resolved.content.briefing.as_of)}: {status.describe()}.")
+    elif item.status:
+        lines.append(EVENT_STATUS_WORDS[item.status] + ".")
+    first, last = calendar_days(when)
     if when.is_exact:
         lines.append(f"Date: {describe(when)} (the exact day).")
-    else:
+    elif (first, last) == (when.first, when.last):
         lines.append(f"Date: {describe(when)}. The sources give {_PRECISION_WORDS[when.precision]}, so this "
                      f"all-day entry spans the whole interval, {describe_day(when.first)} to {describe_day(when.last)}.")
+    else:
+        lines.append(f"Date: {describe(when)}, somewhere from {describe_day(when.first)} to {describe_day(when.last)}. "
+                     f"The sources give {_PRECISION_WORDS[when.precision]}, so this entry sits on the earliest "
+                     "possible day rather than filling the whole interval.")
     return "\n\n".join(lines)
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 from .cache import Memoize, uncached
 from .chars import char_name, forbidden_chars
 from .errors import Diagnostic, Location, error
+from .schema import LIST_FILES as LIST_SPECS
 from .yamlsafe import MAX_BYTES, YamlProblem, YNode, parse_yaml
 
-LIST_FILES = ("sources", "events", "deadlines", "quotes", "views")
+LIST_FILES = tuple(LIST_SPECS)
+SOURCE_TEXTS = "sources"  # content/sources/: the articles' texts, when the briefing ships them
 MARKDOWN_FOLDERS = ("actors", "pages")
 _FRONT_MATTER_END = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _MAX_CHAR_PROBLEMS = 10  # per file: the first few say enough
@@ -64,6 +66,8 @@ def load_content(content_dir: Path, sources_dir: Path | None = None,
     markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo))
                 for folder in MARKDOWN_FOLDERS}
     unreadable = bool(problems)
+    if sources_dir is None and (content_dir / SOURCE_TEXTS).is_dir():
+        sources_dir = content_dir / SOURCE_TEXTS
     texts = load_source_texts(sources_dir, problems) if sources_dir else {}
     return RawContent(briefing, lists, markdown, texts, unreadable), problems
 

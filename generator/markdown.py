@@ -1,7 +1,8 @@
 """Markdown: markdown-it-py with footnotes, tables and heading anchors, plus two rules of ours:
 
 - wikilinks `[[id]]`, `[[id|label]]` and quote embeds `![[quote-id]]` (Obsidian / Quartz style);
-- Pandoc citations `[@id]`, `[@a; @b]`, `[@id, para. 4]`.
+- Pandoc citations `[@id]`, `[@a; @b]`, `[@id, para. 4]`, with evidence: a quoted passage as the
+  last part of an item, `[@id, "words from the source"]` or `[@id, para. 4, "..."]` (also `[@id: "..."]`).
 
 Parsing and rendering are apart: `parse_markdown` runs once per text and records every
 reference with its file line (from the tokens' `map`); `render_markdown` turns the same tokens
@@ -25,13 +26,16 @@ from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Diagnostic, Location, error, warning
+from .marks import MarkContext, citation_mark, quotation
 from .model import Markdown, Quote
 
 RefKind = Literal["link", "embed", "cite"]
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*?))?\]\]")
 _CITATION = re.compile(r"\[(@[^\[\]]*)\]")  # may wrap onto the next line
-_CITE_ITEM = re.compile(rf"^@({_ID})(?:\s*,\s*(.+))?$")
+_CITE_ITEM = re.compile(rf"^@({_ID})(?:\s*([,:])\s*(.+))?$")
+_PASSAGE = re.compile(r'(?:^|,\s*)(?:"([^"]+)"|\u201c([^\u201d]+)\u201d)$')  # "..." or “...”, last in the item
+_QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d"}
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 SAFE_SCHEMES = ("http", "https", "mailto")
 HEADING_LEVELS = (2, 3, 4)  # the headings that get ids (h1 is the page's own title)
@@ -39,7 +43,8 @@ HEADING_LEVELS = (2, 3, 4)  # the headings that get ids (h1 is the page's own ti
 # free pages); a heading that would take one gets the next free id instead, with a warning.
 # tests/test_hostile_markdown.py checks this list against the templates.
 TEMPLATE_IDS = frozenset({
-    "bluf", "briefing-date", "contents", "deadlines-at-a-glance", "endnotes-title", "events", "figures",
+    "bluf", "briefing-date", "contents", "deadlines-at-a-glance", "details", "endnotes-title", "events", "figures",
+    "in-brief", "tracker",
     "in-order", "main", "members", "quotations", "scale", "search-form", "search-help", "search-q",
     "search-results", "search-status", "search-unavailable", "side-by-side", "site-nav", "site-nav-list",
     "site-search-q", "status", "watch", "view", *(f"view-{n}" for n in range(2, 21)),
@@ -53,6 +58,7 @@ class Ref:
     location: Location
     anchor: str  # id of the element in the rendered page, for backlinks
     fragment: str = ""  # `[[page#section]]`: a heading id on the target's page
+    passage: str = ""  # a citation's evidence: words that must be in the source's text
 
 
 @dataclass
@@ -63,15 +69,12 @@ class ParsedDoc:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
-class LinkContext(Protocol):
+class LinkContext(MarkContext, Protocol):
     anchors: bool
+    glossed: set[str]
 
-    def href(self, target: str) -> str: ...
-    def label(self, target: str) -> str: ...
-    def preview(self, target: str) -> str: ...
-    def citation_number(self, source_id: str) -> int: ...
     def quote(self, quote_id: str) -> Quote: ...
-    def passage(self, quote_id: str) -> str | None: ...
+    def gloss(self, text: str) -> str: ...
 
 
 def make_parser() -> MarkdownIt:
@@ -84,8 +87,10 @@ def make_parser() -> MarkdownIt:
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.core.ruler.push("quote_embed_blocks", _embed_blocks_rule)
+    md.core.ruler.push("prose_text", _prose_text_rule)
     for name, rule in (("wikilink", _render_wikilink), ("quote_embed", _render_embed),
-                       ("citation", _render_citation), ("link_open", _render_link_open)):
+                       ("citation", _render_citation), ("link_open", _render_link_open), ("text", _render_text),
+                       ("table_open", _render_table_open), ("table_close", _render_table_close)):
         md.add_render_rule(name, rule)
     return md
 
@@ -129,7 +134,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("citation", "", 0)
-        items = [" ".join(part.split()) for part in m[1].split(";")]
+        items = [" ".join(part.split()) for part in _split_items(m[1])]
         token.meta = {"items": items, "raw": m[0], "line": _line_in_block(state)}
     state.pos = m.end()
     return True
@@ -177,6 +182,36 @@ def _is_generated_id(element_id: str, key: str) -> bool:
     return element_id.startswith(("fn-", "fnref-")) or re.fullmatch(rf"{re.escape(key)}-r[0-9]+", element_id) is not None
 
 
+def _split_items(text: str) -> list[str]:
+    """`@a, "x; y"; @b` -> ['@a, "x; y"', '@b']: semicolons inside a quoted passage do not split."""
+    items, start, closing = [], 0, ""
+    for i, char in enumerate(text):
+        if closing:
+            closing = "" if char == closing else closing
+        elif char in _QUOTE_PAIRS:
+            closing = _QUOTE_PAIRS[char]
+        elif char == ";":
+            items.append(text[start:i])
+            start = i + 1
+    return [*items, text[start:]]
+
+
+def split_cite_item(item: str) -> tuple[str, str, str] | None:
+    """`@id, locator, "passage"` -> (id, locator, passage); None if malformed."""
+    m = _CITE_ITEM.match(item.strip())
+    if not m:
+        return None
+    rest, locator, passage = (m[3] or "").strip(), "", ""
+    found = _PASSAGE.search(rest)
+    if found:
+        passage, rest = (found[1] or found[2]).strip(), rest[:found.start()].strip()
+    if m[2] == ":" and (rest or not passage):
+        return None  # the colon form carries a passage only
+    if '"' in rest or not passage and m[2] and not rest:
+        return None
+    return m[1], rest, passage
+
+
 def _embed_blocks_rule(state) -> None:  # type: ignore[no-untyped-def]
     """A quote embed alone in a paragraph becomes a block quotation, not an inline <q>."""
     tokens = state.tokens
@@ -186,6 +221,23 @@ def _embed_blocks_rule(state) -> None:  # type: ignore[no-untyped-def]
                 and len(children) == 1 and children[0].type == "quote_embed"):
             children[0].meta["block"] = True
             tokens[i - 1].hidden = tokens[i + 1].hidden = True
+
+
+def _prose_text_rule(state) -> None:  # type: ignore[no-untyped-def]
+    """Mark the text tokens that are running prose: not in a heading, a table header or a link
+    (code is never a text token). Only these may get glossary links."""
+    outside = 0
+    for token in state.tokens:
+        if token.type in ("heading_open", "th_open"):
+            outside += 1
+        elif token.type in ("heading_close", "th_close"):
+            outside -= 1
+        elif token.type == "inline" and not outside:
+            in_link = 0
+            for child in token.children or []:
+                in_link += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+                if child.type == "text" and not in_link:
+                    child.meta = {**(child.meta or {}), "prose": True}
 
 
 def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str = "") -> ParsedDoc:
@@ -234,13 +286,15 @@ def _add_ref(parsed: ParsedDoc, kind: RefKind, target: str, where: Location, tok
 def _add_citations(parsed: ParsedDoc, token: Token, where: Location) -> None:
     token.meta["cites"] = []
     for item in token.meta["items"]:
-        m = _CITE_ITEM.match(item)
-        if not m:
+        found = split_cite_item(item)
+        if not found:
             parsed.problems.append(error(where, f"malformed citation '{token.meta['raw']}'",
-                                         "write [@source-id], [@a; @b] or [@source-id, para. 4]"))
+                                         'write [@source-id], [@a; @b], [@source-id, para. 4] or [@source-id, "passage"]'))
             continue
-        token.meta["cites"].append((m[1], m[2] or ""))
-        _add_ref(parsed, "cite", m[1], where, token)
+        token.meta["cites"].append(found)
+        anchor = f"{parsed.key}-r{len(parsed.refs) + 1}"
+        parsed.refs.append(Ref("cite", found[0], where, anchor, passage=found[2]))
+        token.meta.setdefault("anchors", []).append(anchor)
 
 
 def link_problem(href: str) -> str | None:
@@ -279,6 +333,7 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no
     token, ctx = tokens[idx], env["ctx"]
     target, fragment = token.meta["target"], token.meta.get("fragment")
     label = token.meta["label"] or ctx.label(target)
+    ctx.glossed.add(target)  # a term linked by hand is not linked again by the glossary
     href = ctx.href(target).split("#")[0] + f"#{fragment}" if fragment else ctx.href(target)
     return (f'<a class="xref" href="{escape(href)}"{_anchor_attr(token, 0, ctx)}'
             f' data-preview="{escape(ctx.preview(target))}">{escape(label)}</a>')
@@ -286,35 +341,27 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no
 
 def _render_embed(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     token, ctx = tokens[idx], env["ctx"]
-    quote = ctx.quote(token.meta["target"])
-    cite = _citation_mark([(quote.source, "")], ctx, [])
-    passage = ctx.passage(quote.id)  # the words in the original article, where it has a URL
-    cite_attr = f' cite="{escape(passage)}"' if passage else ""
-    if token.meta.get("block"):
-        speaker = f'<a href="{escape(ctx.href(quote.speaker))}">{escape(ctx.label(quote.speaker))}</a>'
-        original = f' <a class="passage" href="{escape(passage)}">read it in the original</a>' if passage else ""
-        return (f'<figure class="quote"{_anchor_attr(token, 0, ctx)}><blockquote{cite_attr}><p>{escape(quote.text)}</p>'
-                f'</blockquote><figcaption>— {speaker} {cite}{original}</figcaption></figure>\n')
-    return f'<q{_anchor_attr(token, 0, ctx)}{cite_attr}>{escape(quote.text)}</q>{cite}'
+    anchors = token.meta.get("anchors", []) if ctx.anchors else []
+    return quotation(ctx.quote(token.meta["target"]), ctx, bool(token.meta.get("block")), anchor=anchors[0] if anchors else "")
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     token, ctx = tokens[idx], env["ctx"]
-    anchors = token.meta.get("anchors", []) if ctx.anchors else []
-    return _citation_mark(token.meta.get("cites", []), ctx, anchors)
+    return citation_mark(token.meta.get("cites", []), ctx, token.meta.get("anchors", []) if ctx.anchors else [])
 
 
-def _citation_mark(cites: list[tuple[str, str]], ctx: LinkContext, anchors: list[str]) -> str:
-    """`[1; 2, para. 4]`: the first source's anchor is on the <sup>, each later one's on its own link."""
-    parts = []
-    for i, (source_id, locator) in enumerate(cites):
-        n = ctx.citation_number(source_id)
-        link_id = f' id="{anchors[i]}"' if 0 < i < len(anchors) else ""
-        link = (f'<a{link_id} href="{escape(ctx.href(source_id))}" data-preview="{escape(ctx.preview(source_id))}"'
-                f' aria-label="source {n}">{n}</a>')
-        parts.append(link + (f", {escape(locator)}" if locator else ""))
-    anchor_attr = f' id="{anchors[0]}"' if anchors else ""
-    return f'<sup class="cite"{anchor_attr}>[{"; ".join(parts)}]</sup>'
+def _render_text(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    token = tokens[idx]
+    return env["ctx"].gloss(token.content) if token.meta and token.meta.get("prose") else escape(token.content)
+
+
+def _render_table_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    # A wide table scrolls inside its own box on a phone instead of squeezing words letter by letter.
+    return '<div class="table-wrap" role="region" aria-label="Table (scrolls sideways)" tabindex="0">\n<table>\n'
+
+
+def _render_table_close(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    return "</table>\n</div>\n"
 
 
 def _render_link_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]

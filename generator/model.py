@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
-from .dates import FuzzyDate, add_days, intersect
+from .dates import FuzzyDate, add_days, describe, intersect
 from .errors import Location
 
-EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page"]
+EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page", "term", "commitment"]
+Basis = Literal["binding", "reported", "framing"]
+BASIS_WORDS = {"binding": "set in a text", "reported": "reported, no text cited",
+               "framing": "a speaker's time frame, not a deadline"}
+EVENT_STATUS_WORDS = {"planned": "Planned: scheduled or announced, not yet happened at the briefing date",
+                      "hindsight": "Hindsight: happened after the briefing date, known from a later source"}
+SUMMARY_HEADINGS = {"agreed": "Agreed", "not_agreed": "Not agreed", "next": "What's next", "unknown": "What we don't know"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,19 @@ class Briefing:
     stance_scale: tuple[StanceLevel, ...]
     key_figures: tuple[KeyFigure, ...]
     location: Location
+    summary: tuple[tuple[str, tuple[Markdown, ...]], ...] = ()  # (SUMMARY_HEADINGS key, bullets), in that order
+    updated: date | None = None
+    require_evidence: tuple[str, ...] = ()
+
+    @property
+    def last_updated(self) -> date:
+        return self.updated or self.as_of
+
+
+@dataclass(frozen=True)
+class NativeName:
+    text: str
+    lang: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +84,7 @@ class Actor:
     summary: str
     body: Markdown
     location: Location
+    native_name: NativeName | None = None
     entity: EntityKind = field(default="actor", init=False)
 
     @property
@@ -86,6 +106,7 @@ class Source:
     noise: Markdown | None
     full_text: str | None
     location: Location
+    inferred: tuple[str, ...] = ()  # which of title, publisher, published, byline are ours
     entity: EntityKind = field(default="source", init=False)
 
 
@@ -97,29 +118,55 @@ class Event:
     actors: tuple[str, ...]
     body: Markdown
     location: Location
+    status: Literal["planned", "hindsight"] | None = None  # set when the date ends after as_of
     entity: EntityKind = field(default="event", init=False)
 
 
 @dataclass(frozen=True)
 class Deadline:
+    """Three forms: `start` + `days` (a span), a fixed `stated_due` alone, or `start` + `every`
+    (recurring; `next_due` is the next occurrence on or after as_of, computed by the validator)."""
+
     id: str
     title: str
-    start: FuzzyDate
+    start: FuzzyDate | None
     start_event: str | None
-    days: int
+    days: int | None
     stated_due: FuzzyDate | None
     body: Markdown
     location: Location
+    basis: Basis = "binding"
+    every: int | None = None
+    next_due: FuzzyDate | None = None
     entity: EntityKind = field(default="deadline", init=False)
 
     @property
+    def form(self) -> Literal["span", "fixed", "recurring"]:
+        return "recurring" if self.every else "span" if self.days is not None else "fixed"
+
+    @property
     def due(self) -> FuzzyDate:
-        return add_days(self.start, self.days)
+        if self.form == "span":
+            assert self.start is not None and self.days is not None
+            return add_days(self.start, self.days)
+        due = self.next_due if self.form == "recurring" else self.stated_due
+        assert due is not None
+        return due
+
+    def arithmetic(self) -> str:
+        """How the due date is reached, in words (for cards, the timeline and the calendar)."""
+        if self.form == "span":
+            return f"{describe(self.start)} + {self.days} days = {describe(self.due)}"  # type: ignore[arg-type]
+        if self.form == "recurring":
+            return f"every {self.every} days from {describe(self.start)}; next: {describe(self.due)}"  # type: ignore[arg-type]
+        return f"fixed date: {describe(self.due)}"
 
     @property
     def expected_due(self) -> FuzzyDate:
         """The computed due date, narrowed by the stated one where a source gives it."""
-        return intersect(self.due, self.stated_due) if self.stated_due else self.due
+        if self.form == "span" and self.stated_due:
+            return intersect(self.due, self.stated_due)
+        return self.due
 
     @property
     def date(self) -> FuzzyDate:
@@ -164,10 +211,43 @@ class Page:
     order: int
     body: Markdown
     location: Location
+    tracker: str | None = None
     entity: EntityKind = field(default="page", init=False)
 
 
-Entity = Actor | Source | Event | Deadline | Quote | View | Page
+@dataclass(frozen=True)
+class Term:
+    id: str
+    term: str
+    aliases: tuple[str, ...]
+    definition: Markdown
+    location: Location
+    entity: EntityKind = field(default="term", init=False)
+
+    @property
+    def title(self) -> str:
+        return self.term
+
+
+@dataclass(frozen=True)
+class Commitment:
+    id: str
+    commitment: str
+    side: str
+    actors: tuple[str, ...]
+    status: str
+    confidence: str
+    sources: tuple[str, ...]
+    body: Markdown
+    location: Location
+    entity: EntityKind = field(default="commitment", init=False)
+
+    @property
+    def title(self) -> str:
+        return self.commitment
+
+
+Entity = Actor | Source | Event | Deadline | Quote | View | Page | Term | Commitment
 
 
 @dataclass(frozen=True)
@@ -182,10 +262,12 @@ class Content:
     quotes: tuple[Quote, ...]
     views: tuple[View, ...]
     pages: tuple[Page, ...]
+    glossary: tuple[Term, ...] = ()
+    commitments: tuple[Commitment, ...] = ()
 
     def entities(self) -> tuple[Entity, ...]:
         return (*self.actors, *self.sources, *self.events, *self.deadlines,
-                *self.quotes, *self.views, *self.pages)
+                *self.quotes, *self.views, *self.pages, *self.glossary, *self.commitments)
 
 
 @dataclass(frozen=True)
@@ -193,6 +275,7 @@ class DeadlineStatus:
     state: Literal["running", "due", "passed"]
     days_left_min: int
     days_left_max: int
+    countdown: bool = True  # only binding deadlines count down; the others show their date and basis
 
     def describe(self) -> str:
         if self.state == "passed":
@@ -200,6 +283,8 @@ class DeadlineStatus:
             return f"passed ({ago} day{'s' if ago != 1 else ''} ago at the latest)"
         if self.state == "due":
             return "due now: the briefing date falls inside the due window"
+        if not self.countdown:
+            return "ahead: no countdown, as no text sets it"
         if self.days_left_min == self.days_left_max:
             n = self.days_left_min
             return f"running: {n} day{'s' if n != 1 else ''} left"
@@ -209,8 +294,16 @@ class DeadlineStatus:
 def deadline_status(deadline: Deadline, as_of: date) -> DeadlineStatus:
     due = deadline.expected_due
     lo, hi = (due.first - as_of).days, (due.last - as_of).days
+    countdown = deadline.basis == "binding"
     if hi < 0:
-        return DeadlineStatus("passed", lo, hi)
+        return DeadlineStatus("passed", lo, hi, countdown)
     if lo <= 0:
-        return DeadlineStatus("due", lo, hi)
-    return DeadlineStatus("running", lo, hi)
+        return DeadlineStatus("due", lo, hi, countdown)
+    return DeadlineStatus("running", lo, hi, countdown)
+
+
+def next_occurrence(start: FuzzyDate, every: int, as_of: date) -> FuzzyDate:
+    """The first occurrence of start + k * every (k >= 1) that has not wholly passed at as_of."""
+    behind = (as_of - start.last).days
+    k = max(1, -(-behind // every))  # ceiling division: last + k * every >= as_of
+    return add_days(start, k * every)

@@ -5,7 +5,9 @@ links relative to that page and renders Markdown with anchors only on the text's
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote as percent_encode
@@ -15,12 +17,12 @@ from markupsafe import Markup
 from markdown_it import MarkdownIt
 
 from .dates import describe
-from .model import Actor, Content, Deadline, Event, Quote, Source, deadline_status
+from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, Event, Quote, Source, Term, deadline_status
 from .markdown import render_markdown
+from .marks import citation_mark, quotation
 from .resolve import Resolved
-from .urls import ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, relative, root_prefix
-
-NAV_ORDER_LIMIT = 50  # pages with `order` below this appear in the main navigation
+from .urls import (ACTORS, COMMITMENTS, GLOSSARY, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url,
+                   relative, root_prefix)
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class PageLinks:
     md: MarkdownIt
     anchors: bool = True
     cited: dict[str, None] = field(default_factory=dict)  # sources cited so far on this page, in order
+    glossed: set[str] = field(default_factory=set)  # glossary terms already linked on this page
 
     def href(self, target: str) -> str:
         return relative(self.page, self.resolved.urls[target])
@@ -63,7 +66,40 @@ class PageLinks:
             return f"[{n}] {entity.title}"  # type: ignore[union-attr]
         if isinstance(entity, (Event, Deadline)):
             return f"{describe(entity.date)}: {entity.title}"
+        if isinstance(entity, Term):
+            return self.resolved.plain_texts.get(f"{entity.id}-definition", entity.term)
         return summary or self.label(target)
+
+    def verified(self, source_id: str) -> bool:
+        return source_id in self.resolved.checked_sources
+
+    def cite(self, *source_ids: str) -> Markup:
+        """A citation mark for sources named in a structured field (roles, commitments...)."""
+        return Markup(citation_mark([(s, "", "") for s in source_ids], self))
+
+    def quotation(self, quote_id: str, with_speaker: bool = True) -> Markup:
+        return Markup(quotation(self.quote(quote_id), self, block=True, with_speaker=with_speaker))
+
+    def evidence_link(self, source_id: str, passage: str) -> str | None:
+        """The cited passage in the original article, where the source has a URL."""
+        source: Source = self.resolved.index[source_id]  # type: ignore[assignment]
+        return passage_url(source.url, passage) if source.url else None
+
+    def gloss(self, text: str) -> str:
+        """Prose text as HTML, with the first use on this page of each glossary term linked to it."""
+        pattern = self.resolved.glossary_pattern
+        if not pattern or self.page == GLOSSARY:
+            return escape(text)
+        out, position = [], 0
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            term_id = self.resolved.glossary_terms[m[0].lower()]
+            if term_id in self.glossed:
+                continue
+            self.glossed.add(term_id)
+            out += [escape(text[position:m.start()]), f'<a class="gloss" href="{escape(self.href(term_id))}" '
+                    f'data-preview="{escape(self.preview(term_id))}">{escape(m[0])}</a>']
+            position = m.end()
+        return "".join([*out, escape(text[position:])])
 
     def citation_number(self, source_id: str) -> int:
         self.cited.setdefault(source_id, None)
@@ -84,7 +120,8 @@ class PageLinks:
 
     def markdown(self, key: str) -> Markup:
         info = self.resolved.docs[key]
-        links = self if self.page == info.home.split("#")[0] else PageLinks(self.page, self.resolved, self.md, False, self.cited)
+        links = self if self.page == info.home.split("#")[0] else PageLinks(self.page, self.resolved, self.md, False,
+                                                                           self.cited, self.glossed)
         return Markup(render_markdown(self.md, info.parsed, links))
 
 
@@ -129,10 +166,21 @@ def page_plan(resolved: Resolved) -> PagePlan:
         (NOT_FOUND, "404.html", {"title": "Page not found", "crumbs": []}),
         (SEARCH, "search.html", {"title": "Search", "crumbs": []}),
     ]
-    plan += [(entity_url(a), "actor.html", {"title": a.name, "actor": a, "crumbs": [NavItem("Actors", ACTORS)]})
+    if c.glossary:
+        plan.append((GLOSSARY, "glossary.html", {"title": "Glossary", "crumbs": []}))
+    if c.commitments:
+        plan.append((COMMITMENTS, "commitments.html", {"title": "Commitments", "crumbs": []}))
+    plan += [(entity_url(a), "actor.html", {"title": a.name, "actor": a, "crumbs": [NavItem("Actors", ACTORS)],
+                                            "said": _quotes_shown_apart(a, resolved)})
              for a in c.actors]
     plan += [(entity_url(p), "page.html", {"title": p.title, "page_entity": p, "crumbs": []}) for p in c.pages]
     return plan
+
+
+def _quotes_shown_apart(actor: Actor, resolved: Resolved) -> list[Quote]:
+    """An actor's quotations not already embedded in the body of their page: each shown once."""
+    embedded = {r.target for r in resolved.docs[f"{actor.id}-body"].parsed.refs if r.kind == "embed"}
+    return [q for q in resolved.content.quotes if q.speaker == actor.id and q.id not in embedded]
 
 
 def render_pages(resolved: Resolved, plan: PagePlan, env: Environment, md: MarkdownIt,
@@ -157,20 +205,40 @@ def _shared_context(resolved: Resolved) -> dict[str, Any]:
     as_of = c.briefing.as_of
     statuses = {d.id: deadline_status(d, as_of) for d in c.deadlines}
     upcoming = sorted((d for d in c.deadlines if statuses[d.id].state != "passed"), key=lambda d: d.expected_due.sort_key)
-    nav_pages = sorted((p for p in c.pages if p.order < NAV_ORDER_LIMIT), key=lambda p: (p.order, p.id))
-    nav = [NavItem("Home", HOME), *(NavItem(p.title, entity_url(p)) for p in nav_pages[:2]),
-           NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE), NavItem("Views", VIEWS),
-           *(NavItem(p.title, entity_url(p)) for p in nav_pages[2:]),
-           NavItem("Quotations", QUOTES), NavItem("Sources", SOURCES)]
+    all_pages = sorted(c.pages, key=lambda p: (p.order, p.title))
     dated: list[Event | Deadline] = [*c.events, *c.deadlines]
     timeline = sorted(dated, key=lambda e: (e.date.sort_key, e.id))
     by_actor = _group_by_actor(c)
     return {
-        "briefing": c.briefing, "content": c, "resolved": resolved, "nav": nav, "statuses": statuses,
-        "upcoming": upcoming, "timeline": timeline,
-        "all_pages": sorted(c.pages, key=lambda p: (p.order, p.title)),
+        "briefing": c.briefing, "content": c, "resolved": resolved, "nav": navigation(c), "statuses": statuses,
+        "basis_words": BASIS_WORDS, "summary_headings": SUMMARY_HEADINGS, "event_status_words": EVENT_STATUS_WORDS,
+        "upcoming": upcoming,
+        "timeline": [e for e in timeline if not getattr(e, "status", None)],
+        "after_as_of": [(status, [e for e in timeline if getattr(e, "status", None) == status])
+                        for status in ("planned", "hindsight")],
+        "quotes_by_side": _quotes_by_side(c),
+        "all_pages": all_pages,
         "actors_by_side": _actors_by_side(c.actors), **by_actor, "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
     }
+
+
+def navigation(c: Content) -> list[NavItem]:
+    """Every free page is in the navigation: the two with the lowest `order` after Home, the others
+    (by order, then title) after Views; then the glossary and commitments when there are any."""
+    pages = [NavItem(p.title, entity_url(p)) for p in sorted(c.pages, key=lambda p: (p.order, p.title))]
+    generated = [*([NavItem("Glossary", GLOSSARY)] if c.glossary else []),
+                 *([NavItem("Commitments", COMMITMENTS)] if c.commitments else [])]
+    return [NavItem("Home", HOME), *pages[:2], NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE),
+            NavItem("Views", VIEWS), *pages[2:], *generated, NavItem("Quotations", QUOTES), NavItem("Sources", SOURCES)]
+
+
+def _quotes_by_side(c: Content) -> list[tuple[str, list[tuple[Actor, list[Quote]]]]]:
+    """Quotations grouped by the speaker's side, then by speaker (sides and names in order)."""
+    by_speaker: dict[str, list[Quote]] = {}
+    for q in c.quotes:
+        by_speaker.setdefault(q.speaker, []).append(q)
+    return [(side, [(a, by_speaker[a.id]) for a in actors if a.id in by_speaker])
+            for side, actors in _actors_by_side(c.actors) if any(a.id in by_speaker for a in actors)]
 
 
 def _actors_by_side(actors: tuple[Actor, ...]) -> list[tuple[str, list[Actor]]]:

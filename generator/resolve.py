@@ -7,16 +7,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 from markdown_it import MarkdownIt
 
 from .cache import Memoize, uncached
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .markdown import ParsedDoc, heading_ids, parse_markdown
-from .model import Actor, Content, Entity, Markdown, Page, Quote, Source
-from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
+from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page, Quote, Source
+from .urls import COMMITMENTS, GENERATED_PAGES, GLOSSARY, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
 from .validate import FieldRef
 
 _KIND_FOR_REF = {"cite": "source", "embed": "quote"}
@@ -29,6 +29,7 @@ class DocInfo:
     parsed: ParsedDoc
     home: str
     owner_title: str
+    field: str  # the briefing field it belongs to, as `require_evidence` names it
 
 
 @dataclass(frozen=True)
@@ -47,33 +48,54 @@ class Resolved:
     citation_numbers: dict[str, int]
     backlinks: dict[str, tuple[Mention, ...]]
     citations: dict[str, tuple[Mention, ...]]
+    checked_sources: frozenset[str] = frozenset()  # sources whose text quotations and passages were checked against
+    evidence: dict[str, tuple[Evidence, ...]] | None = None  # source id -> the passages cited from it
+    glossary_terms: dict[str, str] = field(default_factory=dict)  # lower-case term or alias -> term id
+    glossary_pattern: str = ""  # matches any term or alias as a whole word ("" with no glossary)
+    plain_texts: dict[str, str] = field(default_factory=dict)  # doc key -> its text without Markdown (for previews)
 
 
-def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown]]:
-    """(doc key, home page, owner title, text) for every Markdown text in the briefing."""
+@dataclass(frozen=True)
+class Evidence:
+    """A passage a citation quotes from its source, and where."""
+
+    passage: str
+    owner_title: str
+    url: str  # page#anchor of the citation
+
+
+def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown, str]]:
+    """(doc key, home page, owner title, text, briefing field) for every Markdown text in the briefing."""
     b = content.briefing
-    yield "home-bottom-line", HOME, "Home", b.bottom_line
-    yield "home-status", HOME, "Home", b.status
+    yield "home-bottom-line", HOME, "Home", b.bottom_line, "bottom_line"
+    yield "home-status", HOME, "Home", b.status, "status"
+    for section, bullets in b.summary:
+        for i, bullet in enumerate(bullets, 1):
+            yield f"home-summary-{section.replace('_', '-')}-{i}", HOME, f"Summary: {SUMMARY_HEADINGS[section]}", bullet, "summary"
     for i, figure in enumerate(b.key_figures, 1):
-        yield f"home-figure-{i}", HOME, "Key figures", figure.label
+        yield f"home-figure-{i}", HOME, "Key figures", figure.label, "key_figures"
     for a in content.actors:
-        yield f"{a.id}-body", entity_url(a), a.name, a.body
+        yield f"{a.id}-body", entity_url(a), a.name, a.body, "actors"
     for s in content.sources:
-        yield f"{s.id}-reliability", SOURCES, s.title, s.reliability
+        yield f"{s.id}-reliability", SOURCES, s.title, s.reliability, "sources"
         if s.noise:
-            yield f"{s.id}-noise", SOURCES, s.title, s.noise
+            yield f"{s.id}-noise", SOURCES, s.title, s.noise, "sources"
     for e in content.events:
-        yield f"{e.id}-body", TIMELINE, e.title, e.body
+        yield f"{e.id}-body", TIMELINE, e.title, e.body, "events"
     for d in content.deadlines:
-        yield f"{d.id}-body", TIMELINE, d.title, d.body
+        yield f"{d.id}-body", TIMELINE, d.title, d.body, "deadlines"
     names = {a.id: a.name for a in content.actors}
     for q in content.quotes:
         if q.context:
-            yield f"{q.id}-context", QUOTES, f"Quotation of {names.get(q.speaker, q.speaker)}", q.context
+            yield f"{q.id}-context", QUOTES, f"Quotation of {names.get(q.speaker, q.speaker)}", q.context, "quotes"
     for v in content.views:
-        yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist
+        yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist, "views"
     for p in content.pages:
-        yield f"{p.id}-body", entity_url(p), p.title, p.body
+        yield f"{p.id}-body", entity_url(p), p.title, p.body, "pages"
+    for t in content.glossary:
+        yield f"{t.id}-definition", GLOSSARY, f"Glossary: {t.term}", t.definition, "glossary"
+    for c in content.commitments:
+        yield f"{c.id}-body", COMMITMENTS, "Commitments", c.body, "commitments"
 
 
 def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt,
@@ -83,8 +105,8 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     errors, not to be reported again as unknown; None: do not report unknown ids at all."""
     problems: list[Diagnostic] = []
     index = _index_ids(content, problems)
-    docs = {key: DocInfo(memo((key, text), lambda: _parse(md, text, key, home)), home, title)
-            for key, home, title, text in markdown_fields(content)}
+    docs = {key: DocInfo(memo((key, text), lambda: _parse(md, text, key, home)), home, title, group)
+            for key, home, title, text, group in markdown_fields(content)}
     for info in docs.values():
         problems.extend(info.parsed.problems)
         for ref in info.parsed.refs:
@@ -99,7 +121,8 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         else:
             _check_ref(field_ref.kind, field_ref.target, field_ref.location, index, problems, broken_ids)
     problems.extend(_check_page_paths(content))
-    problems.extend(_check_against_texts(content))
+    problems.extend(_check_against_texts(content, docs, index))
+    problems.extend(_check_required_evidence(content, docs))
     if broken_ids is not None:  # with a file unread, "never cited" may just mean "cited there"
         problems.extend(_unused(content, docs, field_refs))
     urls = {entity_id: entity_url(entity) for entity_id, entity in index.items()}
@@ -108,7 +131,10 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         content, index, docs, urls,
         citation_numbers={s.id: n for n, s in enumerate(content.sources, 1)},
         backlinks={t: m for (kind, t), m in mentions.items() if kind != "cite"},
-        citations={t: m for (kind, t), m in mentions.items() if kind == "cite"})
+        citations={t: m for (kind, t), m in mentions.items() if kind == "cite"},
+        checked_sources=frozenset(s.id for s in content.sources if s.full_text),
+        evidence=_evidence(docs), **_glossary(content),
+        plain_texts={f"{t.id}-definition": _plain(t.definition.text) for t in content.glossary})
     return resolved, problems
 
 
@@ -190,10 +216,30 @@ def _check_page_paths(content: Content) -> list[Diagnostic]:
     return problems
 
 
-def _check_against_texts(content: Content) -> list[Diagnostic]:
-    """Quotations and word counts, checked against the sources' full texts where available."""
-    texts = {s.id: (s, normalise_quote_text(s.full_text)) for s in content.sources if s.full_text}
+def _check_against_texts(content: Content, docs: dict[str, DocInfo], index: dict[str, Entity]) -> list[Diagnostic]:
+    """Quotations, cited passages and word counts, checked against the sources' full texts where
+    available; one warning for each quoted source that has no text to check against."""
+    texts = {s.id: (s, normalise_quote_text(s.full_text).lower()) for s in content.sources if s.full_text}
     problems = [p for q in content.quotes if q.source in texts for p in _verify_quote(q, *texts[q.source])]
+    unchecked: dict[str, list[str]] = defaultdict(list)
+    for q in content.quotes:
+        if q.source not in texts and isinstance(index.get(q.source), Source):
+            unchecked[q.source].append("quotation")
+    for info in docs.values():
+        for ref in info.parsed.refs:
+            if ref.kind != "cite" or not ref.passage or not isinstance(index.get(ref.target), Source):
+                continue
+            if ref.target not in texts:
+                unchecked[ref.target].append("passage")
+            elif normalise_quote_text(ref.passage).lower() not in texts[ref.target][1]:
+                problems.append(error(ref.location, f"passage not found in source '{ref.target}': \"{ref.passage[:80]}\"",
+                                      f"copy the words exactly from {texts[ref.target][0].file} (quotes, dashes, spacing "
+                                      "and case may differ)"))
+    for source_id, kinds in unchecked.items():
+        source: Source = index[source_id]  # type: ignore[assignment]
+        counts = ", ".join(f"{kinds.count(k)} {k}(s)" for k in ("quotation", "passage") if k in kinds)
+        problems.append(warning(source.location, f"source '{source_id}' has no text, so its {counts} cannot be verified",
+                                f"put the article at content/sources/{source.file}, pass --sources-dir, or add `full_text:`"))
     for s, _ in texts.values():
         if s.words is not None and s.words != len(s.full_text.split()):  # type: ignore[union-attr]
             problems.append(warning(s.location, f"source '{s.id}' says words: {s.words}, but its text has "
@@ -201,19 +247,56 @@ def _check_against_texts(content: Content) -> list[Diagnostic]:
     return problems
 
 
+def _check_required_evidence(content: Content, docs: dict[str, DocInfo]) -> list[Diagnostic]:
+    """Citations in the fields `require_evidence` names must quote their passage."""
+    required = set(content.briefing.require_evidence)
+    return [warning(ref.location, f"citation [@{ref.target}] in {info.field} has no passage, which require_evidence asks for",
+                    f'quote the supporting words: [@{ref.target}, "..."]')
+            for info in docs.values() if info.field in required
+            for ref in info.parsed.refs if ref.kind == "cite" and not ref.passage]
+
+
+def _glossary(content: Content) -> dict[str, Any]:
+    """Every term and alias, longest first so "Geneva consensus" wins over "Geneva"."""
+    terms = {name.lower(): t.id for t in content.glossary for name in (t.term, *t.aliases)}
+    alternatives = "|".join(re.escape(name) for name in sorted(terms, key=lambda n: (-len(n), n)))
+    return {"glossary_terms": terms, "glossary_pattern": rf"(?<!\w)(?:{alternatives})(?!\w)" if terms else ""}
+
+
+def _plain(markdown: str) -> str:
+    """Markdown as one line of plain words: citations, wikilink brackets and emphasis dropped."""
+    text = re.sub(r"\[@[^\[\]]*\]", "", markdown)
+    text = re.sub(r"!?\[\[([^\[\]|]+?)(?:\|([^\[\]]*))?\]\]", lambda m: m[2] or m[1], text)
+    return " ".join(re.sub(r"[*_`]", "", text).split()).replace(" .", ".")
+
+
+def _evidence(docs: dict[str, DocInfo]) -> dict[str, tuple[Evidence, ...]]:
+    found: dict[str, dict[str, Evidence]] = defaultdict(dict)
+    for info in docs.values():
+        for ref in info.parsed.refs:
+            if ref.kind == "cite" and ref.passage:
+                key = normalise_quote_text(ref.passage).lower()
+                found[ref.target].setdefault(key, Evidence(ref.passage, info.owner_title, f"{page_of(info.home)}#{ref.anchor}"))
+    return {source: tuple(passages.values()) for source, passages in found.items()}
+
+
 def normalise_quote_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2014", "-"), ("\u2013", "-")):
-        text = text.replace(a, b)
-    return " ".join(text.split())
+    return " ".join(text.translate(_PLAIN_PUNCTUATION).split())
+
+
+_PLAIN_PUNCTUATION = str.maketrans({**dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+                                    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+                                    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")})
 
 
 def _verify_quote(quote: Quote, source: Source, haystack: str) -> list[Diagnostic]:
-    """Every fragment of the quotation (cuts marked with ...) appears in the source, in order."""
+    """Every fragment of the quotation (cuts marked with ...) appears in the source, in order
+    (`haystack` is the normalised, lower-cased text)."""
     position = 0
     for fragment in re.split(r"\.\.\.|\u2026", quote.text):
         fragment = normalise_quote_text(fragment).strip(" ,;")
-        found = haystack.find(fragment, position) if fragment else position
+        found = haystack.find(fragment.lower(), position) if fragment else position
         if found < 0:
             return [error(quote.location, f"quotation '{quote.id}' is not in the text of source '{source.id}': \"{fragment[:80]}\"",
                           f"copy the words exactly from {source.file}, or mark a cut with ...")]

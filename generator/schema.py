@@ -46,6 +46,17 @@ ROLE = RecordSpec("role", "A title as one or more sources give it.", (
     R("title", "text", "The title, in the source's words."),
     F("sources", "list:ref:source", "Source ids that give this title."),
 ))
+SUMMARY = RecordSpec("summary", "The one-screen summary on the home page: short cited bullets.", (
+    F("agreed", "list:markdown", "What was agreed."),
+    F("not_agreed", "list:markdown", "What was not agreed, or is disputed."),
+    F("next", "list:markdown", "What happens next."),
+    F("unknown", "list:markdown", "What we do not know."),
+))
+NATIVE_NAME = RecordSpec("native_name", "An actor's name in its own script.", (
+    R("text", "text", "The name as written, e.g. `何立峰`."),
+    R("lang", "text", "BCP 47 language tag, e.g. `zh-Hans`."),
+))
+EVIDENCE_FIELDS = "bottom_line|status|summary|key_figures|deadlines|events|commitments|glossary"
 
 BRIEFING = RecordSpec("briefing", "`content/briefing.yaml`: the briefing itself.", (
     R("title", "text", "Site title."),
@@ -58,6 +69,10 @@ BRIEFING = RecordSpec("briefing", "`content/briefing.yaml`: the briefing itself.
     F("editors", "list:text", "Names of the editors."),
     F("stance_scale", "list:record:stance", "The scale analyst views are placed on, in order."),
     F("key_figures", "list:record:figure", "Figures shown on the home page."),
+    F("summary", "record:summary", "One-screen summary on the home page, above the bottom line."),
+    F("updated", "date", "Date of the last edit, shown in every page's footer (default: `as_of`)."),
+    F("require_evidence", f"list:enum:{EVIDENCE_FIELDS}",
+      "Fields whose citations must quote their passage `[@id, \"...\"]` (a warning; an error with `--strict`)."),
 ))
 ACTOR = RecordSpec("actor", "`content/actors/ID.md`: front matter of a person or organisation; the body is Markdown.", (
     R("name", "text", "Display name."),
@@ -66,6 +81,7 @@ ACTOR = RecordSpec("actor", "`content/actors/ID.md`: front matter of a person or
     F("affiliation", "ref:actor", "Id of the organisation this actor belongs to."),
     F("roles", "list:record:role", "Titles, each with the sources that give it."),
     F("summary", "text", "One line used in lists and link previews."),
+    F("native_name", "record:native_name", "The name in its own script, with its language."),
 ))
 SOURCE = RecordSpec("source", "`content/sources.yaml`: a list of source articles.", (
     R("id", "slug", "Id used in citations `[@id]`."),
@@ -79,20 +95,28 @@ SOURCE = RecordSpec("source", "`content/sources.yaml`: a list of source articles
     R("reliability", "markdown", "Notes on how far to trust it."),
     F("noise", "markdown", "What was left out of the text (ads, promotions, footers)."),
     F("full_text", "markdown", "The article's full text, used to verify quotations."),
+    F("inferred", "list:enum:title|publisher|published|byline",
+      "Which of this record's values are ours, not found in the text; the site marks them as inferred."),
 ))
 EVENT = RecordSpec("event", "`content/events.yaml`: a list of dated events.", (
     R("id", "slug", "Id used in `[[id]]` links."),
     R("title", "text", "What happened, in a few words."),
     R("date", "date", "When, at the precision the sources give."),
     F("actors", "list:ref:actor", "Actors involved."),
+    F("status", "enum:planned|hindsight", "Required when the date ends after `as_of`: `planned` (scheduled, not yet "
+      "happened at `as_of`) or `hindsight` (happened later; known from a later source)."),
     R("body", "markdown", "What happened, with citations."),
 ))
-DEADLINE = RecordSpec("deadline", "`content/deadlines.yaml`: a list of deadlines (start plus N days).", (
+DEADLINE = RecordSpec("deadline", "`content/deadlines.yaml`: a list of deadlines: `start` + `days`, a fixed `due`, "
+                      "or `start` + `every` (recurring).", (
     R("id", "slug", "Id used in `[[id]]` links."),
     R("title", "text", "Name of the deadline."),
-    R("start", "text", "Start date (any date form) or the id of an event whose date is the start."),
-    R("days", "int", "Length in days."),
-    F("due", "date", "The due date a source states; must agree with start + days."),
+    R("basis", "enum:binding|reported|framing", "`binding`: set in an agreement, law or official text; `reported`: a "
+      "source reports it but no text setting it is cited; `framing`: a speaker's own time frame. Only binding ones count down."),
+    F("start", "text", "Start date (any date form) or the id of an event whose date is the start."),
+    F("days", "int", "Length in days (with `start`)."),
+    F("every", "int", "Recurs every N days from `start`; the site shows the next occurrence after `as_of`."),
+    F("due", "date", "The due date: alone, a fixed date; with `start` + `days`, what a source states (must agree)."),
     R("body", "markdown", "What runs out, with citations."),
 ))
 QUOTE = RecordSpec("quote", "`content/quotes.yaml`: a list of short quotations.", (
@@ -113,7 +137,27 @@ PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; t
     R("title", "text", "Page title."),
     F("summary", "text", "One line used in navigation and link previews."),
     F("order", "int", "Position in the navigation (lower first)."),
+    F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
+))
+TERM = RecordSpec("term", "`content/glossary.yaml`: a list of terms; the first use of each on a page links to it.", (
+    R("id", "slug", "Id used in `[[id]]` links."),
+    R("term", "text", "The term as readers meet it."),
+    F("aliases", "list:text", "Other spellings that also link to it."),
+    R("definition", "markdown", "What it means, with citations."),
+))
+COMMITMENT = RecordSpec("commitment", "`content/commitments.yaml`: a list of commitments, shown as a tracker table.", (
+    R("id", "slug", "Id used in `[[id]]` links."),
+    R("commitment", "text", "The commitment in a short line."),
+    R("side", "text", "The side that made it, as actors' `side:` names it."),
+    F("actors", "list:ref:actor", "Actors who made or announced it."),
+    R("status", "enum:claimed|agreed|disputed|pending|implemented|unclear", "Where it stands at `as_of`."),
+    R("confidence", "enum:high|medium|low", "How sure the sources let us be."),
+    R("sources", "list:ref:source", "The sources that report it."),
+    R("body", "markdown", "What exactly, and who says so, with citations."),
 ))
 
-NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE}
-RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, QUOTE, VIEW, PAGE)
+NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE, "summary": SUMMARY, "native_name": NATIVE_NAME}
+RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, QUOTE, VIEW, PAGE, TERM, COMMITMENT)
+LIST_FILES = {"sources": SOURCE, "events": EVENT, "deadlines": DEADLINE, "quotes": QUOTE, "views": VIEW,
+              "glossary": TERM, "commitments": COMMITMENT}
+"""Each list file of content/ and the record it holds."""

@@ -14,9 +14,12 @@ QUOTES = "quotes.html"
 SOURCES = "sources.html"
 NOT_FOUND = "404.html"
 SEARCH = "search.html"
-GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH)
+GLOSSARY = "glossary.html"
+COMMITMENTS = "commitments.html"
+GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH, GLOSSARY, COMMITMENTS)
 
-_SECTION_PAGE = {"source": SOURCES, "event": TIMELINE, "deadline": TIMELINE, "quote": QUOTES, "view": VIEWS}
+_SECTION_PAGE = {"source": SOURCES, "event": TIMELINE, "deadline": TIMELINE, "quote": QUOTES, "view": VIEWS,
+                 "term": GLOSSARY, "commitment": COMMITMENTS}
 
 
 def entity_url(entity: Entity) -> str:

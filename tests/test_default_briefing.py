@@ -2,6 +2,7 @@
 actor a page, computes deadlines from its as_of date, and keeps to its sources' words."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -44,16 +45,15 @@ def test_every_quotation_is_found_in_its_source_article() -> None:
     assert "quotations checked against 5 source text(s)" in result.output
 
 
-@needs_seeds
-def test_the_appendix_names_each_source_article_by_file_name_and_each_is_cited(site: Site) -> None:
+def test_the_appendix_cites_each_source_and_never_shows_internal_file_names(site: Site) -> None:
     appendix = site["sources.html"]
     entries = appendix.find("ol", cls="sources").find_all("li")
     sources = [li for li in entries if li.attrs.get("id") and li.parent.tag == "ol"]
-    files = {code.text() for li in sources for code in li.find_all("code")}
-    assert files == {p.name for p in SEEDS.glob("*.txt")}
+    assert len(sources) == len(list((CONTENT / "sources").glob("*.txt")))
     for li in sources:
         cited_in = [aside for aside in li.find_all("aside") if "Cited in" in aside.text()]
         assert cited_in and cited_in[0].links(), f"source {li.attrs['id']} is cited nowhere"
+    assert ".txt" not in appendix.text()  # `file:` is ours, not the reader's (issue 9)
 
 
 def test_every_actor_has_a_page_linked_from_the_actors_list(site: Site) -> None:
@@ -64,17 +64,16 @@ def test_every_actor_has_a_page_linked_from_the_actors_list(site: Site) -> None:
     assert missing == []
 
 
-def test_deadlines_count_days_from_the_briefing_date(site: Site) -> None:
-    # as_of is 11 June 2025. 10 June + 60 days = 9 August: 59 days left. The Geneva pause began
-    # some day in May (+90 = 30 July to 29 August), and a source says it ends in early August
-    # (1-10 August): 51 to 60 days left.
+def test_only_binding_deadlines_count_down_from_the_briefing_date(site: Site, default_site: Path) -> None:
+    # A reported date or a speaker's "next 60 days" is no deadline to count down to (issue 9).
+    basis = {d["id"]: d["basis"] for d in json.loads((default_site / "briefing.json").read_text())["deadlines"]}
     timeline = site["timeline.html"]
     statuses = {li.attrs["id"]: li.find("span", cls="status").text()
                 for li in timeline.find_all("li", cls="deadline")}
-    assert statuses == {"deadline-60-days": "running: 59 days left",
-                        "deadline-geneva-pause": "running: 51 to 60 days left"}
-    home = site["index.html"].find("section", cls="watch").text()
-    assert "59 days left" in home and "51 to 60 days left" in home
+    assert statuses.keys() == basis.keys()
+    for deadline_id, status in statuses.items():
+        counts_down = "days left" in status
+        assert counts_down == (basis[deadline_id] == "binding" and status.startswith("running")), (deadline_id, status)
 
 
 def test_moving_the_briefing_date_moves_every_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,3 +102,29 @@ def test_no_sentence_is_copied_from_the_articles_and_every_quotation_is_in_one(d
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.strip().endswith("0 copied runs, 0 unverified quotations")
+
+
+def test_the_default_briefing_requires_evidence_on_its_key_fields() -> None:
+    import yaml
+    briefing = yaml.safe_load((CONTENT / "briefing.yaml").read_text(encoding="utf-8"))
+    required = {"key_figures", "deadlines", "bottom_line", "summary"}
+    assert required <= set(briefing.get("require_evidence", [])), briefing.get("require_evidence")
+
+
+def test_every_home_summary_bullet_cites_the_passage_it_rests_on(site: Site) -> None:
+    groups = {g: site["index.html"].find("section", cls=f"summary-{g}")
+              for g in ("agreed", "not-agreed", "next", "unknown")}
+    for group, section in groups.items():
+        bullets = section.find_all("li")
+        assert bullets, f"summary group {group} is empty"
+        for li in bullets:
+            marks = [a for a in li.links() if a.attrs.get("href", "").startswith("sources.html#")]
+            assert marks and all(a.attrs.get("data-passage") for a in marks), (group, li.text())
+
+
+def test_a_speakers_time_frame_is_not_listed_as_a_deadline(default_site: Path) -> None:
+    # Cutler's "next 60 days" is a framing in a LinkedIn post, not a deadline (issue 9).
+    deadlines = json.loads((default_site / "briefing.json").read_text())["deadlines"]
+    assert deadlines and all(d["basis"] != "framing" for d in deadlines), deadlines
+    calendar = (default_site / "deadlines.ics").read_text(encoding="utf-8")
+    assert "60 days" not in calendar

@@ -20,7 +20,7 @@ FORMS = "YYYY-MM-DD, YYYY-MM, early|mid|late YYYY-MM, YYYY, or FIRST..LAST"
 YAML_HINT = "    -> fix the YAML syntax (indentation, quotes, colons) on or just above this line"
 ALIAS_HINT = "    -> write the value out in full instead of using &anchor / *alias"
 NESTING_HINT = "    -> flatten the structure; content records need only a few levels"
-TAKEN_NAMES = "    -> rename the file; these names are taken: 404, index, quotes, search, sources, timeline, views"
+TAKEN_NAMES = "    -> rename the file; these names are taken: 404, commitments, glossary, index, quotes, search, sources, timeline, views"
 SUMMARY = re.compile(r"^build failed: (\d+) error\(s\), (\d+) warning\(s\); the previous site was left unchanged\.$")
 
 
@@ -56,7 +56,7 @@ class Case:
     args: tuple[str, ...] = ()
 
 
-NEW_EVENT = "- id: {id}\n  title: Extra\n  date: 2024\n  body: |\n    Text.\n"
+NEW_EVENT = "- id: {id}\n  title: Extra\n  date: 2023\n  body: |\n    Text.\n"
 PAGE = "---\ntitle: Extra page\n---\nSee [[talks]].\n"
 
 CASES = [
@@ -66,13 +66,13 @@ CASES = [
          ("content/views.yaml:7: invalid YAML: mapping values are not allowed in this context", YAML_HINT)),
     Case("duplicate_key",
          append("briefing.yaml", "title: Again\n"),
-         ("content/briefing.yaml:22: duplicate key 'title'",
+         ("content/briefing.yaml:33: duplicate key 'title'",
           "    -> remove one of the two 'title' entries (the first is on line 1)")),
     # fields
     Case("unknown_field_with_did_you_mean",
          replace("actors/ana-ruiz.md", "summary:", "sumary:"),
          ("content/actors/ana-ruiz.md:11: unknown field 'sumary' in actor",
-          "    -> did you mean 'summary'? allowed fields: name, kind, side, affiliation, roles, summary")),
+          "    -> did you mean 'summary'? allowed fields: name, kind, side, affiliation, roles, summary, native_name")),
     Case("misspelt_required_field_is_one_error_not_two",
          replace("quotes.yaml", "  speaker: ana-ruiz", "  speeker: ana-ruiz"),
          ("content/quotes.yaml:2: unknown field 'speeker' in quote",
@@ -80,7 +80,7 @@ CASES = [
     Case("unknown_field_without_a_close_match",
          replace("deadlines.yaml", "  due: 2024-03-31", "  due_date: 2024-03-31"),
          ("content/deadlines.yaml:5: unknown field 'due_date' in deadline",
-          "    -> allowed fields: id, title, start, days, due, body")),
+          "    -> allowed fields: id, title, basis, start, days, every, due, body")),
     Case("missing_required_field",
          replace("pages/framework.md", "title: The framework\n", ""),
          ("content/pages/framework.md:2: page is missing required field 'title'",
@@ -115,7 +115,7 @@ CASES = [
           f"    -> write one of {FORMS}")),
     Case("month_name",
          replace("sources.yaml", "published: 2024-03\n", "published: June\n"),
-         (f"content/sources.yaml:16: bad date in 'published': 'June' is not a date in any of the forms {FORMS}",
+         (f"content/sources.yaml:17: bad date in 'published': 'June' is not a date in any of the forms {FORMS}",
           f"    -> write one of {FORMS}")),
     Case("as_of_must_be_a_day",
          replace("briefing.yaml", "as_of: 2024-03-05", "as_of: 2024-03"),
@@ -123,7 +123,7 @@ CASES = [
     # ids and URLs
     Case("duplicate_id_across_kinds",
          append("events.yaml", NEW_EVENT.format(id="courier")),
-         ("content/events.yaml:12: duplicate id 'courier' (also the source at content/sources.yaml:13)",
+         ("content/events.yaml:25: duplicate id 'courier' (also the source at content/sources.yaml:13)",
           "    -> ids are unique across the whole briefing; rename one of them")),
     Case("page_with_the_id_of_an_actor",
          write("pages/ana-ruiz.md", PAGE),
@@ -163,7 +163,7 @@ CASES = [
          ("content/pages/framework.md:13: unknown source [@gazete]", "    -> did you mean 'gazette'?")),
     Case("unknown_citation_in_a_yaml_block",
          replace("briefing.yaml", "[@gazette; @courier, para. 2]", "[@gazette; @couriers, para. 2]"),
-         ("content/briefing.yaml:11: unknown source [@couriers]", "    -> did you mean 'courier'?")),
+         ("content/briefing.yaml:22: unknown source [@couriers]", "    -> did you mean 'courier'?")),
     Case("unknown_citation_in_a_footnote",
          replace("pages/framework.md", "give them [@courier]", "give them [@curier]"),
          ("content/pages/framework.md:17: unknown source [@curier]", "    -> did you mean 'courier'?")),
@@ -179,7 +179,7 @@ CASES = [
     Case("malformed_citation",
          replace("pages/framework.md", "Berths [@gazette]", "Berths [@Gazette]"),
          ("content/pages/framework.md:13: malformed citation '[@Gazette]'",
-          "    -> write [@source-id], [@a; @b] or [@source-id, para. 4]")),
+          "    -> write [@source-id], [@a; @b], [@source-id, para. 4] or [@source-id, \"passage\"]")),
     Case("reference_in_a_folded_yaml_block_reports_its_own_line",
          replace("events.yaml", "  body: |\n    A first accord was reached [@courier].",
                  "  body: >\n    A first accord\n    was reached [@courier]\n    with [[nobody]]."),
@@ -303,7 +303,7 @@ def test_all_errors_are_reported_in_one_run(briefing: Briefing) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "content/actors/ana-ruiz.md:11: unknown field 'sumary' in actor",
-        "    -> did you mean 'summary'? allowed fields: name, kind, side, affiliation, roles, summary",
+        "    -> did you mean 'summary'? allowed fields: name, kind, side, affiliation, roles, summary, native_name",
         "content/views.yaml:3: unknown stance 'hopefull'",
         "    -> did you mean 'hopeful'?",
         "build failed: 2 error(s), 0 warning(s); the previous site was left unchanged.",

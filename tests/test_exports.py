@@ -54,8 +54,8 @@ def calendar_events(site: Path) -> dict[str, object]:
 
 def test_calendar_has_one_all_day_entry_per_event_and_deadline(site: Path) -> None:
     events = calendar_events(site)
-    assert sorted(events) == ["deadline-review-window@example.org", "event-earlier-accord@example.org",
-                              "event-talks@example.org"]
+    assert sorted(events) == ["deadline-review-window@example.org", "event-council-vote@example.org",
+                              "event-earlier-accord@example.org", "event-sign-off@example.org", "event-talks@example.org"]
     talks = events["event-talks@example.org"]
     assert talks["dtstart"].dt == date(2024, 3, 1) and talks["dtend"].dt == date(2024, 3, 2)
     assert str(talks["summary"]) == "Harbour talks open"
@@ -63,11 +63,32 @@ def test_calendar_has_one_all_day_entry_per_event_and_deadline(site: Path) -> No
     assert talks["dtstamp"].dt.date() == date(2024, 3, 5)  # the briefing's as_of, never the clock
 
 
-def test_an_imprecise_date_spans_its_interval_and_says_so(site: Path) -> None:
-    accord = calendar_events(site)["event-earlier-accord@example.org"]  # date: early 2024-02
+def test_an_imprecise_date_is_one_day_with_its_range_in_the_description(site: Path) -> None:
+    accord = calendar_events(site)["event-earlier-accord@example.org"]  # date: early 2024-02 (ten days)
     assert accord["dtstart"].dt == date(2024, 2, 1)
-    assert accord["dtend"].dt == date(2024, 2, 10) + timedelta(days=1)
+    assert accord["dtend"].dt == date(2024, 2, 1) + timedelta(days=1)  # never a ten-day (or month-long) block
     assert "part of a month" in str(accord["description"])
+    assert "from 1 February 2024 to 10 February 2024" in " ".join(str(accord["description"]).split())
+    assert str(accord["summary"]) == "Earlier accord (early February 2024, no exact day)"
+
+
+def edit(content: Path, rel: str, old: str, new: str) -> None:
+    path = content / rel
+    assert path.read_text(encoding="utf-8").count(old) == 1
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_a_short_range_spans_its_days(content: Path, tmp_path: Path) -> None:
+    edit(content, "events.yaml", "date: early 2024-02", "date: 2024-02-01..2024-02-03")
+    accord = calendar_events(build(content, tmp_path / "site"))["event-earlier-accord@example.org"]
+    assert (accord["dtstart"].dt, accord["dtend"].dt) == (date(2024, 2, 1), date(2024, 2, 4))
+
+
+def test_a_deadline_entry_shows_its_basis(content: Path, tmp_path: Path) -> None:
+    edit(content, "deadlines.yaml", "basis: binding", "basis: framing")
+    deadline = calendar_events(build(content, tmp_path / "site"))["deadline-review-window@example.org"]
+    assert "Basis: framing, a speaker's time frame, not a deadline." in str(deadline["description"])
+    assert "days left" not in str(deadline["description"])
 
 
 def test_a_deadline_entry_gives_due_date_arithmetic_and_status(site: Path) -> None:
@@ -146,7 +167,7 @@ def test_briefing_json_has_computed_deadlines_and_resolved_citations(site: Path)
     data = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
     (deadline,) = data["deadlines"]
     assert deadline["computed_due"]["first"] == "2024-03-31"
-    assert deadline["status"] == {"state": "running", "days_left_min": 26, "days_left_max": 26,
+    assert deadline["status"] == {"state": "running", "days_left_min": 26, "days_left_max": 26, "countdown": True,
                                   "description": "running: 26 days left"}
     assert [s["number"] for s in data["sources"]] == [1, 2]
     assert {m["in"] for m in data["citations"]["courier"]} >= {"Home", "The framework"}

@@ -5,6 +5,7 @@ A failing case is named by its line in the fixture file, e.g. `render.txt:42 Cit
 from __future__ import annotations
 
 import re
+from html import escape
 
 import pytest
 from markdown_it.utils import read_fixture_file
@@ -29,6 +30,7 @@ class StubSite:
     def __init__(self, anchors: bool = True, passages: dict[str, str] | None = None) -> None:
         self.anchors = anchors
         self.passages = passages or {}
+        self.glossed: set[str] = set()
 
     def href(self, target: str) -> str:
         return self.urls[target]
@@ -47,6 +49,17 @@ class StubSite:
 
     def passage(self, quote_id: str) -> str | None:
         return self.passages.get(quote_id)
+
+    def verified(self, source_id: str) -> bool:
+        return source_id == "gazette"
+
+    def gloss(self, text: str) -> str:
+        """Links the first 'harbour' as a glossary term, as the site's PageLinks does for its terms."""
+        if "harbour" in self.glossed or "harbour" not in text:
+            return escape(text)
+        self.glossed.add("harbour")
+        before, _, after = text.partition("harbour")
+        return f'{escape(before)}<a class="gloss" href="glossary.html#harbour">harbour</a>{escape(after)}'
 
 
 def cases(name: str) -> list:  # type: ignore[type-arg]

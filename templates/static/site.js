@@ -1,6 +1,7 @@
 /* Progressive enhancement only: every page works without this file.
-   - link previews: hovering or focusing a [[wikilink]] (a.xref) or a citation mark (sup.cite a)
-     shows its data-preview text in a popup, as Quartz and MyST do. The popup is announced as the
+   - link previews: hovering or focusing a [[wikilink]] (a.xref), a glossary term (a.gloss) or a
+     citation mark (sup.cite a) shows its data-preview text in a popup, as Quartz and MyST do; a
+     citation with evidence also shows the quoted passage (data-passage) and whether it was checked. The popup is announced as the
      link's description, stays while the pointer is over it, and Escape closes it (WCAG 1.4.13);
    - a Menu button folds the long navigation away on narrow screens. */
 (function () {
@@ -12,7 +13,8 @@
   var HIDE_DELAY = 200;
 
   var KINDS = [[/\/actors\/[^/]+\.html$/, "Actor"], [/\/timeline\.html$/, "Timeline"],
-               [/\/quotes\.html$/, "Quotation"], [/\/views\.html$/, "Analyst view"], [/\/sources\.html$/, "Source"]];
+               [/\/quotes\.html$/, "Quotation"], [/\/views\.html$/, "Analyst view"], [/\/sources\.html$/, "Source"],
+               [/\/glossary\.html$/, "Glossary"], [/\/commitments\.html$/, "Commitment"]];
 
   function kindOf(link) {
     if (link.closest("sup.cite")) return "Source";
@@ -24,7 +26,7 @@
   }
 
   function initPreviews() {
-    var links = document.querySelectorAll("a.xref[data-preview], sup.cite a[data-preview]");
+    var links = document.querySelectorAll("a.xref[data-preview], a.gloss[data-preview], sup.cite a[data-preview]");
     if (!links.length) return;
     var popup = document.createElement("div");
     popup.id = "link-preview";
@@ -59,6 +61,18 @@
       kind.textContent = kindOf(link);
       popup.appendChild(kind);
       popup.appendChild(document.createTextNode(link.getAttribute("data-preview")));
+      var passage = link.getAttribute("data-passage");
+      if (passage) {
+        var quote = document.createElement("blockquote");
+        quote.className = "preview-passage";
+        quote.textContent = "\u201c" + passage + "\u201d";
+        var checked = link.getAttribute("data-verified") === "true";
+        var mark = document.createElement("span");
+        mark.className = "check " + (checked ? "check-ok" : "check-no");
+        mark.textContent = checked ? "\u2713 found in the source's text" : "not checked";
+        quote.appendChild(mark);
+        popup.appendChild(quote);
+      }
       popup.hidden = false;
       link.setAttribute("aria-describedby", popup.id);
       place(link);
