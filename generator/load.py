@@ -66,9 +66,11 @@ def load_content(content_dir: Path, sources_dir: Path | None = None,
     markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo))
                 for folder in MARKDOWN_FOLDERS}
     unreadable = bool(problems)
-    if sources_dir is None and (content_dir / SOURCE_TEXTS).is_dir():
-        sources_dir = content_dir / SOURCE_TEXTS
-    texts = load_source_texts(sources_dir, problems) if sources_dir else {}
+    if sources_dir is None and os.path.lexists(content_dir / SOURCE_TEXTS):
+        # Inside content/, the texts obey content/'s rule: nothing may be linked in from outside.
+        texts = load_source_texts(content_dir / SOURCE_TEXTS, problems, root)
+    else:
+        texts = load_source_texts(sources_dir, problems) if sources_dir else {}
     return RawContent(briefing, lists, markdown, texts, unreadable), problems
 
 
@@ -217,16 +219,19 @@ def split_front_matter(text: str, shown: str, stem: str, problems: list[Diagnost
     return RawFile(shown, stem, node, body, closing_line + rest[: len(rest) - len(body)].count("\n"))
 
 
-def load_source_texts(sources_dir: Path, problems: list[Diagnostic]) -> dict[str, str]:
+def load_source_texts(sources_dir: Path, problems: list[Diagnostic], content_root: Path | None = None) -> dict[str, str]:
+    """The texts in `sources_dir` by file name; with `content_root`, the folder is content/sources/."""
+    if content_root is not None and _inside(sources_dir, content_root, problems) is None:
+        return {}
     if not sources_dir.is_dir():
         problems.append(error(Location(display_path(sources_dir), 0), "sources folder not found",
                               "pass --sources-dir a folder holding the articles' text files"))
         return {}
     texts = {}
-    root = Path(os.path.realpath(sources_dir))
+    root, folder = (content_root, "content/") if content_root else (Path(os.path.realpath(sources_dir)), "the sources folder")
     for path in sorted(sources_dir.iterdir()):
         if path.suffix in (".txt", ".md") and not path.name.startswith("."):
-            text = _read_text(path, problems, root, "the sources folder")
+            text = _read_text(path, problems, root, folder)
             if text is not None:
                 texts[path.name] = text
     return texts

@@ -10,14 +10,7 @@ import pytest
 
 from engine import TEXTS, Briefing
 from test_errors import diagnostics_of
-
-
-def errors_in(stderr: str) -> list[str]:
-    """The error diagnostics (message and hint lines), leaving out warnings."""
-    lines, _ = diagnostics_of(stderr)
-    pairs = [lines[i:i + 2] if i + 1 < len(lines) and lines[i + 1].startswith("    -> ") else lines[i:i + 1]
-             for i in range(len(lines)) if not lines[i].startswith("    -> ")]
-    return [line for pair in pairs if ": warning: " not in pair[0] for line in pair]
+from test_hostile_content import errors_in
 
 
 def test_a_section_link_to_a_missing_heading_is_reported(briefing: Briefing) -> None:
