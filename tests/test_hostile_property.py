@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from engine import BASIC, tree_digest
 from generator.cli import main
 
-FILES = ["briefing.yaml", "sources.yaml", "events.yaml", "deadlines.yaml", "quotes.yaml", "views.yaml",
-         "actors/ana-ruiz.md", "pages/framework.md", "pages/extra.md"]
+FILES = sorted({path.relative_to(BASIC).as_posix() for path in BASIC.rglob("*") if path.is_file()}
+               | {"pages/extra.md", "actors/new.md"})
 FRAGMENTS = [
     "\x00", "\x1b[31m", "\x07", "\x08", "\x7f", "\x85", "\x9b", "\ufffe", "\uffff", "\u202e", "\t", "\r", "\n",
     "\\e", "\\0", "\\x1b", "\\a", "\\uFFFE", "\"", "'", ":", ": ", "- ", "  ", "---\n", "...\n", "#", "|", ">",
@@ -56,6 +56,7 @@ def apply(content: Path, change: tuple[str, str, float, bytes]) -> None:
     name, how, where, data = change
     path = content / name
     old = path.read_bytes() if path.exists() else b"---\ntitle: Extra\n---\nText.\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
     cut = int(len(old) * where)
     if how == "insert":
         new = old[:cut] + data + old[cut:]
