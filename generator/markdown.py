@@ -20,12 +20,11 @@ from typing import Callable, Literal, Protocol
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import autolink, image, link
-from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .errors import Diagnostic, Location, error, warning
+from .errors import Diagnostic, Location, error
+from .headings import heading_ids_rule, reserved_heading_warnings
 from .marks import MarkContext, citation_mark, quotation
 from .model import Markdown, Quote
 
@@ -38,17 +37,7 @@ _PASSAGE = re.compile(r'(?:^|,\s*)(?:"([^"]+)"|\u201c([^\u201d]+)\u201d)$')  # "
 _QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d"}
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 SAFE_SCHEMES = ("http", "https", "mailto")
-HEADING_LEVELS = (2, 3, 4)  # the headings that get ids (h1 is the page's own title)
-# Ids the templates give elements of a page whose body keeps plain heading ids (actor pages,
-# free pages); a heading that would take one gets the next free id instead, with a warning.
-# tests/test_hostile_markdown.py checks this list against the templates.
-TEMPLATE_IDS = frozenset({
-    "bluf", "briefing-date", "contents", "deadlines-at-a-glance", "details", "endnotes-title", "events", "figures",
-    "in-brief", "tracker",
-    "in-order", "main", "members", "quotations", "scale", "search-form", "search-help", "search-q",
-    "search-results", "search-status", "search-unavailable", "side-by-side", "site-nav", "site-nav-list",
-    "site-search-q", "status", "watch", "view", *(f"view-{n}" for n in range(2, 21)),
-    *(f"side-{n}" for n in range(1, 51))})
+
 
 
 @dataclass(frozen=True)
@@ -80,7 +69,7 @@ class LinkContext(MarkContext, Protocol):
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough")
     md.use(footnote_plugin)
-    md.core.ruler.push("heading_ids", _heading_ids_rule)
+    md.core.ruler.push("heading_ids", heading_ids_rule)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # checked, with file:line, in _check_link
     for rule_name, inline_rule in (("link", link), ("image", image), ("autolink", autolink)):
         md.inline.ruler.at(rule_name, _located(inline_rule))
@@ -150,38 +139,6 @@ def _line_in_block(state: StateInline) -> int:
     return bisect_right(newlines, state.pos - 1)
 
 
-def _heading_ids_rule(state: StateCore) -> None:
-    """Heading ids from their titles (as mdit-py-plugins' anchors plugin makes them), but unique
-    in linear time, never one of the page's own ids, and prefixed on pages many texts share."""
-    prefix, key = state.env.get("headingPrefix", ""), state.env.get("docId", "")
-    taken: set[str] = set() if prefix else set(TEMPLATE_IDS)
-    next_suffix: dict[str, int] = {}
-    for i, token in enumerate(state.tokens):
-        if token.type != "heading_open" or int(token.tag[1]) not in HEADING_LEVELS:
-            continue
-        children = state.tokens[i + 1].children or []
-        slug = slugify("".join(c.content for c in children if c.type in ("text", "code_inline")))
-        wanted = slug
-        reserved = not prefix and slug in TEMPLATE_IDS
-        if _is_generated_id(f"{prefix}-{slug}" if prefix else slug, key):
-            slug, reserved = f"h-{slug}", True
-        if slug in taken:
-            n = next_suffix.get(slug, 1)
-            while f"{slug}-{n}" in taken:
-                n += 1
-            next_suffix[slug] = n + 1
-            slug = f"{slug}-{n}"
-        taken.add(slug)
-        token.attrSet("id", f"{prefix}-{slug}" if prefix else slug)
-        if reserved:
-            token.meta["reserved_id"] = wanted
-
-
-def _is_generated_id(element_id: str, key: str) -> bool:
-    """An id the renderer gives footnotes (`fn-KEY-1`) or references (`KEY-r1`) of this text."""
-    return element_id.startswith(("fn-", "fnref-")) or re.fullmatch(rf"{re.escape(key)}-r[0-9]+", element_id) is not None
-
-
 def _split_items(text: str) -> list[str]:
     """`@a, "x; y"; @b` -> ['@a, "x; y"', '@b']: semicolons inside a quoted passage do not split."""
     items, start, closing = [], 0, ""
@@ -242,7 +199,7 @@ def _prose_text_rule(state) -> None:  # type: ignore[no-untyped-def]
 
 def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str = "") -> ParsedDoc:
     parsed = ParsedDoc(key, md.parse(doc.text, {"docId": key, "headingPrefix": heading_prefix}))
-    _report_reserved_headings(parsed, doc)
+    parsed.problems.extend(reserved_heading_warnings(parsed.tokens, doc))
     for block, token in _inline_tokens(parsed.tokens):
         line = doc.location.line + block[0] + (token.meta.get("line", 0) if token.meta else 0)
         where = Location(doc.location.path, line)
@@ -254,16 +211,6 @@ def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str 
         elif token.type in ("link_open", "image"):
             _check_link(parsed, token, where)
     return parsed
-
-
-def _report_reserved_headings(parsed: ParsedDoc, doc: Markdown) -> None:
-    for token in parsed.tokens:
-        if token.type == "heading_open" and token.meta.get("reserved_id"):
-            wanted, given = token.meta["reserved_id"], token.attrs["id"]
-            line = doc.location.line + (token.map[0] if token.map else 0)
-            parsed.problems.append(warning(
-                Location(doc.location.path, line), f"heading id '{wanted}' is taken by the page itself; the heading gets '{given}'",
-                f"rename the heading, or link to it as [[...#{given}]]"))
 
 
 def _inline_tokens(tokens: list[Token]):  # type: ignore[no-untyped-def]

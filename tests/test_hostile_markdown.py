@@ -15,7 +15,8 @@ import pytest
 
 from engine import PROJECT_ROOT, Briefing
 from generator.errors import Location
-from generator.markdown import TEMPLATE_IDS, make_parser, parse_markdown
+from generator.headings import TEMPLATE_IDS
+from generator.markdown import make_parser, parse_markdown
 from generator.model import Markdown
 from test_errors import diagnostics_of
 
@@ -92,7 +93,7 @@ def template_ids(templates: Path) -> set[str]:
 
 def test_every_id_the_templates_use_is_reserved_for_headings() -> None:
     missing = template_ids(PROJECT_ROOT / "templates") - TEMPLATE_IDS
-    assert not missing, f"add these template ids to TEMPLATE_IDS in generator/markdown.py: {sorted(missing)}"
+    assert not missing, f"add these template ids to TEMPLATE_IDS in generator/headings.py: {sorted(missing)}"
 
 
 def test_headings_named_like_the_page_own_ids_get_other_ids_and_a_warning(briefing: Briefing) -> None:
