@@ -18,19 +18,22 @@ class MarkContext(Protocol):
     def citation_number(self, source_id: str) -> int: ...
     def verified(self, source_id: str) -> bool: ...
     def passage(self, quote_id: str) -> str | None: ...
+    def evidence_link(self, source_id: str, passage: str) -> str | None: ...
 
 
 def citation_mark(cites: Sequence[Cite], ctx: MarkContext, anchors: Sequence[str] = ()) -> str:
     """`[1; 2, para. 4]`, in number order. The first anchor goes on the <sup>, each later one on its
-    link. A cited passage rides along in `data-passage` for the preview."""
+    link. A cited passage rides along in `data-passage` for the preview, with `data-original`, the
+    passage in the original article, where the source has a URL."""
     padded = [*anchors, *[""] * (len(cites) - len(anchors))]
     ordered = sorted(zip(cites, padded), key=lambda pair: ctx.citation_number(pair[0][0]))
     parts = []
     for i, ((source_id, locator, passage), anchor) in enumerate(ordered):
         n = ctx.citation_number(source_id)
         link_id = f' id="{anchor}"' if i and anchor else ""
+        original = ctx.evidence_link(source_id, passage) if passage else None
         evidence = (f' data-passage="{escape(passage)}" data-verified="{str(ctx.verified(source_id)).lower()}"'
-                    if passage else "")
+                    + (f' data-original="{escape(original)}"' if original else "") if passage else "")
         link = (f'<a{link_id} href="{escape(ctx.href(source_id))}" data-preview="{escape(ctx.preview(source_id))}"'
                 f'{evidence} aria-label="source {n}">{n}</a>')
         parts.append(link + (f", {escape(locator)}" if locator else ""))
@@ -43,10 +46,10 @@ def check_mark(verified: bool, compact: bool = False) -> str:
     """Whether a quotation was found word for word in its source's text."""
     if verified:
         words = "✓<span class=\"visually-hidden\"> verified</span>" if compact else "✓ verified"
-        return f'<span class="check check-ok" title="Found word for word in the source\'s text">{words}</span>'
+        return f'<span class="check check-ok" data-pagefind-ignore title="Found word for word in the source\'s text">{words}</span>'
     if compact:
         return ""
-    return '<span class="check check-no" title="No text of the source was available to check against">not checked</span>'
+    return '<span class="check check-no" data-pagefind-ignore title="No text of the source was available to check against">not checked</span>'
 
 
 def quotation(quote: Quote, ctx: MarkContext, block: bool, with_speaker: bool = True, anchor: str = "") -> str:

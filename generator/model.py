@@ -10,7 +10,7 @@ from .errors import Location
 
 EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page", "term", "commitment"]
 Basis = Literal["binding", "reported", "framing"]
-BASIS_WORDS = {"binding": "set in a text", "reported": "reported, no text cited",
+BASIS_WORDS = {"binding": "set in a text", "reported": "a source reports it; no text setting it is cited",
                "framing": "a speaker's time frame, not a deadline"}
 EVENT_STATUS_WORDS = {"planned": "Planned: scheduled or announced, not yet happened at the briefing date",
                       "hindsight": "Hindsight: happened after the briefing date, known from a later source"}

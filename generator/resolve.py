@@ -5,7 +5,6 @@ of the briefing: each reference is looked up once in a dict.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -14,8 +13,9 @@ from markdown_it import MarkdownIt
 
 from .cache import Memoize, uncached
 from .errors import Diagnostic, Location, did_you_mean, error, warning
+from .evidence import Evidence, check_against_texts, cited_passages
 from .markdown import ParsedDoc, heading_ids, parse_markdown
-from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page, Quote, Source
+from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
 from .urls import COMMITMENTS, GENERATED_PAGES, GLOSSARY, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
 from .validate import FieldRef
 
@@ -53,15 +53,6 @@ class Resolved:
     glossary_terms: dict[str, str] = field(default_factory=dict)  # lower-case term or alias -> term id
     glossary_pattern: str = ""  # matches any term or alias as a whole word ("" with no glossary)
     plain_texts: dict[str, str] = field(default_factory=dict)  # doc key -> its text without Markdown (for previews)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A passage a citation quotes from its source, and where."""
-
-    passage: str
-    owner_title: str
-    url: str  # page#anchor of the citation
 
 
 def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown, str]]:
@@ -121,7 +112,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         else:
             _check_ref(field_ref.kind, field_ref.target, field_ref.location, index, problems, broken_ids)
     problems.extend(_check_page_paths(content))
-    problems.extend(_check_against_texts(content, docs, index))
+    problems.extend(check_against_texts(content, [ref for info in docs.values() for ref in info.parsed.refs], index))
     problems.extend(_check_required_evidence(content, docs))
     if broken_ids is not None:  # with a file unread, "never cited" may just mean "cited there"
         problems.extend(_unused(content, docs, field_refs))
@@ -133,7 +124,8 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         backlinks={t: m for (kind, t), m in mentions.items() if kind != "cite"},
         citations={t: m for (kind, t), m in mentions.items() if kind == "cite"},
         checked_sources=frozenset(s.id for s in content.sources if s.full_text),
-        evidence=_evidence(docs), **_glossary(content),
+        evidence=cited_passages((ref, info.owner_title, page_of(info.home)) for info in docs.values() for ref in info.parsed.refs),
+        **_glossary(content),
         plain_texts={f"{t.id}-definition": _plain(t.definition.text) for t in content.glossary})
     return resolved, problems
 
@@ -216,37 +208,6 @@ def _check_page_paths(content: Content) -> list[Diagnostic]:
     return problems
 
 
-def _check_against_texts(content: Content, docs: dict[str, DocInfo], index: dict[str, Entity]) -> list[Diagnostic]:
-    """Quotations, cited passages and word counts, checked against the sources' full texts where
-    available; one warning for each quoted source that has no text to check against."""
-    texts = {s.id: (s, normalise_quote_text(s.full_text).lower()) for s in content.sources if s.full_text}
-    problems = [p for q in content.quotes if q.source in texts for p in _verify_quote(q, *texts[q.source])]
-    unchecked: dict[str, list[str]] = defaultdict(list)
-    for q in content.quotes:
-        if q.source not in texts and isinstance(index.get(q.source), Source):
-            unchecked[q.source].append("quotation")
-    for info in docs.values():
-        for ref in info.parsed.refs:
-            if ref.kind != "cite" or not ref.passage or not isinstance(index.get(ref.target), Source):
-                continue
-            if ref.target not in texts:
-                unchecked[ref.target].append("passage")
-            elif normalise_quote_text(ref.passage).lower() not in texts[ref.target][1]:
-                problems.append(error(ref.location, f"passage not found in source '{ref.target}': \"{ref.passage[:80]}\"",
-                                      f"copy the words exactly from {texts[ref.target][0].file} (quotes, dashes, spacing "
-                                      "and case may differ)"))
-    for source_id, kinds in unchecked.items():
-        source: Source = index[source_id]  # type: ignore[assignment]
-        counts = ", ".join(f"{kinds.count(k)} {k}(s)" for k in ("quotation", "passage") if k in kinds)
-        problems.append(warning(source.location, f"source '{source_id}' has no text, so its {counts} cannot be verified",
-                                f"put the article at content/sources/{source.file}, pass --sources-dir, or add `full_text:`"))
-    for s, _ in texts.values():
-        if s.words is not None and s.words != len(s.full_text.split()):  # type: ignore[union-attr]
-            problems.append(warning(s.location, f"source '{s.id}' says words: {s.words}, but its text has "
-                                                f"{len(s.full_text.split())}", "update `words:`"))  # type: ignore[union-attr]
-    return problems
-
-
 def _check_required_evidence(content: Content, docs: dict[str, DocInfo]) -> list[Diagnostic]:
     """Citations in the fields `require_evidence` names must quote their passage."""
     required = set(content.briefing.require_evidence)
@@ -268,40 +229,6 @@ def _plain(markdown: str) -> str:
     text = re.sub(r"\[@[^\[\]]*\]", "", markdown)
     text = re.sub(r"!?\[\[([^\[\]|]+?)(?:\|([^\[\]]*))?\]\]", lambda m: m[2] or m[1], text)
     return " ".join(re.sub(r"[*_`]", "", text).split()).replace(" .", ".")
-
-
-def _evidence(docs: dict[str, DocInfo]) -> dict[str, tuple[Evidence, ...]]:
-    found: dict[str, dict[str, Evidence]] = defaultdict(dict)
-    for info in docs.values():
-        for ref in info.parsed.refs:
-            if ref.kind == "cite" and ref.passage:
-                key = normalise_quote_text(ref.passage).lower()
-                found[ref.target].setdefault(key, Evidence(ref.passage, info.owner_title, f"{page_of(info.home)}#{ref.anchor}"))
-    return {source: tuple(passages.values()) for source, passages in found.items()}
-
-
-def normalise_quote_text(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.translate(_PLAIN_PUNCTUATION).split())
-
-
-_PLAIN_PUNCTUATION = str.maketrans({**dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
-                                    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
-                                    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")})
-
-
-def _verify_quote(quote: Quote, source: Source, haystack: str) -> list[Diagnostic]:
-    """Every fragment of the quotation (cuts marked with ...) appears in the source, in order
-    (`haystack` is the normalised, lower-cased text)."""
-    position = 0
-    for fragment in re.split(r"\.\.\.|\u2026", quote.text):
-        fragment = normalise_quote_text(fragment).strip(" ,;")
-        found = haystack.find(fragment.lower(), position) if fragment else position
-        if found < 0:
-            return [error(quote.location, f"quotation '{quote.id}' is not in the text of source '{source.id}': \"{fragment[:80]}\"",
-                          f"copy the words exactly from {source.file}, or mark a cut with ...")]
-        position = found + len(fragment)
-    return []
 
 
 def _unused(content: Content, docs: dict[str, DocInfo], field_refs: list[FieldRef]) -> list[Diagnostic]:

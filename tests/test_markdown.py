@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from urllib.parse import quote as percent_encode
 
 import pytest
 from markdown_it.utils import read_fixture_file
@@ -52,6 +53,9 @@ class StubSite:
 
     def verified(self, source_id: str) -> bool:
         return source_id == "gazette"
+
+    def evidence_link(self, source_id: str, passage: str) -> str | None:
+        return f"https://example.org/a#:~:text={percent_encode(passage)}" if source_id == "gazette" else None
 
     def gloss(self, text: str) -> str:
         """Links the first 'harbour' as a glossary term, as the site's PageLinks does for its terms."""

@@ -64,13 +64,13 @@ def test_quotations_show_whether_they_were_verified(site: Site, briefing: Briefi
 
 def test_every_deadline_card_shows_its_basis_and_only_binding_ones_count_down(site: Site, briefing: Briefing) -> None:
     card = site["index.html"].find("ul", cls="deadline-cards").find("li")
-    assert "binding: set in a text" in card.find("span", cls="basis").text()
+    assert "Binding: set in a text" in card.find("span", cls="basis").text()
     assert "26 days left" in card.text()
     row = site["timeline.html"].find("table", cls="deadlines").find("tbody").find("tr")
-    assert "binding" in row.find("span", cls="basis").text()
+    assert "Binding" in row.find("span", cls="basis").text()
     briefing.replace("deadlines.yaml", "basis: binding", "basis: framing")
     card = rebuilt(briefing)["index.html"].find("ul", cls="deadline-cards").find("li")
-    assert "framing: a speaker's time frame, not a deadline" in card.text()
+    assert "Framing: a speaker's time frame, not a deadline" in card.text()
     assert "days left" not in card.text()
 
 

@@ -72,6 +72,14 @@
         mark.textContent = checked ? "\u2713 found in the source's text" : "not checked";
         quote.appendChild(mark);
         popup.appendChild(quote);
+        var original = link.getAttribute("data-original");
+        if (original) {
+          var open = document.createElement("a");
+          open.className = "passage";
+          open.href = original;
+          open.textContent = "Open the passage in the original";
+          popup.appendChild(open);
+        }
       }
       popup.hidden = false;
       link.setAttribute("aria-describedby", popup.id);

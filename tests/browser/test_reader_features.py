@@ -81,6 +81,10 @@ def test_hover_preview_of_a_citation_shows_its_evidence_passage(site: BuiltSite,
     assert passage in shown.inner_text()
     verified = link.get_attribute("data-verified") == "true"
     assert ("found in the source" in shown.inner_text()) == verified
+    original = link.get_attribute("data-original")
+    if original:  # the source has a URL: the preview links to the passage there (a text fragment)
+        assert "#:~:text=" in original
+        assert popup.locator("a.passage").get_attribute("href") == original
     assert messages == []  # the script ran under the page's CSP without a violation
 
 
