@@ -16,15 +16,14 @@ from .errors import Diagnostic, Location, warning
 from .model import Markdown
 
 HEADING_LEVELS = (2, 3, 4)  # the headings that get ids (h1 is the page's own title)
-# Ids the templates give elements of a page whose body keeps plain heading ids (actor pages,
-# free pages); a heading that would take one gets the next free id instead, with a warning.
-# tests/test_hostile_markdown.py checks this list against the templates.
+# Ids that base.html, actor.html and page.html (with _macros.html) give elements of the pages
+# whose body keeps plain heading ids; a heading that would take one gets the next free id
+# instead, with a warning. tests/test_hostile_markdown.py checks this list against those templates.
+BODY_TEMPLATES = ("base.html", "actor.html", "page.html", "_macros.html")
 TEMPLATE_IDS = frozenset({
-    "bluf", "briefing-date", "contents", "deadlines-at-a-glance", "details", "endnotes-title", "events", "figures",
-    "in-brief", "in-order", "main", "members", "quotations", "scale", "search-form", "search-help", "search-q",
-    "search-results", "search-status", "search-unavailable", "side-by-side", "site-nav", "site-nav-list",
-    "site-search-q", "status", "tracker", "watch", "view", *(f"view-{n}" for n in range(2, 21)),
-    *(f"side-{n}" for n in range(1, 51))})
+    "endnotes-title", "main", "site-nav", "site-nav-list", "site-search-q",  # base.html
+    "events", "members", "quotations", "view", *(f"view-{n}" for n in range(2, 21)),  # actor.html
+    "tracker"})  # page.html
 
 
 def heading_ids_rule(state: StateCore) -> None:

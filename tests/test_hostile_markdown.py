@@ -15,7 +15,7 @@ import pytest
 
 from engine import PROJECT_ROOT, Briefing
 from generator.errors import Location
-from generator.headings import TEMPLATE_IDS
+from generator.headings import BODY_TEMPLATES, TEMPLATE_IDS
 from generator.markdown import make_parser, parse_markdown
 from generator.model import Markdown
 from test_errors import diagnostics_of
@@ -83,16 +83,20 @@ def test_duplicate_headings_get_the_same_ids_as_before() -> None:
     assert ids == ["notes", "notes-1", "notes-1-1", "notes-2", "notes-2-1"]
 
 
-def template_ids(templates: Path) -> set[str]:
-    """Every literal id="..." in the templates."""
+def template_ids(templates: Path, names: tuple[str, ...] = BODY_TEMPLATES) -> set[str]:
+    """Every literal id="..." in the templates of pages whose body keeps plain heading ids."""
     found = set()
-    for path in templates.glob("*.html"):
+    for path in (templates / name for name in names):
         found |= set(re.findall(r'\bid="([^"{}]+)"', path.read_text(encoding="utf-8")))
     return found
 
 
 def test_every_id_the_templates_use_is_reserved_for_headings() -> None:
-    missing = template_ids(PROJECT_ROOT / "templates") - TEMPLATE_IDS
+    templates = PROJECT_ROOT / "templates"
+    for name in ("actor.html", "page.html"):  # the body templates, and everything they build on
+        used = set(re.findall(r'\{%-? *(?:extends|include|import|from) +"([^"]+)"', (templates / name).read_text()))
+        assert used <= set(BODY_TEMPLATES), f"add {sorted(used - set(BODY_TEMPLATES))} to BODY_TEMPLATES"
+    missing = template_ids(templates) - TEMPLATE_IDS
     assert not missing, f"add these template ids to TEMPLATE_IDS in generator/headings.py: {sorted(missing)}"
 
 
@@ -111,7 +115,8 @@ def test_headings_named_like_the_page_own_ids_get_other_ids_and_a_warning(briefi
 
 def test_no_page_has_two_elements_with_one_id_whatever_the_headings(briefing: Briefing) -> None:
     """Headings named after every template id, footnote id and reference anchor of the body."""
-    titles = sorted(template_ids(PROJECT_ROOT / "templates")) + ["fn-ana-ruiz-body-1", "fnref-ana-ruiz-body-1",
+    all_templates = tuple(p.name for p in (PROJECT_ROOT / "templates").glob("*.html"))
+    titles = sorted(template_ids(PROJECT_ROOT / "templates", all_templates)) + ["fn-ana-ruiz-body-1", "fnref-ana-ruiz-body-1",
                                                                   "ana-ruiz-body-r1", "view-2"]
     body = "".join(f"\n## {t}\n\nText[^1] [[talks]].\n" for t in titles) + "\n[^1]: A note.\n"
     briefing.append("actors/ana-ruiz.md", body)
