@@ -192,6 +192,7 @@ def schema(out_dir: Path) -> None:
               help="Folder for the draft briefing (created; a previous draft there is replaced).")
 @click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="An existing briefing whose actor ids are reused by name; it is only read.")
+@_file_system_errors_reported
 def ingest(files: tuple[Path, ...], out_dir: Path, content_dir: Path | None) -> None:
     """Draft a briefing from raw articles (.txt, or saved .html pages): quotations, actors, dates, figures."""
     from .ingest_cli import run_ingest

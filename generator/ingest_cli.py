@@ -1,6 +1,7 @@
 """The `ingest` command's I/O: read the articles and an existing briefing's actors, write the draft."""
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import Diagnostic, Location, error
+from .errors import BuildFailed, Diagnostic, Location, error, os_problem
 from .ingest import ExistingActor, InputFile, ingest_articles
 from .ingest.decode import MAX_BYTES
 from .ingest.draft import MARKER
@@ -64,8 +65,8 @@ def _existing_actors(content_dir: Path, problems: list[Diagnostic]) -> tuple[Exi
 
 
 def _refuse_out_dir(out_dir: Path, content_dir: Path | None) -> Diagnostic | None:
-    out = out_dir.resolve()
-    protected = [p.resolve() for p in (content_dir, Path("content")) if p is not None]
+    out = Path(os.path.realpath(out_dir))  # never raises, even on a link loop
+    protected = [Path(os.path.realpath(p)) for p in (content_dir, Path("content")) if p is not None]
     for folder in protected:
         if out == folder or folder in out.parents or out in folder.parents:
             return error(Location(str(out_dir), 1), f"the draft would be written into (or over) {folder}, which ingest never modifies",
@@ -78,12 +79,20 @@ def _refuse_out_dir(out_dir: Path, content_dir: Path | None) -> Diagnostic | Non
 
 def _replace_folder(out_dir: Path, files: dict[str, bytes]) -> None:
     """Write the draft beside the target, then swap it in whole: no stale files from a previous run."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=out_dir.parent))
-    for path, data in sorted(files.items()):
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    staging.rename(out_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=out_dir.parent))
+    except OSError as exc:
+        raise BuildFailed([os_problem(exc, str(out_dir), "cannot create the draft folder")]) from None
+    try:
+        for path, data in sorted(files.items()):
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+    except OSError as exc:
+        raise BuildFailed([os_problem(exc, str(out_dir), "cannot write the draft")]) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already once renamed

@@ -131,3 +131,18 @@ def test_under_a_second_per_article(tmp_path: Path) -> None:
     started = time.perf_counter()
     assert invoke("ingest", *files, "--out", tmp_path / "d").exit_code == 0
     assert (time.perf_counter() - started) / len(files) < 1.0
+
+
+@pytest.mark.parametrize("blocker", ["file", "loop"])
+def test_a_draft_folder_that_cannot_be_written_is_a_located_message(tmp_path: Path, blocker: str) -> None:
+    out = tmp_path / "draft"
+    if blocker == "file":
+        (tmp_path / "afile").write_text("not a folder")
+        out = tmp_path / "afile" / "draft"
+    else:
+        out.symlink_to("draft")  # a link to itself
+    result = invoke("ingest", sorted(SEEDS.glob("*.txt"))[0], "--out", out)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{out}:0: "), result.output
+    assert "Traceback" not in result.output
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ingest-")]
