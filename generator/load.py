@@ -46,16 +46,17 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("../../") else str(path)
 
 
-def load_content(content_dir: Path, sources_dir: Path | None = None,
-                 memo: Memoize = uncached) -> tuple[RawContent, list[Diagnostic]]:
-    """Read every content file. `memo` lets the preview server skip re-parsing unchanged text."""
+def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoize = uncached,
+                 list_files: tuple[str, ...] = LIST_FILES) -> tuple[RawContent, list[Diagnostic]]:
+    """Read every content file. `memo` lets the preview server skip re-parsing unchanged text;
+    `list_files` names the list files to read (declared kinds add theirs: kind.list_files)."""
     problems: list[Diagnostic] = []
     if not content_dir.is_dir():
         where = Location(display_path(content_dir), 0)
         problems.append(error(where, "content folder not found", "pass --content DIR or run from the project root"))
         return RawContent(None, {}, {}, {}), problems
     briefing = _load_yaml_file(content_dir / "briefing.yaml", problems, memo, required=True)
-    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", problems, memo) for name in LIST_FILES}
+    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", problems, memo) for name in list_files}
     markdown = {folder: tuple(_load_markdown_folder(content_dir, folder, problems, memo)) for folder in MARKDOWN_FOLDERS}
     unreadable = bool(problems)
     if sources_dir is None and (content_dir / SOURCE_TEXTS).is_dir():

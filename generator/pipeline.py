@@ -11,6 +11,7 @@ from .cache import BuildCache, uncached
 from .config import BuildConfig
 from .errors import BuildFailed, Diagnostic, errors_of
 from .exports import render_exports
+from .kind import list_files
 from .load import load_content
 from .markdown import make_parser
 from .render import make_environment, page_plan, render_pages
@@ -44,9 +45,10 @@ def check_content(config: BuildConfig, report: BuildReport | None = None, cache:
     The preview server passes a `cache` so unchanged files and texts are not parsed again."""
     report = report or BuildReport()
     timer = _Timer(report)
-    raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached)
+    raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
+                                 tuple(list_files(config.kinds)))
     timer.lap("load")
-    validated = validate_content(raw)
+    validated = validate_content(raw, config.kinds)
     problems += validated.problems
     timer.lap("validate")
     resolved = None

@@ -17,11 +17,11 @@ from markupsafe import Markup
 from markdown_it import MarkdownIt
 
 from .dates import describe
-from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, Event, Quote, Source, Term, deadline_status
+from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, Event, Page, Quote, Source, Term, deadline_status
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved
-from .urls import (ACTORS, COMMITMENTS, GLOSSARY, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url,
+from .urls import (ACTORS, GLOSSARY, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url,
                    relative, root_prefix)
 
 
@@ -68,6 +68,9 @@ class PageLinks:
             return f"{describe(entity.date)}: {entity.title}"
         if isinstance(entity, Term):
             return self.resolved.plain_texts.get(f"{entity.id}-definition", entity.term)
+        kind = self.resolved.content.kind_of(entity)
+        if kind:
+            return kind.hover(entity)
         return summary or self.label(target)
 
     def verified(self, source_id: str) -> bool:
@@ -168,13 +171,22 @@ def page_plan(resolved: Resolved) -> PagePlan:
     ]
     if c.glossary:
         plan.append((GLOSSARY, "glossary.html", {"title": "Glossary", "crumbs": []}))
-    if c.commitments:
-        plan.append((COMMITMENTS, "commitments.html", {"title": "Commitments", "crumbs": []}))
+    views = {kind.file: kind.view(resolved, records, kind.page) for kind, records in c.declared if records}
+    plan += [(kind.page, kind.template, {"title": kind.title, "crumbs": [], "view": views[kind.file]})
+             for kind, records in c.declared if records]
     plan += [(entity_url(a), "actor.html", {"title": a.name, "actor": a, "crumbs": [NavItem("Actors", ACTORS)],
                                             "said": _quotes_shown_apart(a, resolved)})
              for a in c.actors]
-    plan += [(entity_url(p), "page.html", {"title": p.title, "page_entity": p, "crumbs": []}) for p in c.pages]
+    plan += [(entity_url(p), "page.html", {"title": p.title, "page_entity": p, "crumbs": [],
+                                           "tracker": _tracker(p, resolved)}) for p in c.pages]
     return plan
+
+
+def _tracker(page: Page, resolved: Resolved) -> tuple[Any, ...]:
+    """The rows of the tracker table a page asks for (`tracker: commitments`), in that page's view."""
+    records = next((records for kind, records in resolved.content.declared if kind.file == page.tracker), ())
+    kind = resolved.content.kind_of(records[0]) if records else None
+    return kind.view(resolved, records, entity_url(page)).items if kind else ()
 
 
 def _quotes_shown_apart(actor: Actor, resolved: Resolved) -> list[Quote]:
@@ -213,6 +225,7 @@ def _shared_context(resolved: Resolved) -> dict[str, Any]:
         "briefing": c.briefing, "content": c, "resolved": resolved, "nav": navigation(c), "statuses": statuses,
         "basis_words": BASIS_WORDS, "summary_headings": SUMMARY_HEADINGS, "event_status_words": EVENT_STATUS_WORDS,
         "upcoming": upcoming,
+        "kind_pages": [(NavItem(kind.title, kind.page), len(records)) for kind, records in c.declared if records],
         "timeline": [e for e in timeline if not getattr(e, "status", None)],
         "after_as_of": [(status, [e for e in timeline if getattr(e, "status", None) == status])
                         for status in ("planned", "hindsight")],
@@ -227,7 +240,7 @@ def navigation(c: Content) -> list[NavItem]:
     (by order, then title) after Views; then the glossary and commitments when there are any."""
     pages = [NavItem(p.title, entity_url(p)) for p in sorted(c.pages, key=lambda p: (p.order, p.title))]
     generated = [*([NavItem("Glossary", GLOSSARY)] if c.glossary else []),
-                 *([NavItem("Commitments", COMMITMENTS)] if c.commitments else [])]
+                 *(NavItem(kind.title, kind.page) for kind, records in c.declared if records)]
     return [NavItem("Home", HOME), *pages[:2], NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE),
             NavItem("Views", VIEWS), *pages[2:], *generated, NavItem("Quotations", QUOTES), NavItem("Sources", SOURCES)]
 

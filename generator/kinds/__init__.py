@@ -1,0 +1,7 @@
+"""The declared entity kinds, in the order their files, pages and exports appear."""
+from __future__ import annotations
+
+from ..kind import Kind
+from .commitment import KIND as COMMITMENT
+
+BUILTIN_KINDS: tuple[Kind, ...] = (COMMITMENT,)
