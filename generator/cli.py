@@ -99,6 +99,19 @@ def schema(out_dir: Path) -> None:
     click.echo(f"wrote {len(files)} schemas into {out_dir}")
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the draft briefing (created; a previous draft there is replaced).")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="An existing briefing whose actor ids are reused by name; it is only read.")
+def ingest(files: tuple[Path, ...], out_dir: Path, content_dir: Path | None) -> None:
+    """Draft a briefing from raw articles (.txt, or saved .html pages): quotations, actors, dates, figures."""
+    from .ingest_cli import run_ingest
+
+    raise SystemExit(run_ingest(list(files), out_dir, content_dir))
+
+
 def _print_warnings(report: BuildReport, quiet: bool) -> None:
     if not quiet:
         for warning in sorted(report.warnings):
