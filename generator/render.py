@@ -21,6 +21,7 @@ from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Con
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved
+from .views import actor_view, free_page_view, glossary_view, group_by_actor
 from .urls import (ACTORS, GLOSSARY, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url,
                    relative, root_prefix)
 
@@ -170,15 +171,16 @@ def page_plan(resolved: Resolved) -> PagePlan:
         (SEARCH, "search.html", {"title": "Search", "crumbs": []}),
     ]
     if c.glossary:
-        plan.append((GLOSSARY, "glossary.html", {"title": "Glossary", "crumbs": []}))
+        plan.append((GLOSSARY, "glossary.html", {"title": "Glossary", "crumbs": [], "view": glossary_view(resolved)}))
     views = {kind.file: kind.view(resolved, records, kind.page) for kind, records in c.declared if records}
     plan += [(kind.page, kind.template, {"title": kind.title, "crumbs": [], "view": views[kind.file]})
              for kind, records in c.declared if records]
-    plan += [(entity_url(a), "actor.html", {"title": a.name, "actor": a, "crumbs": [NavItem("Actors", ACTORS)],
-                                            "said": _quotes_shown_apart(a, resolved)})
+    groups = group_by_actor(c)
+    plan += [(entity_url(a), "actor.html", {"title": a.name, "crumbs": [NavItem("Actors", ACTORS)],
+                                            "view": actor_view(resolved, a, entity_url(a), groups)})
              for a in c.actors]
-    plan += [(entity_url(p), "page.html", {"title": p.title, "page_entity": p, "crumbs": [],
-                                           "tracker": _tracker(p, resolved)}) for p in c.pages]
+    plan += [(entity_url(p), "page.html", {"title": p.title, "crumbs": [],
+                                           "view": free_page_view(resolved, p, _tracker(p, resolved))}) for p in c.pages]
     return plan
 
 
@@ -187,12 +189,6 @@ def _tracker(page: Page, resolved: Resolved) -> tuple[Any, ...]:
     records = next((records for kind, records in resolved.content.declared if kind.file == page.tracker), ())
     kind = resolved.content.kind_of(records[0]) if records else None
     return kind.view(resolved, records, entity_url(page)).items if kind else ()
-
-
-def _quotes_shown_apart(actor: Actor, resolved: Resolved) -> list[Quote]:
-    """An actor's quotations not already embedded in the body of their page: each shown once."""
-    embedded = {r.target for r in resolved.docs[f"{actor.id}-body"].parsed.refs if r.kind == "embed"}
-    return [q for q in resolved.content.quotes if q.speaker == actor.id and q.id not in embedded]
 
 
 def render_pages(resolved: Resolved, plan: PagePlan, env: Environment, md: MarkdownIt,
@@ -220,7 +216,6 @@ def _shared_context(resolved: Resolved) -> dict[str, Any]:
     all_pages = sorted(c.pages, key=lambda p: (p.order, p.title))
     dated: list[Event | Deadline] = [*c.events, *c.deadlines]
     timeline = sorted(dated, key=lambda e: (e.date.sort_key, e.id))
-    by_actor = _group_by_actor(c)
     return {
         "briefing": c.briefing, "content": c, "resolved": resolved, "nav": navigation(c), "statuses": statuses,
         "basis_words": BASIS_WORDS, "summary_headings": SUMMARY_HEADINGS, "event_status_words": EVENT_STATUS_WORDS,
@@ -231,7 +226,7 @@ def _shared_context(resolved: Resolved) -> dict[str, Any]:
                         for status in ("planned", "hindsight")],
         "quotes_by_side": _quotes_by_side(c),
         "all_pages": all_pages,
-        "actors_by_side": _actors_by_side(c.actors), **by_actor, "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
+        "actors_by_side": _actors_by_side(c.actors), "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
     }
 
 
@@ -259,19 +254,3 @@ def _actors_by_side(actors: tuple[Actor, ...]) -> list[tuple[str, list[Actor]]]:
     for actor in sorted(actors, key=lambda a: (a.kind != "person", a.name)):
         sides.setdefault(actor.side, []).append(actor)
     return sorted(sides.items())
-
-
-def _group_by_actor(c: Content) -> dict[str, dict[str, list[Any]]]:
-    """One pass over the records, so an actor page never scans the whole briefing."""
-    groups: dict[str, dict[str, list[Any]]] = {name: {} for name in ("members_of", "quotes_of", "views_of", "events_of")}
-    for a in c.actors:
-        if a.affiliation:
-            groups["members_of"].setdefault(a.affiliation, []).append(a)
-    for q in c.quotes:
-        groups["quotes_of"].setdefault(q.speaker, []).append(q)
-    for v in c.views:
-        groups["views_of"].setdefault(v.analyst, []).append(v)
-    for e in sorted(c.events, key=lambda e: (e.date.sort_key, e.id)):
-        for actor_id in e.actors:
-            groups["events_of"].setdefault(actor_id, []).append(e)
-    return groups

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from .dates import describe
+from .model import Actor, Content, Event, NativeName, Page, Quote, View
 from .resolve import Mention, Resolved
 from .urls import relative
 
@@ -39,3 +42,142 @@ def cited_by(resolved: Resolved, doc_keys: Iterable[str], source_ids: Iterable[s
             elif ref.kind == "embed" and ref.target in resolved.index:
                 cited.add(getattr(resolved.index[ref.target], "source"))
     return tuple(sorted(cited, key=lambda s: resolved.citation_numbers[s]))
+
+
+@dataclass(frozen=True)
+class FreePageView:
+    id: str
+    title: str
+    summary: str
+    body: str  # doc key
+    tracker: tuple[Any, ...]  # rows of a declared kind's table (`tracker:`), or ()
+    mentions: tuple[Mention, ...]
+    cites: tuple[str, ...]
+
+
+def free_page_view(resolved: Resolved, page: Page, tracker: tuple[Any, ...]) -> FreePageView:
+    body = f"{page.id}-body"
+    return FreePageView(page.id, page.title, page.summary, body, tracker, mentions_of(resolved, page.id),
+                        cited_by(resolved, [body], (s for row in tracker for s in getattr(row, "sources", ()))))
+
+
+@dataclass(frozen=True)
+class RoleView:
+    title: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MemberView:
+    href: str
+    name: str
+    role: str  # the first role's title, or ""
+
+
+@dataclass(frozen=True)
+class StanceView:
+    href: str  # the view on the views page
+    level: int  # the stance's place on the scale, from 1
+    label: str
+    gist: str  # doc key
+
+
+@dataclass(frozen=True)
+class EventItem:
+    href: str
+    iso: str  # first day, for <time datetime>
+    when: str  # the date in words, at its precision
+    title: str
+    status: str | None
+
+
+@dataclass(frozen=True)
+class ActorView:
+    id: str
+    name: str
+    native_name: NativeName | None
+    summary: str
+    kind: str
+    side: str
+    affiliation: LinkView | None
+    roles: tuple[RoleView, ...]
+    body: str  # doc key
+    members: tuple[MemberView, ...]
+    quotations: tuple[str, ...]  # quote ids not already embedded in the body
+    more_quotations: bool  # some of the actor's quotations are in the body already
+    stances: tuple[StanceView, ...]
+    events: tuple[EventItem, ...]
+    mentions: tuple[Mention, ...]
+    cites: tuple[str, ...]
+
+
+def actor_view(resolved: Resolved, actor: Actor, page: str, groups: ActorGroups) -> ActorView:
+    c = resolved.content
+    embedded = {r.target for r in resolved.docs[f"{actor.id}-body"].parsed.refs if r.kind == "embed"}
+    said = tuple(q for q in groups.quotes_of.get(actor.id, ()) if q.id not in embedded)
+    scale = {s.id: (i, s.label) for i, s in enumerate(c.briefing.stance_scale, 1)}
+    stances = tuple(StanceView(relative(page, resolved.urls[v.id]), *scale[v.stance], f"{v.id}-gist")
+                    for v in groups.views_of.get(actor.id, ()))
+    affiliation = link_view(resolved, page, actor.affiliation, getattr(resolved.index[actor.affiliation], "name")) \
+        if actor.affiliation else None
+    return ActorView(
+        actor.id, actor.name, actor.native_name, actor.summary, actor.kind, actor.side, affiliation,
+        tuple(RoleView(r.title, r.sources) for r in actor.roles), f"{actor.id}-body",
+        tuple(MemberView(relative(page, resolved.urls[m.id]), m.name, m.roles[0].title if m.roles else "")
+              for m in groups.members_of.get(actor.id, ())),
+        tuple(q.id for q in said), len(said) < len(groups.quotes_of.get(actor.id, ())), stances,
+        tuple(EventItem(relative(page, resolved.urls[e.id]), e.date.first.isoformat(), describe(e.date), e.title, e.status)
+              for e in groups.events_of.get(actor.id, ())),
+        mentions_of(resolved, actor.id),
+        cited_by(resolved, [f"{actor.id}-body", *(s.gist for s in stances)],
+                 [*(s for r in actor.roles for s in r.sources), *(q.source for q in said)]))
+
+
+@dataclass(frozen=True)
+class ActorGroups:
+    """One pass over the records, so an actor page never scans the whole briefing."""
+
+    members_of: dict[str, tuple[Actor, ...]]
+    quotes_of: dict[str, tuple[Quote, ...]]
+    views_of: dict[str, tuple[View, ...]]
+    events_of: dict[str, tuple[Event, ...]]
+
+
+def group_by_actor(c: Content) -> ActorGroups:
+    members: dict[str, list[Actor]] = {}
+    quotes: dict[str, list[Quote]] = {}
+    views: dict[str, list[View]] = {}
+    events: dict[str, list[Event]] = {}
+    for a in c.actors:
+        if a.affiliation:
+            members.setdefault(a.affiliation, []).append(a)
+    for q in c.quotes:
+        quotes.setdefault(q.speaker, []).append(q)
+    for v in c.views:
+        views.setdefault(v.analyst, []).append(v)
+    for e in sorted(c.events, key=lambda e: (e.date.sort_key, e.id)):
+        for actor_id in e.actors:
+            events.setdefault(actor_id, []).append(e)
+    return ActorGroups({k: tuple(v) for k, v in members.items()}, {k: tuple(v) for k, v in quotes.items()},
+                       {k: tuple(v) for k, v in views.items()}, {k: tuple(v) for k, v in events.items()})
+
+
+@dataclass(frozen=True)
+class TermView:
+    id: str
+    term: str
+    aliases: tuple[str, ...]
+    definition: str  # doc key
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class GlossaryView:
+    terms: tuple[TermView, ...]  # in alphabetical order
+    cites: tuple[str, ...]
+
+
+def glossary_view(resolved: Resolved) -> GlossaryView:
+    terms = tuple(TermView(t.id, t.term, t.aliases, f"{t.id}-definition", mentions_of(resolved, t.id))
+                  for t in sorted(resolved.content.glossary, key=lambda t: t.term.lower()))
+    return GlossaryView(terms, cited_by(resolved, (t.definition for t in terms)))
