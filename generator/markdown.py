@@ -12,7 +12,7 @@ Raw HTML is off (escaped), and only http(s), mailto and relative links are accep
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Literal, Protocol
 
@@ -289,5 +289,6 @@ def _render_table_close(self, tokens, idx, options, env) -> str:  # type: ignore
 def _render_link_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     token = tokens[idx]
     if link_problem(str(token.attrs.get("href", ""))):  # never reached in a passing build; belt and braces
-        token.attrSet("href", "#")
+        # A copy: parsed tokens are shared by every page (and worker) that renders the text.
+        return self.renderToken([replace(token, attrs={**token.attrs, "href": "#"})], 0, options, env)
     return self.renderToken(tokens, idx, options, env)

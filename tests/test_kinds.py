@@ -108,3 +108,14 @@ def test_a_page_view_knows_the_sources_its_page_cites_before_rendering(briefing:
         printed = [int(n) for n in re.findall(r'<li value="(\d+)">', endnotes)]
         assert printed == [resolved.citation_numbers[s] for s in view.cites], path
     assert all(views[path].cites for path in ("commitments.html", "risks.html", "actors/ana-ruiz.html"))
+
+
+def test_page_views_are_plain_data_that_pickle(briefing: Briefing) -> None:
+    """Views go to worker processes as they are: no resolved briefing, no live objects inside."""
+    import pickle
+    resolved = check_content(config(with_risks(briefing)))
+    views = [context["view"] for _, _, context in page_plan(resolved) if "view" in context]
+    assert len(views) >= 6
+    for view in views:
+        assert pickle.loads(pickle.dumps(view)) == view
+        assert resolved not in vars(view).values() and resolved.content not in vars(view).values()
