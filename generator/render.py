@@ -17,19 +17,14 @@ from markupsafe import Markup
 from markdown_it import MarkdownIt
 
 from .dates import describe
-from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, Event, Page, Quote, Source, Term, deadline_status
+from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, DeadlineStatus, Event, Page, Quote, Source, Term, deadline_status
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved
-from .views import actor_view, free_page_view, glossary_view, group_by_actor
+from .views import (NavItem, actor_view, actors_view, free_page_view, glossary_view, group_by_actor, home_view,
+                    quotes_view, sources_view, timeline_view, views_view)
 from .urls import (ACTORS, GLOSSARY, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url,
                    relative, root_prefix)
-
-
-@dataclass(frozen=True)
-class NavItem:
-    title: str
-    url: str
 
 
 @dataclass
@@ -160,15 +155,17 @@ PagePlan = list[tuple[str, str, dict[str, Any]]]  # (output path, template, page
 def page_plan(resolved: Resolved) -> PagePlan:
     """(output path, template, page-specific context) for every HTML page of the site."""
     c = resolved.content
+    statuses = deadline_statuses(c)
     plan: PagePlan = [
-        (HOME, "home.html", {"title": c.briefing.title, "crumbs": []}),
-        (ACTORS, "actors.html", {"title": "Actors", "crumbs": []}),
-        (TIMELINE, "timeline.html", {"title": "Timeline and deadlines", "crumbs": []}),
-        (VIEWS, "views.html", {"title": "Analyst views", "crumbs": []}),
-        (QUOTES, "quotes.html", {"title": "Quotations", "crumbs": []}),
-        (SOURCES, "sources.html", {"title": "Source appendix", "crumbs": []}),
+        (HOME, "home.html", {"title": c.briefing.title, "crumbs": [], "view": home_view(resolved, HOME, statuses)}),
+        (ACTORS, "actors.html", {"title": "Actors", "crumbs": [], "view": actors_view(resolved)}),
+        (TIMELINE, "timeline.html", {"title": "Timeline and deadlines", "crumbs": [], "view": timeline_view(resolved, TIMELINE)}),
+        (VIEWS, "views.html", {"title": "Analyst views", "crumbs": [], "view": views_view(resolved, VIEWS)}),
+        (QUOTES, "quotes.html", {"title": "Quotations", "crumbs": [], "view": quotes_view(resolved, QUOTES)}),
+        (SOURCES, "sources.html", {"title": "Source appendix", "crumbs": [], "view": sources_view(resolved, SOURCES)}),
         (NOT_FOUND, "404.html", {"title": "Page not found", "crumbs": []}),
-        (SEARCH, "search.html", {"title": "Search", "crumbs": []}),
+        (SEARCH, "search.html", {"title": "Search", "crumbs": [],
+                                 "example": c.actors[0].name if c.actors else ""}),
     ]
     if c.glossary:
         plan.append((GLOSSARY, "glossary.html", {"title": "Glossary", "crumbs": [], "view": glossary_view(resolved)}))
@@ -209,25 +206,18 @@ def render_pages(resolved: Resolved, plan: PagePlan, env: Environment, md: Markd
 
 
 def _shared_context(resolved: Resolved) -> dict[str, Any]:
+    """What every page may read: the briefing's own fields, the navigation and small lookups.
+    Everything else a page shows is in its `view`."""
     c = resolved.content
-    as_of = c.briefing.as_of
-    statuses = {d.id: deadline_status(d, as_of) for d in c.deadlines}
-    upcoming = sorted((d for d in c.deadlines if statuses[d.id].state != "passed"), key=lambda d: d.expected_due.sort_key)
-    all_pages = sorted(c.pages, key=lambda p: (p.order, p.title))
-    dated: list[Event | Deadline] = [*c.events, *c.deadlines]
-    timeline = sorted(dated, key=lambda e: (e.date.sort_key, e.id))
     return {
-        "briefing": c.briefing, "content": c, "resolved": resolved, "nav": navigation(c), "statuses": statuses,
+        "briefing": c.briefing, "nav": navigation(c), "statuses": deadline_statuses(c),
         "basis_words": BASIS_WORDS, "summary_headings": SUMMARY_HEADINGS, "event_status_words": EVENT_STATUS_WORDS,
-        "upcoming": upcoming,
-        "kind_pages": [(NavItem(kind.title, kind.page), len(records)) for kind, records in c.declared if records],
-        "timeline": [e for e in timeline if not getattr(e, "status", None)],
-        "after_as_of": [(status, [e for e in timeline if getattr(e, "status", None) == status])
-                        for status in ("planned", "hindsight")],
-        "quotes_by_side": _quotes_by_side(c),
-        "all_pages": all_pages,
-        "actors_by_side": _actors_by_side(c.actors), "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
+        "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
     }
+
+
+def deadline_statuses(c: Content) -> dict[str, DeadlineStatus]:
+    return {d.id: deadline_status(d, c.briefing.as_of) for d in c.deadlines}
 
 
 def navigation(c: Content) -> list[NavItem]:
@@ -238,19 +228,3 @@ def navigation(c: Content) -> list[NavItem]:
                  *(NavItem(kind.title, kind.page) for kind, records in c.declared if records)]
     return [NavItem("Home", HOME), *pages[:2], NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE),
             NavItem("Views", VIEWS), *pages[2:], *generated, NavItem("Quotations", QUOTES), NavItem("Sources", SOURCES)]
-
-
-def _quotes_by_side(c: Content) -> list[tuple[str, list[tuple[Actor, list[Quote]]]]]:
-    """Quotations grouped by the speaker's side, then by speaker (sides and names in order)."""
-    by_speaker: dict[str, list[Quote]] = {}
-    for q in c.quotes:
-        by_speaker.setdefault(q.speaker, []).append(q)
-    return [(side, [(a, by_speaker[a.id]) for a in actors if a.id in by_speaker])
-            for side, actors in _actors_by_side(c.actors) if any(a.id in by_speaker for a in actors)]
-
-
-def _actors_by_side(actors: tuple[Actor, ...]) -> list[tuple[str, list[Actor]]]:
-    sides: dict[str, list[Actor]] = {}
-    for actor in sorted(actors, key=lambda a: (a.kind != "person", a.name)):
-        sides.setdefault(actor.side, []).append(actor)
-    return sorted(sides.items())
