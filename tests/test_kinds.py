@@ -123,3 +123,14 @@ def test_page_views_are_plain_data_that_pickle(briefing: Briefing) -> None:
     for view in views:
         assert pickle.loads(pickle.dumps(view)) == view
         assert resolved not in vars(view).values() and resolved.content not in vars(view).values()
+
+
+def test_templates_cannot_reach_the_resolved_briefing(briefing: Briefing) -> None:
+    """A template reads its page's view; `content` and `resolved` are not in its context at all."""
+    cfg = config(briefing)
+    for name in ("content", "resolved"):
+        page = cfg.templates_dir / "page.html"
+        page.write_text((PROJECT_ROOT / "templates" / "page.html").read_text(encoding="utf-8")
+                        .replace("{{ view.title }}", "{{ view.title }}{{ %s | length }}" % name), encoding="utf-8")
+        with pytest.raises(BuildFailed, match=f"'{name}' is undefined"):
+            build_site(cfg)
