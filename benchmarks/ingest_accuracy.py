@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from generator.ingest import InputFile, ingest_articles  # noqa: E402
 from generator.ingest.actors import build_registry  # noqa: E402
 from generator.ingest.figures import find_conflicts, find_figures, title_differences  # noqa: E402
-from generator.resolve import normalise_quote_text  # noqa: E402
+from generator.evidence import normalise_quote_text  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"

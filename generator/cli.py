@@ -76,7 +76,8 @@ def check(content_dir: Path, sources_dir: Path | None, strict: bool) -> None:
 @_out
 @_sources
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one (printed).")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
 def serve(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Path | None,
           host: str, port: int, no_browser: bool) -> None:

@@ -66,9 +66,10 @@ def check_content(config: BuildConfig, report: BuildReport | None = None, cache:
 
 
 def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, env: Environment | None = None,
-                only: Callable[[str], bool] | None = None, search: bool = True) -> Outputs:
-    """Render every page (or those `only` selects) and the exports, and with `search` the search
-    index. The preview server passes its own `env` to keep compiled templates."""
+                only: Callable[[str], bool] | None = None, search: bool = True, exports: bool = True) -> Outputs:
+    """Render every page (or those `only` selects), with `exports` the exports, and with `search`
+    the search index. The preview server passes its own `env` to keep compiled templates, and
+    renders the pages open in the browser first, without exports."""
     timer = _Timer(report)
     plan = page_plan(resolved)
     html_paths = [path for path, _, _ in plan]
@@ -81,8 +82,9 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
         pages = render_pages(resolved, plan, env, md, only, on_page=indexer.add if indexer else None)
         outputs = {path: html.encode("utf-8") for path, html in pages.items()}
         timer.lap("render")
-        outputs |= render_exports(resolved, md, html_paths)
-        timer.lap("exports")
+        if exports:
+            outputs |= render_exports(resolved, md, html_paths)
+            timer.lap("exports")
         if indexer:
             outputs |= indexer.finish()
             timer.lap("search")

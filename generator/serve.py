@@ -1,18 +1,21 @@
-"""Preview server: build, serve site/ on 127.0.0.1 with live reload, rebuild on every change.
+"""Preview server: build, serve the output folder on 127.0.0.1, rebuild on every change, and
+tell the open pages at once.
 
-A content edit rebuilds in memory (templates stay compiled) and rewrites only the files whose
-bytes changed; a template or static edit does a full build. A failed rebuild is printed to the
-console and shown in the browser in place of the page; the server keeps running.
+A content edit rebuilds in memory (templates stay compiled, unchanged files are not parsed again)
+and rewrites only the files whose bytes changed; a template edit renders every page again; a
+stylesheet edit copies just that file, and the browser swaps it in place. A failed rebuild is
+printed and shown in the open pages; the server keeps running. The HTTP side, the file watcher
+and the browser's script live in `generator/preview/`.
 """
 from __future__ import annotations
 
-import mimetypes
 import threading
 import time
+import webbrowser
 from dataclasses import dataclass, field, replace
-from html import escape
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import click
 
@@ -21,17 +24,56 @@ from .config import BuildConfig
 from .errors import BuildFailed, Location
 from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
+from .preview.server import PortUnavailable, PreviewServer
+from .preview.updates import EVERYTHING, UpdateLog
+from .preview.watch import ChangeQueue, Changes, rebuild_changes, watch_changes
 from .render import make_environment
 from .resolve import Resolved
 from .search import SEARCH_DIR, index_pages
 from .write import Outputs, sync_changed
 
-StartResponse = Callable[[str, list[tuple[str, str]]], object]
+SETTLE_SECONDS = 0.2  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
+SEARCH_QUIET_SECONDS = 1.0  # the search index is refreshed once saves pause this long, not after each one
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rebuild did: the output files whose bytes changed, or the build's error report."""
+
+    changed: frozenset[str]
+    error: str | None = None
+
+
+def _ignore(what: object) -> None:
+    pass
+
+
+def _never() -> bool:
+    return False
+
+
+class _Superseded(Exception):
+    """A newer change is waiting: the rest of this rebuild would be thrown away."""
+
+
+def _nothing_open() -> frozenset[str]:
+    return frozenset()
 
 
 @dataclass
 class Previewer:
+    """The build side of the preview: keeps the last good outputs and rebuilds on demand.
+
+    `on_update` hears every outcome, called with `lock` held right after the files are written,
+    so a page served after the write always carries the build that told about it. `open_pages`
+    says which output pages are open in a browser: those are rendered and announced first, and
+    `settle` waits (briefly) for the browsers to fetch them before the rest of the site renders.
+    """
+
     config: BuildConfig
+    on_update: Callable[[Outcome], object] = _ignore
+    open_pages: Callable[[], frozenset[str]] = _nothing_open
+    settle: Callable[[frozenset[str]], object] = _ignore  # returns once those pages have been fetched
     outputs: Outputs = field(default_factory=dict)
     failure: str | None = None
 
@@ -39,38 +81,122 @@ class Previewer:
         self.env = make_environment(self.config.templates_dir)
         self.cache = BuildCache()
         self.resolved: Resolved | None = None
-        self.lock = threading.Lock()  # the search refresh thread also writes outputs
+        self.static: Outputs = {}  # templates/static/ as last copied, by output path ("static/style.css")
+        self.render_all_next = False  # the last rebuild failed or stopped early: render every page next time
+        # Held while files are written (by rebuilds, the search refresh and every request), so a
+        # request sees one whole state. Reentrant: the update callback runs under it.
+        self.lock = threading.RLock()
         self.generation = 0  # bumped by every rebuild; a stale search refresh is dropped
 
-    def full_build(self) -> None:
-        self._run(self._build_and_swap, full=True)
+    @property
+    def out_dir(self) -> Path:
+        return self.config.out_dir
 
-    def _build_and_swap(self) -> Outputs:
-        self.resolved = None
-        self.cache.next_build()
-        report = build_site(self.config, self.env, self.cache)
-        self.resolved = report.resolved
-        return report.outputs
+    def apply(self, changes: Changes, superseded: Callable[[], bool] = _never) -> None:
+        """One rebuild for one batch of file events."""
+        if not self.outputs:  # no build has succeeded yet: there is nothing to update in place
+            self.full_build()
+            return
+        if changes.content or changes.templates:
+            self.rebuild(everything=changes.templates, superseded=superseded)
+        if changes.static:
+            self._copy_static()
+
+    def full_build(self) -> None:
+        started = time.perf_counter()
+        with self.lock:
+            self.generation += 1
+            self.resolved = None
+            self.cache.next_build()
+            try:
+                report = build_site(self.config, self.env, self.cache)
+            except BuildFailed as exc:
+                self._failed(exc)
+                return
+            self.resolved, self.outputs, self.failure = report.resolved, report.outputs, None
+            self.static = read_static(self.config.static_dir)
+            self.on_update(Outcome(frozenset({EVERYTHING})))
+        click.echo(f"full build ok in {_ms_since(started)} ms")
 
     def content_changed(self) -> None:
-        self._run(self._rebuild_in_memory, full=False)
+        self.rebuild(everything=False)
 
-    def _rebuild_in_memory(self) -> Outputs:
-        """Pages first (the browser reloads as soon as we return); the search index follows in
-        the background, so a content edit never waits for Pagefind."""
-        report = BuildReport()
-        self.cache.next_build()
-        resolved = check_content(self.config, report, self.cache)
-        dirty = pages_to_rerender(self.resolved, resolved) if self.outputs else None
-        kept = self.outputs if dirty is not None else _search_files(self.outputs)
-        outputs = kept | render_site(self.config, resolved, report, env=self.env, search=False,
-                                     only=None if dirty is None else dirty.__contains__)
-        self.resolved = resolved
-        changed = sync_changed(outputs, self.config.out_dir, self.outputs)
-        click.echo(f"rewrote {len(changed)} file(s): {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
+    def rebuild(self, everything: bool, superseded: Callable[[], bool] = _never) -> None:
+        """Rebuild in memory: the open pages first (written and announced at once), then the other
+        pages that can have changed and the exports; the search index follows in the background.
+        If `superseded` turns true meanwhile (a newer save is waiting), the rest is left to the
+        next rebuild, which then renders every page."""
+        started = time.perf_counter()
+        everything = everything or self.render_all_next
+        try:
+            with self.lock:
+                self.generation += 1
+                self.cache.next_build()
+                resolved = check_content(self.config, BuildReport(), self.cache)
+                dirty = None if everything else pages_to_rerender(self.resolved, resolved)
+                first = frozenset(p for p in self.open_pages() if dirty is None or p in dirty)
+                pages = self._render(resolved, first.__contains__, exports=False) if first else {}
+                reloading = frozenset(self._commit(self.outputs | pages)) if pages else frozenset()
+            shown = f" (open page{'s' if len(pages) > 1 else ''} written in {_ms_since(started)} ms)" if pages else ""
+            # Outside the lock, and once the browsers have fetched what they reload (or a moment
+            # has passed): the rest of the rebuild would otherwise compete with serving them.
+            if reloading:
+                self.settle(reloading)
+            rest = self._render_rest(resolved, lambda p: p not in first and (dirty is None or p in dirty), superseded)
+            with self.lock:
+                kept = self.outputs if dirty is not None else _search_files(self.outputs)
+                changed = self._commit(kept | pages | rest)
+                self.resolved, self.render_all_next = resolved, False
+        except _Superseded:
+            self.render_all_next = True
+            click.echo(f"rebuild cut short after {_ms_since(started)} ms for a newer save{shown}")
+            return
+        except BuildFailed as exc:
+            self.render_all_next = True  # cheap: the open pages are still rendered first
+            self._failed(exc)
+            return
+        click.echo(f"rebuild ok in {_ms_since(started)} ms{shown}")
         if any(path.endswith(".html") for path in changed):
-            self._refresh_search_later(outputs, resolved.content.briefing.language)
-        return outputs
+            self._refresh_search_later(self.outputs, resolved.content.briefing.language)
+
+    def _render_rest(self, resolved: Resolved, wanted: Callable[[str], bool], superseded: Callable[[], bool]) -> Outputs:
+        def only(path: str) -> bool:
+            if superseded():
+                raise _Superseded
+            return wanted(path)
+        pages = self._render(resolved, only, exports=False)
+        if superseded():
+            raise _Superseded
+        return pages | self._render(resolved, lambda path: False, exports=True)
+
+    def _render(self, resolved: Resolved, only: Callable[[str], bool], exports: bool) -> Outputs:
+        return render_site(self.config, resolved, BuildReport(), env=self.env, search=False, only=only, exports=exports)
+
+    def _commit(self, outputs: Outputs) -> list[str]:
+        """Write what changed, make it the current state, and tell (the caller holds the lock)."""
+        changed = sync_changed(outputs, self.config.out_dir, self.outputs)
+        removed = self.outputs.keys() - outputs.keys()
+        self.outputs, self.failure = outputs, None
+        if changed or removed:
+            click.echo(f"rewrote {len(changed)} file(s): {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
+        self.on_update(Outcome(frozenset(changed) | removed))
+        return changed
+
+    def _failed(self, exc: BuildFailed) -> None:
+        with self.lock:
+            self.failure = exc.format_message()
+            self.on_update(Outcome(frozenset(), self.failure))
+        click.echo(self.failure, err=True)
+
+    def _copy_static(self) -> None:
+        with self.lock:
+            static = read_static(self.config.static_dir)
+            changed = sync_changed(static, self.config.out_dir, self.static)
+            removed = self.static.keys() - static.keys()
+            self.static = static
+            self.on_update(Outcome(frozenset(changed) | removed, self.failure))
+        if changed or removed:
+            click.echo(f"copied {', '.join(changed) or 'nothing'}{'; removed ' + ', '.join(sorted(removed)) if removed else ''}")
 
     def _refresh_search_later(self, outputs: Outputs, language: str) -> threading.Thread:
         pages = {path: data for path, data in outputs.items() if path.endswith(".html")}
@@ -79,6 +205,9 @@ class Previewer:
         return worker
 
     def _refresh_search(self, generation: int, pages: Outputs, language: str) -> None:
+        time.sleep(SEARCH_QUIET_SECONDS)
+        if generation != self.generation:  # saved again meanwhile: that rebuild refreshes it
+            return
         try:
             index = index_pages(pages, language)
         except BuildFailed as exc:
@@ -91,31 +220,25 @@ class Previewer:
             sync_changed(index, self.config.out_dir, old_index)
             self.outputs = {p: d for p, d in self.outputs.items() if p not in old_index} | index
 
-    def _run(self, step: Callable[[], Outputs], full: bool) -> None:
-        started = time.perf_counter()
-        try:
-            with self.lock:
-                self.generation += 1
-                self.outputs, self.failure = step(), None
-            kind = "full build" if full else "rebuild"
-            click.echo(f"{kind} ok in {(time.perf_counter() - started) * 1000:.0f} ms")
-        except BuildFailed as exc:
-            self.failure = exc.format_message()
-            click.echo(self.failure, err=True)
 
-    def wsgi(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        """Serve files from the output folder; while the last build failed, serve its errors."""
-        path = environ.get("PATH_INFO", "/")
-        target = resolve_request(self.config.out_dir, path)
-        is_page = Path(path).suffix in ("", ".html")
-        if self.failure and is_page:
-            return _respond(start_response, "500 Build failed", "text/html", error_page(self.failure))
-        if target is None:
-            missing = self.config.out_dir / "404.html"
-            body = missing.read_bytes() if missing.is_file() else b"<h1>Not found</h1>"
-            return _respond(start_response, "404 Not Found", "text/html", body)
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        return _respond(start_response, "200 OK", kind, target.read_bytes())
+def _ms_since(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)
+
+
+def read_static(static_dir: Path) -> Outputs:
+    """templates/static/ by output path, skipping what `write_site` skips (dot files, __pycache__)."""
+    if not static_dir.is_dir():
+        return {}
+    files: Outputs = {}
+    for path in sorted(static_dir.rglob("*")):
+        rel = path.relative_to(static_dir)
+        if any(part.startswith(".") or part == "__pycache__" for part in rel.parts) or not path.is_file():
+            continue
+        try:
+            files[f"static/{rel.as_posix()}"] = path.read_bytes()
+        except FileNotFoundError:  # deleted while we looked: its own event follows
+            continue
+    return files
 
 
 def _search_files(outputs: Outputs) -> Outputs:
@@ -150,39 +273,35 @@ def _without_bodies(content: Content) -> Content:
                    pages=tuple(replace(p, body=blank) for p in content.pages))
 
 
-def resolve_request(root: Path, url_path: str) -> Path | None:
-    """Map a URL path to a file inside root, refusing anything that would leave it."""
-    root = root.resolve()
-    candidate = (root / url_path.lstrip("/")).resolve()
-    if not candidate.is_relative_to(root):
-        return None
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
-
-
-def error_page(message: str) -> bytes:
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Build failed</title></head>"
-            f"<body><h1>Build failed</h1><p>Fix the problems below and save; this page reloads by itself.</p>"
-            f"<pre>{escape(message)}</pre></body></html>").encode("utf-8")
-
-
-def _respond(start_response: StartResponse, status: str, kind: str, body: bytes) -> list[bytes]:
-    charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith("javascript") else ""
-    start_response(status, [("Content-Type", kind + charset), ("Content-Length", str(len(body))),
-                            ("Cache-Control", "no-store")])
-    return [body]
+def _apply(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:
+    previewer.apply(changes, superseded=queue.waiting)
 
 
 def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = True) -> None:
-    from livereload import Server
-
-    previewer = Previewer(config)
-    previewer.full_build()
-    server = Server(app=previewer.wsgi)
-    server.watch(str(config.content_dir), previewer.content_changed, delay=0.05)
-    server.watch(str(config.templates_dir), previewer.full_build, delay=0.05)
-    if config.sources_dir:
-        server.watch(str(config.sources_dir), previewer.content_changed)
-    click.echo(f"serving {config.out_dir} at http://{host}:{port}/ (Ctrl+C to stop)")
-    server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)
+    """Listen first (a busy port fails fast), build, then serve and watch until Ctrl+C."""
+    updates = UpdateLog()
+    previewer = Previewer(config, on_update=lambda o: updates.publish(o.changed, o.error),
+                          open_pages=updates.open_pages, settle=lambda pages: updates.wait_until_fetched(pages, SETTLE_SECONDS))
+    try:
+        server = PreviewServer(host, port, previewer, updates)
+    except PortUnavailable as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
+    stop, queue = threading.Event(), ChangeQueue()
+    watcher = threading.Thread(target=watch_changes, args=(config, queue.put, stop), daemon=True)
+    rebuilder = threading.Thread(target=rebuild_changes, daemon=True,
+                                 args=(queue, partial(_apply, previewer, queue), stop))
+    try:
+        watcher.start()  # before the first build, so an edit saved during it is not missed
+        previewer.full_build()
+        rebuilder.start()
+        url = f"http://{'[' + host + ']' if ':' in host else host}:{server.port}/"
+        click.echo(f"serving {config.out_dir} at {url} (Ctrl+C to stop)")
+        if open_browser:  # in its own thread: a text-mode browser must not hold up the server
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        server.serve_forever(poll_interval=0.25)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        stop.set()
+        server.server_close()
