@@ -11,7 +11,7 @@ from typing import Any
 
 from .dates import FuzzyDate, describe
 from .kind import Kind
-from .model import Actor, Deadline, Event, Markdown, Page, Quote, Source, Term, View, deadline_status
+from .model import Actor, Deadline, Event, Markdown, Page, Quote, Source, View, deadline_status
 from .render import passage_url
 from .resolve import Mention, Resolved
 
@@ -52,7 +52,6 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
         "quotes": [_quote(q, resolved) for q in c.quotes],
         "views": [_view(v, resolved) for v in c.views],
         "pages": [_page(p, resolved) for p in c.pages],
-        "glossary": [_term(t, resolved) for t in c.glossary],
         **{kind.file: [kind.export(record, resolved.urls[record.id]) for record in records] for kind, records in c.declared},
         "evidence": {source: [{"passage": e.passage, "in": e.owner_title, "url": e.url} for e in found]
                      for source, found in (resolved.evidence or {}).items()},
@@ -124,10 +123,6 @@ def _page(p: Page, r: Resolved) -> dict[str, Any]:
             "tracker": p.tracker, "body": _md(p.body)}
 
 
-def _term(t: Term, r: Resolved) -> dict[str, Any]:
-    return {"id": t.id, "url": r.urls[t.id], "term": t.term, "aliases": list(t.aliases), "definition": _md(t.definition)}
-
-
 # --- the schema -------------------------------------------------------------------------------
 
 _STR = {"type": "string"}
@@ -171,8 +166,6 @@ def briefing_schema(kinds: tuple[Kind, ...] = ()) -> dict[str, Any]:
                                stance=_ID, gist=_STR, quotes={"type": "array", "items": _ID})),
         pages=_list_of(_record("A free page.", id=_ID, url=_URL, title=_STR, summary=_STR,
                                order={"type": "integer"}, tracker=_OPT_STR, body=_STR)),
-        glossary=_list_of(_record("A glossary term.", id=_ID, url=_URL, term=_STR, aliases=_list_of(_STR),
-                                  definition=_STR)),
         **{kind.file: _list_of(kind.export_schema()) for kind in kinds},
         evidence={"type": "object", "description": "Source id -> the passages citations quote from it.",
                   "additionalProperties": _list_of(_record("A cited passage.", passage=_STR, **{"in": _STR}, url=_URL))},

@@ -47,6 +47,8 @@ class Kind:
     view: Callable[[Any, tuple[Any, ...], str], Any]  # (resolved, records, page) -> page view
     owner_title: Callable[[Any], str] | None = None  # backlinks' "Mentioned in" wording; default: the page title
     preview: Callable[[Any], str] | None = None  # hover text of a [[link]]; default: the record's title
+    gloss: Callable[[Any], tuple[str, ...]] | None = None  # names whose first use on other pages links to the record
+    count_words: str = ""  # after the count in the home page's contents, e.g. "terms"
 
     def url(self, record: KindRecord) -> str:
         return f"{self.page}#{record.id}"

@@ -11,7 +11,7 @@ from .errors import Location
 if TYPE_CHECKING:
     from .kind import Kind
 
-EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page", "term"]  # and declared kinds (kind.py)
+EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page"]  # and declared kinds (kind.py)
 Basis = Literal["binding", "reported", "framing"]
 BASIS_WORDS = {"binding": "set in a text", "reported": "a source reports it; no text setting it is cited",
                "framing": "a speaker's time frame, not a deadline"}
@@ -218,21 +218,7 @@ class Page:
     entity: EntityKind = field(default="page", init=False)
 
 
-@dataclass(frozen=True)
-class Term:
-    id: str
-    term: str
-    aliases: tuple[str, ...]
-    definition: Markdown
-    location: Location
-    entity: EntityKind = field(default="term", init=False)
-
-    @property
-    def title(self) -> str:
-        return self.term
-
-
-Entity = Actor | Source | Event | Deadline | Quote | View | Page | Term
+Entity = Actor | Source | Event | Deadline | Quote | View | Page
 
 
 @dataclass(frozen=True)
@@ -247,12 +233,11 @@ class Content:
     quotes: tuple[Quote, ...]
     views: tuple[View, ...]
     pages: tuple[Page, ...]
-    glossary: tuple[Term, ...] = ()
     declared: tuple[tuple[Kind, tuple[Any, ...]], ...] = ()  # each declared kind (kind.py) and its records
 
     def entities(self) -> tuple[Entity, ...]:
         return (*self.actors, *self.sources, *self.events, *self.deadlines,
-                *self.quotes, *self.views, *self.pages, *self.glossary,
+                *self.quotes, *self.views, *self.pages,
                 *(record for _, records in self.declared for record in records))
 
     def kind_of(self, entity: Any) -> Kind | None:

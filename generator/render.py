@@ -17,13 +17,13 @@ from markupsafe import Markup
 from markdown_it import MarkdownIt
 
 from .dates import describe
-from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, DeadlineStatus, Event, Page, Quote, Source, Term, deadline_status
+from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, DeadlineStatus, Event, Page, Quote, Source, deadline_status
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved
-from .views import (NavItem, actor_view, actors_view, free_page_view, glossary_view, group_by_actor, home_view,
+from .views import (NavItem, actor_view, actors_view, free_page_view, group_by_actor, home_view,
                     quotes_view, sources_view, timeline_view, views_view)
-from .urls import (ACTORS, GLOSSARY, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url,
+from .urls import (ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, page_of,
                    relative, root_prefix)
 
 
@@ -62,8 +62,6 @@ class PageLinks:
             return f"[{n}] {entity.title}"  # type: ignore[union-attr]
         if isinstance(entity, (Event, Deadline)):
             return f"{describe(entity.date)}: {entity.title}"
-        if isinstance(entity, Term):
-            return self.resolved.plain_texts.get(f"{entity.id}-definition", entity.term)
         kind = self.resolved.content.kind_of(entity)
         if kind:
             return kind.hover(entity)
@@ -87,13 +85,13 @@ class PageLinks:
     def gloss(self, text: str) -> str:
         """Prose text as HTML, with the first use on this page of each glossary term linked to it."""
         pattern = self.resolved.glossary_pattern
-        if not pattern or self.page == GLOSSARY:
+        if not pattern:
             return escape(text)
         out, position = [], 0
         for m in re.finditer(pattern, text, re.IGNORECASE):
             term_id = self.resolved.glossary_terms[m[0].lower()]
-            if term_id in self.glossed:
-                continue
+            if term_id in self.glossed or page_of(self.resolved.urls[term_id]) == self.page:
+                continue  # (the glossary page itself links no term)
             self.glossed.add(term_id)
             out += [escape(text[position:m.start()]), f'<a class="gloss" href="{escape(self.href(term_id))}" '
                     f'data-preview="{escape(self.preview(term_id))}">{escape(m[0])}</a>']
@@ -167,8 +165,6 @@ def page_plan(resolved: Resolved) -> PagePlan:
         (SEARCH, "search.html", {"title": "Search", "crumbs": [],
                                  "example": c.actors[0].name if c.actors else ""}),
     ]
-    if c.glossary:
-        plan.append((GLOSSARY, "glossary.html", {"title": "Glossary", "crumbs": [], "view": glossary_view(resolved)}))
     views = {kind.file: kind.view(resolved, records, kind.page) for kind, records in c.declared if records}
     plan += [(kind.page, kind.template, {"title": kind.title, "crumbs": [], "view": views[kind.file]})
              for kind, records in c.declared if records]
@@ -224,7 +220,6 @@ def navigation(c: Content) -> list[NavItem]:
     """Every free page is in the navigation: the two with the lowest `order` after Home, the others
     (by order, then title) after Views; then the glossary and commitments when there are any."""
     pages = [NavItem(p.title, entity_url(p)) for p in sorted(c.pages, key=lambda p: (p.order, p.title))]
-    generated = [*([NavItem("Glossary", GLOSSARY)] if c.glossary else []),
-                 *(NavItem(kind.title, kind.page) for kind, records in c.declared if records)]
+    generated = [NavItem(kind.title, kind.page) for kind, records in c.declared if records]
     return [NavItem("Home", HOME), *pages[:2], NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE),
             NavItem("Views", VIEWS), *pages[2:], *generated, NavItem("Quotations", QUOTES), NavItem("Sources", SOURCES)]

@@ -16,7 +16,7 @@ from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .evidence import Evidence, check_against_texts, cited_passages
 from .markdown import ParsedDoc, heading_ids, parse_markdown
 from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
-from .urls import GENERATED_PAGES, GLOSSARY, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
+from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
 from .validate import FieldRef
 
 _KIND_FOR_REF = {"cite": "source", "embed": "quote"}
@@ -50,9 +50,8 @@ class Resolved:
     citations: dict[str, tuple[Mention, ...]]
     checked_sources: frozenset[str] = frozenset()  # sources whose text quotations and passages were checked against
     evidence: dict[str, tuple[Evidence, ...]] | None = None  # source id -> the passages cited from it
-    glossary_terms: dict[str, str] = field(default_factory=dict)  # lower-case term or alias -> term id
+    glossary_terms: dict[str, str] = field(default_factory=dict)  # lower-case name -> id of the record it links to
     glossary_pattern: str = ""  # matches any term or alias as a whole word ("" with no glossary)
-    plain_texts: dict[str, str] = field(default_factory=dict)  # doc key -> its text without Markdown (for previews)
 
 
 def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown, str]]:
@@ -83,8 +82,6 @@ def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown,
         yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist, "views"
     for p in content.pages:
         yield f"{p.id}-body", entity_url(p), p.title, p.body, "pages"
-    for t in content.glossary:
-        yield f"{t.id}-definition", GLOSSARY, f"Glossary: {t.term}", t.definition, "glossary"
     for kind, records in content.declared:
         for record in records:
             for key, text in kind.markdown_fields(record):
@@ -128,8 +125,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         citations={t: m for (kind, t), m in mentions.items() if kind == "cite"},
         checked_sources=frozenset(s.id for s in content.sources if s.full_text),
         evidence=cited_passages((ref, info.owner_title, page_of(info.home)) for info in docs.values() for ref in info.parsed.refs),
-        **_glossary(content),
-        plain_texts={f"{t.id}-definition": _plain(t.definition.text) for t in content.glossary})
+        **_glossary(content))
     return resolved, problems
 
 
@@ -231,13 +227,15 @@ def _check_required_evidence(content: Content, docs: dict[str, DocInfo]) -> list
 
 
 def _glossary(content: Content) -> dict[str, Any]:
-    """Every term and alias, longest first so "Geneva consensus" wins over "Geneva"."""
-    terms = {name.lower(): t.id for t in content.glossary for name in (t.term, *t.aliases)}
+    """Every name that links on first use (a glossary term and its aliases: `Kind.gloss`),
+    longest first so "Geneva consensus" wins over "Geneva"."""
+    terms = {name.lower(): record.id for kind, records in content.declared if kind.gloss
+             for record in records for name in kind.gloss(record)}
     alternatives = "|".join(re.escape(name) for name in sorted(terms, key=lambda n: (-len(n), n)))
     return {"glossary_terms": terms, "glossary_pattern": rf"(?<!\w)(?:{alternatives})(?!\w)" if terms else ""}
 
 
-def _plain(markdown: str) -> str:
+def plain_text(markdown: str) -> str:
     """Markdown as one line of plain words: citations, wikilink brackets and emphasis dropped."""
     text = re.sub(r"\[@[^\[\]]*\]", "", markdown)
     text = re.sub(r"!?\[\[([^\[\]|]+?)(?:\|([^\[\]]*))?\]\]", lambda m: m[2] or m[1], text)

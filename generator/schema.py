@@ -56,7 +56,7 @@ NATIVE_NAME = RecordSpec("native_name", "An actor's name in its own script.", (
     R("text", "text", "The name as written, e.g. `何立峰`."),
     R("lang", "text", "BCP 47 language tag, e.g. `zh-Hans`."),
 ))
-EVIDENCE_FIELDS = ("bottom_line", "status", "summary", "key_figures", "deadlines", "events", "glossary")
+EVIDENCE_FIELDS = ("bottom_line", "status", "summary", "key_figures", "deadlines", "events")
 
 
 def briefing_spec(kind_files: tuple[str, ...] = ()) -> RecordSpec:
@@ -150,14 +150,7 @@ PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; t
     F("order", "int", "Position in the navigation (lower first)."),
     F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
 ))
-TERM = RecordSpec("term", "`content/glossary.yaml`: a list of terms; the first use of each on a page links to it.", (
-    R("id", "slug", "Id used in `[[id]]` links."),
-    R("term", "text", "The term as readers meet it."),
-    F("aliases", "list:text", "Other spellings that also link to it."),
-    R("definition", "markdown", "What it means, with citations."),
-))
 NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE, "summary": SUMMARY, "native_name": NATIVE_NAME}
-RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, QUOTE, VIEW, PAGE, TERM)
-LIST_FILES = {"sources": SOURCE, "events": EVENT, "deadlines": DEADLINE, "quotes": QUOTE, "views": VIEW,
-              "glossary": TERM}
+RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, QUOTE, VIEW, PAGE)
+LIST_FILES = {"sources": SOURCE, "events": EVENT, "deadlines": DEADLINE, "quotes": QUOTE, "views": VIEW}
 """Each list file of content/ and the record it holds (declared kinds add theirs: kind.py)."""

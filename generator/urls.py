@@ -14,11 +14,9 @@ QUOTES = "quotes.html"
 SOURCES = "sources.html"
 NOT_FOUND = "404.html"
 SEARCH = "search.html"
-GLOSSARY = "glossary.html"
-GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH, GLOSSARY)  # and each declared kind's
+GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH)  # and each declared kind's
 
-_SECTION_PAGE = {"source": SOURCES, "event": TIMELINE, "deadline": TIMELINE, "quote": QUOTES, "view": VIEWS,
-                 "term": GLOSSARY}
+_SECTION_PAGE = {"source": SOURCES, "event": TIMELINE, "deadline": TIMELINE, "quote": QUOTES, "view": VIEWS}
 
 
 def entity_url(entity: Entity) -> str:

@@ -18,7 +18,7 @@ from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
 from .kind import Kind, briefing_spec, list_files
 from .load import RawContent, RawFile
 from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, Deadline, Event, KeyFigure, Markdown,
-                    NativeName, Page, Quote, Role, Source, StanceLevel, Term, View, next_occurrence)
+                    NativeName, Page, Quote, Role, Source, StanceLevel, View, next_occurrence)
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
 _SLUG = re.compile(schema.SLUG)
@@ -155,10 +155,9 @@ def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated
     deadlines = tuple(d for d in (_deadline(v, events_by_id, as_of, checker) for v in lists["deadlines"]) if d)
     quotes = tuple(_quote(v) for v in lists["quotes"])
     views = tuple(_view(v) for v in lists["views"])
-    glossary = tuple(Term(v["id"], v["term"], v.get("aliases", ()), v["definition"], v["_location"]) for v in lists["glossary"])
     declared = tuple((kind, tuple(kind.build(v) for v in lists[kind.file])) for kind in kinds)
     content = None if briefing is None else Content(briefing, actors, sources, events, deadlines, quotes, views, pages,
-                                                    glossary, declared)
+                                                    declared)
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 

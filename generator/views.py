@@ -169,27 +169,6 @@ def group_by_actor(c: Content) -> ActorGroups:
                        {k: tuple(v) for k, v in views.items()}, {k: tuple(v) for k, v in events.items()})
 
 
-@dataclass(frozen=True)
-class TermView:
-    id: str
-    term: str
-    aliases: tuple[str, ...]
-    definition: str  # doc key
-    mentions: tuple[Mention, ...]
-
-
-@dataclass(frozen=True)
-class GlossaryView:
-    terms: tuple[TermView, ...]  # in alphabetical order
-    cites: tuple[str, ...]
-
-
-def glossary_view(resolved: Resolved) -> GlossaryView:
-    terms = tuple(TermView(t.id, t.term, t.aliases, f"{t.id}-definition", mentions_of(resolved, t.id))
-                  for t in sorted(resolved.content.glossary, key=lambda t: t.term.lower()))
-    return GlossaryView(terms, cited_by(resolved, (t.definition for t in terms)))
-
-
 def cited_on(resolved: Resolved, page: str, source_ids: Iterable[str] = ()) -> tuple[str, ...]:
     """The sources a generated page cites: from every text whose home is that page (a handful of
     pages, each scanned once), the quotations it embeds and `source_ids`."""
@@ -208,8 +187,7 @@ class PageLink:
 class HomeView:
     upcoming: tuple[Deadline, ...]  # deadlines not yet passed, by due date
     counts: dict[str, int]  # records of each built-in kind in the contents
-    glossary: int
-    kind_pages: tuple[tuple[NavItem, int], ...]  # each declared kind's page and its number of records
+    kind_pages: tuple[tuple[NavItem, int, str], ...]  # each declared kind's page, its number of records, their noun
     pages: tuple[PageLink, ...]  # free pages, by order then title
     cites: tuple[str, ...]
 
@@ -221,8 +199,9 @@ def home_view(resolved: Resolved, page: str, statuses: dict[str, DeadlineStatus]
               "quotes": len(c.quotes), "sources": len(c.sources)}
     pages = tuple(PageLink(relative(page, resolved.urls[p.id]), p.title, p.summary)
                   for p in sorted(c.pages, key=lambda p: (p.order, p.title)))
-    return HomeView(tuple(upcoming), counts, len(c.glossary),
-                    tuple((NavItem(kind.title, kind.page), len(records)) for kind, records in c.declared if records),
+    return HomeView(tuple(upcoming), counts,
+                    tuple((NavItem(kind.title, kind.page), len(records), kind.count_words)
+                          for kind, records in c.declared if records),
                     pages, cited_on(resolved, page))
 
 

@@ -3,5 +3,6 @@ from __future__ import annotations
 
 from ..kind import Kind
 from .commitment import KIND as COMMITMENT
+from .term import KIND as TERM
 
-BUILTIN_KINDS: tuple[Kind, ...] = (COMMITMENT,)
+BUILTIN_KINDS: tuple[Kind, ...] = (TERM, COMMITMENT)
