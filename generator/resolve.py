@@ -95,8 +95,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     errors, not to be reported again as unknown; None: do not report unknown ids at all."""
     problems: list[Diagnostic] = []
     index = _index_ids(content, problems)
-    generated = generated_pages(content)
-    docs = {key: DocInfo(memo((key, text), lambda: _parse(md, text, key, home, generated)), home, title, group)
+    docs = {key: DocInfo(memo((key, text), lambda: _parse(md, text, key, home)), home, title, group)
             for key, home, title, text, group in markdown_fields(content)}
     urls = {entity_id: url_of(content, entity) for entity_id, entity in index.items()}
     for info in docs.values():
@@ -112,7 +111,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
                                       did_you_mean(field_ref.target, sorted(stances)) or "add it to stance_scale in briefing.yaml"))
         else:
             _check_ref(field_ref.kind, field_ref.target, field_ref.location, index, problems, broken_ids)
-    problems.extend(_check_page_paths(content, generated))
+    problems.extend(_check_page_paths(content, generated_pages(content)))
     problems.extend(check_against_texts(content, [ref for info in docs.values() for ref in info.parsed.refs], index))
     problems.extend(_check_required_evidence(content, docs))
     if broken_ids is not None:  # with a file unread, "never cited" may just mean "cited there"
@@ -139,10 +138,11 @@ def url_of(content: Content, entity: Entity) -> str:
     return kind.url(entity) if kind else entity_url(entity)
 
 
-def _parse(md: MarkdownIt, text: Markdown, key: str, home: str, generated: frozenset[str]) -> ParsedDoc:
-    # Many texts share a generated page (the timeline, the appendix): their heading ids get the
-    # text's key as a prefix there, so two "## Notes" cannot clash. A page's own body keeps plain ids.
-    shared_page = page_of(home) in generated
+def _parse(md: MarkdownIt, text: Markdown, key: str, home: str) -> ParsedDoc:
+    # Many texts share a generated page (the timeline, the appendix, a kind's page, where each
+    # record's home is PAGE#id): their heading ids get the text's key as a prefix there, so two
+    # "## Notes" cannot clash. A page's own body keeps plain ids.
+    shared_page = "#" in home or page_of(home) in GENERATED_PAGES
     return parse_markdown(md, text, key, heading_prefix=key if shared_page else "")
 
 

@@ -134,3 +134,12 @@ def test_templates_cannot_reach_the_resolved_briefing(briefing: Briefing) -> Non
                         .replace("{{ view.title }}", "{{ view.title }}{{ %s | length }}" % name), encoding="utf-8")
         with pytest.raises(BuildFailed, match=f"'{name}' is undefined"):
             build_site(cfg)
+
+
+def test_headings_in_a_kinds_records_get_ids_unique_on_its_page(briefing: Briefing) -> None:
+    """Many records share a kind's page: the same heading in two of them must not clash."""
+    briefing.write("risks.yaml", RISKS.replace("    The union", "    ## Why\n\n    The union")
+                   + RISKS.replace("port-strike", "fee-war").replace("    The union", "    ## Why\n\n    The union"))
+    build_site(config(briefing))
+    ids = re.findall(r'<h2 id="([^"]+)">Why</h2>', (briefing.root / "site" / "risks.html").read_text("utf-8"))
+    assert len(ids) == 2 and len(set(ids)) == 2, ids
