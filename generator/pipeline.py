@@ -46,9 +46,9 @@ def check_content(config: BuildConfig, report: BuildReport | None = None, cache:
     report = report or BuildReport()
     timer = _Timer(report)
     raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
-                                 tuple(list_files(config.kinds)))
+                                 tuple(list_files(config.entity_kinds)))
     timer.lap("load")
-    validated = validate_content(raw, config.kinds)
+    validated = validate_content(raw, config.entity_kinds)
     problems += validated.problems
     timer.lap("validate")
     resolved = None

@@ -95,7 +95,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     errors, not to be reported again as unknown; None: do not report unknown ids at all."""
     problems: list[Diagnostic] = []
     index = _index_ids(content, problems)
-    docs = {key: DocInfo(memo((key, text), lambda: _parse(md, text, key, home)), home, title, group)
+    docs = {key: DocInfo(memo((key, text), lambda: parse_doc(md, text, key, home)), home, title, group)
             for key, home, title, text, group in markdown_fields(content)}
     urls = {entity_id: url_of(content, entity) for entity_id, entity in index.items()}
     for info in docs.values():
@@ -138,7 +138,7 @@ def url_of(content: Content, entity: Entity) -> str:
     return kind.url(entity) if kind else entity_url(entity)
 
 
-def _parse(md: MarkdownIt, text: Markdown, key: str, home: str) -> ParsedDoc:
+def parse_doc(md: MarkdownIt, text: Markdown, key: str, home: str) -> ParsedDoc:
     # Many texts share a generated page (the timeline, the appendix, a kind's page, where each
     # record's home is PAGE#id): their heading ids get the text's key as a prefix there, so two
     # "## Notes" cannot clash. A page's own body keeps plain ids.
