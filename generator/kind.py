@@ -49,6 +49,11 @@ class Kind:
     preview: Callable[[Any], str] | None = None  # hover text of a [[link]]; default: the record's title
     gloss: Callable[[Any], tuple[str, ...]] | None = None  # names whose first use on other pages links to the record
     count_words: str = ""  # after the count in the home page's contents, e.g. "terms"
+    noun: str = ""  # what a link preview calls a record (`data-kind`); default: `title`
+
+    @property
+    def label(self) -> str:
+        return self.noun or self.title
 
     def url(self, record: KindRecord) -> str:
         return f"{self.page}#{record.id}"

@@ -61,6 +61,7 @@ class LinkContext(MarkContext, Protocol):
 
     def quote(self, quote_id: str) -> Quote: ...
     def gloss(self, text: str) -> str: ...
+    def kind_label(self, target: str) -> str: ...
 
 
 def make_parser() -> MarkdownIt:
@@ -257,8 +258,10 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no
     label = token.meta["label"] or ctx.label(target)
     ctx.glossed.add(target)  # a term linked by hand is not linked again by the glossary
     href = ctx.href(target).split("#")[0] + f"#{fragment}" if fragment else ctx.href(target)
+    kind = ctx.kind_label(target)
     return (f'<a class="xref" href="{escape(href)}"{_anchor_attr(token, 0, ctx)}'
-            f' data-preview="{escape(ctx.preview(target))}">{escape(label)}</a>')
+            f' data-preview="{escape(ctx.preview(target))}"'
+            + (f' data-kind="{escape(kind)}"' if kind else "") + f'>{escape(label)}</a>')
 
 
 def _render_embed(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]

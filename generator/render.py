@@ -67,6 +67,12 @@ class PageLinks:
             return kind.hover(entity)
         return summary or self.label(target)
 
+    def kind_label(self, target: str) -> str:
+        """What a link preview calls a record of a declared kind ("" for the built-in ones,
+        which site.js names by their page)."""
+        kind = self.resolved.content.kind_of(self.resolved.index[target])
+        return kind.label if kind else ""
+
     def verified(self, source_id: str) -> bool:
         return source_id in self.resolved.checked_sources
 
@@ -93,8 +99,10 @@ class PageLinks:
             if term_id in self.glossed or page_of(self.resolved.urls[term_id]) == self.page:
                 continue  # (the glossary page itself links no term)
             self.glossed.add(term_id)
+            kind = self.kind_label(term_id)
             out += [escape(text[position:m.start()]), f'<a class="gloss" href="{escape(self.href(term_id))}" '
-                    f'data-preview="{escape(self.preview(term_id))}">{escape(m[0])}</a>']
+                    f'data-preview="{escape(self.preview(term_id))}"' + (f' data-kind="{escape(kind)}"' if kind else "")
+                    + f'>{escape(m[0])}</a>']
             position = m.end()
         return "".join([*out, escape(text[position:])])
 

@@ -64,4 +64,4 @@ def risk_preview(record: Any) -> str:
 
 
 KIND = Kind(name="risk", file="risks", spec=SPEC, model=record_class("risk", Risk), page="risks.html",
-            title="Risks", template="risks.html", view=risks_view, preview=risk_preview)
+            title="Risks", template="risks.html", view=risks_view, preview=risk_preview, noun="Risk")

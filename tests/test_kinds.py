@@ -55,7 +55,7 @@ def test_an_extra_kind_is_rendered_linked_and_listed(briefing: Briefing) -> None
     assert re.search(r'<a href="framework.html#[^"]+">The framework</a>', page)  # backlink to the mention
     framework = (site / "framework.html").read_text(encoding="utf-8")
     assert re.search(r'<a class="xref" href="risks.html#port-strike"(?: id="[^"]+")? data-preview="Risk \(high\): Dockers strike '
-                     r'before the review">Dockers strike before the review</a>', framework)
+                     r'before the review" data-kind="Risk">Dockers strike before the review</a>', framework)
     assert '<a href="risks.html">Risks</a>' in framework  # navigation
     assert '<a href="risks.html">Risks</a> <span class="count">1</span>' in (site / "index.html").read_text("utf-8")
 

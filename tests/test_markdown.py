@@ -57,6 +57,9 @@ class StubSite:
     def evidence_link(self, source_id: str, passage: str) -> str | None:
         return f"https://example.org/a#:~:text={percent_encode(passage)}" if source_id == "gazette" else None
 
+    def kind_label(self, target: str) -> str:
+        return "Glossary" if target == "harbour" else ""
+
     def gloss(self, text: str) -> str:
         """Links the first 'harbour' as a glossary term, as the site's PageLinks does for its terms."""
         if "harbour" in self.glossed or "harbour" not in text:

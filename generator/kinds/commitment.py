@@ -70,4 +70,5 @@ def commitments_view(resolved: Resolved, records: tuple[Any, ...], page: str) ->
 
 
 KIND = Kind(name="commitment", file="commitments", spec=SPEC, model=record_class("commitment", Commitment),
-            page="commitments.html", title="Commitments", template="commitments.html", view=commitments_view)
+            page="commitments.html", title="Commitments", template="commitments.html", view=commitments_view,
+            noun="Commitment")
