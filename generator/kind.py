@@ -9,7 +9,7 @@ at `PAGE#id`. Adding one is a module in `generator/kinds/` plus a template; see 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 from .dates import FuzzyDate, describe
@@ -100,7 +100,7 @@ def record_class(name: str, cls: type) -> type:
     names = {f.name for f in fields(cls)}
     assert {"id", "location"} <= names, f"{name}: a record needs `id` and `location` fields"
     entity = next((f for f in fields(cls) if f.name == "entity"), None)
-    assert entity is not None and entity.default == name and entity.default is not MISSING, \
+    assert entity is not None and entity.default == name and not entity.init, \
         f"{name}: declare `entity: str = field(default={name!r}, init=False)`"
     return cls
 
