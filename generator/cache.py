@@ -1,13 +1,22 @@
-"""Memo for the preview server: results of the previous build, reused when the input is unchanged.
+"""Caches: the preview server's in-memory memo, and the on-disk record of the last build.
 
-A one-off build passes no cache. The serve loop keeps one `BuildCache` and calls `next_build()`
+Memo: results of the previous build, reused when the input is unchanged. A one-off build
+passes no memo. The serve loop keeps one `BuildCache` and calls `next_build()`
 before each rebuild, so entries live exactly one build beyond their last use.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from .config import BuildConfig
+
+ENGINE_DIR = Path(__file__).resolve().parent  # the engine's own code is an input of every build
 
 
 class Memo:
@@ -42,3 +51,101 @@ Memoize = Callable[[Hashable, Callable[[], Any]], Any]
 
 def uncached(key: Hashable, compute: Callable[[], Any]) -> Any:
     return compute()
+
+
+# --- the on-disk build cache --------------------------------------------------------------------
+# What the last successful build read and wrote, so the next one can skip the work whose
+# inputs did not change. It lives in its own folder (default `.cache/`, beside `site/`).
+
+RECORD_FILE = "build-record.json"
+RECORD_VERSION = 1
+Stamp = tuple[int, int]  # (size, mtime in ns) of a file
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """The last successful build: its options, its inputs' stamps, each page's dependency key,
+    and every output file's digest and stamp (as written)."""
+
+    options: str
+    inputs: dict[str, Stamp]
+    keys: dict[str, str]
+    outputs: dict[str, tuple[str, int, int]]  # path -> (digest, size, mtime ns)
+    warnings: tuple[str, ...] = ()
+
+
+def stamp(path: Path) -> Stamp | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def input_stamps(folders: list[Path]) -> dict[str, Stamp]:
+    """(size, mtime) of every file under the input folders: equal stamps mean nothing was edited."""
+    stamps: dict[str, Stamp] = {}
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                st = os.stat(path)
+                stamps[path] = (st.st_size, st.st_mtime_ns)
+    return stamps
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def load_record(cache_dir: Path) -> BuildRecord | None:
+    """The last build's record, or None if there is none or it is unreadable (then build cold)."""
+    try:
+        data = json.loads((cache_dir / RECORD_FILE).read_text(encoding="utf-8"))
+        if data.get("version") != RECORD_VERSION:
+            return None
+        return BuildRecord(data["options"], {p: tuple(s) for p, s in data["inputs"].items()},  # type: ignore[misc]
+                           data["keys"], {p: tuple(o) for p, o in data["outputs"].items()},  # type: ignore[misc]
+                           tuple(data["warnings"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def save_record(cache_dir: Path, record: BuildRecord) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    data = {"version": RECORD_VERSION, "options": record.options, "inputs": record.inputs, "keys": record.keys,
+            "outputs": record.outputs, "warnings": list(record.warnings)}
+    temporary = cache_dir / f".{RECORD_FILE}.new"
+    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, cache_dir / RECORD_FILE)
+
+
+def forget_record(cache_dir: Path) -> None:
+    (cache_dir / RECORD_FILE).unlink(missing_ok=True)
+
+
+def build_inputs(config: BuildConfig) -> list[Path]:
+    """The folders whose files decide the output: content, templates, source texts, and the engine."""
+    return [config.content_dir, config.templates_dir, ENGINE_DIR, *([config.sources_dir] if config.sources_dir else [])]
+
+
+def build_options(config: BuildConfig) -> str:
+    """What, besides the input files, decides the output: the folders and flags of the build."""
+    folders = (config.content_dir, config.templates_dir, config.out_dir, config.sources_dir)
+    return repr((RECORD_VERSION, *(str(p.resolve()) if p else None for p in folders), config.strict))
+
+
+def up_to_date(config: BuildConfig, cache_dir: Path) -> tuple[BuildRecord | None, dict[str, Stamp], bool]:
+    """(the last build's record if it is usable, the inputs' stamps now, whether nothing changed).
+    Cheap enough to run before the engine is even imported."""
+    record = load_record(cache_dir)
+    if record is None or record.options != build_options(config) or not config.out_dir.is_dir():
+        return None, input_stamps(build_inputs(config)), False
+    stamps = input_stamps(build_inputs(config))
+    return record, stamps, record.inputs == stamps and outputs_intact(record, config.out_dir)
+
+
+def outputs_intact(record: BuildRecord, out_dir: Path) -> bool:
+    """Every file the last build wrote is still there, as written (nobody edited site/)."""
+    return all(stamp(out_dir / path) == (size, mtime) for path, (_, size, mtime) in record.outputs.items())

@@ -1,14 +1,22 @@
 """The command line: `python build.py [build|check|serve]`. Thin: parse options, call the pipeline."""
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from .cache import up_to_date
 from .config import BuildConfig
 from .errors import BuildFailed
-from .pipeline import BuildReport, build_site, check_content
+from .workers import worker_count
+
+if TYPE_CHECKING:
+    from .pipeline import BuildReport
+# The pipeline (Jinja, markdown-it...) is imported only when there is work: a build that finds
+# nothing changed answers in the time it takes to stat the inputs.
 
 _content = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
                         default=BuildConfig.content_dir, show_default="content/", help="Folder holding the briefing.")
@@ -38,22 +46,78 @@ def main(ctx: click.Context) -> None:
 @_out
 @_sources
 @_strict
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only (and no progress bar).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the time each stage took.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that render pages (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Build everything afresh, ignoring and not keeping a build cache.")
 def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Path | None,
-          strict: bool, quiet: bool, verbose: bool) -> None:
-    """Build the site into --out (default site/); on any error, the old site is left as it was."""
+          strict: bool, quiet: bool, verbose: bool, jobs: int | None, no_cache: bool) -> None:
+    """Build the site into --out (default site/); on any error, the old site is left as it was.
+
+    What the build read and wrote is recorded in .cache/ beside the output folder, so the next
+    build redoes only what changed (nothing at all if nothing did)."""
     started = time.perf_counter()
     config = BuildConfig(content_dir, templates_dir, out_dir, sources_dir, strict)
-    report = build_site(config)
+    cache_dir = None if no_cache else cache_folder(out_dir)
+    record, _, unchanged = up_to_date(config, cache_dir) if cache_dir else (None, {}, False)
+    if record and unchanged:
+        files = [path for path in record.outputs if not path.startswith("static/")]
+        if not quiet:
+            for warning in record.warnings:
+                click.echo(warning, err=True)
+            click.echo(f"nothing changed: {out_dir} is up to date ({_pages(files)} pages, {len(files)} files; "
+                       f"checked in {(time.perf_counter() - started) * 1000:.0f} ms)")
+        return
+    from .pipeline import build_site
+
+    bar = ProgressBar(started, enabled=not quiet and sys.stderr.isatty())
+    try:
+        report = build_site(config, cache_dir=cache_dir, workers=jobs or worker_count(), keep_outputs=False, progress=bar)
+    finally:
+        bar.clear()
     _print_warnings(report, quiet)
     if verbose:
         for stage, seconds in report.timings:
             click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms", err=True)
     if not quiet:
+        files = [path for path in report.files if not path.startswith("static/")]  # generated, not copied
         elapsed = time.perf_counter() - started
-        pages = sum(1 for path in report.outputs if path.endswith(".html"))
-        click.echo(f"built {pages} pages ({len(report.outputs)} files) into {out_dir} in {elapsed * 1000:.0f} ms")
+        click.echo(f"built {_pages(files)} pages ({len(files)} files) into {out_dir} in {elapsed * 1000:.0f} ms")
+
+
+def _pages(files: list[str]) -> int:
+    return sum(1 for path in files if path.endswith(".html"))
+
+
+def cache_folder(out_dir: Path) -> Path:
+    """.cache/build-NAME beside the output folder NAME (site/ -> .cache/build-site)."""
+    out_dir = out_dir.absolute()
+    return out_dir.parent / ".cache" / f"build-{out_dir.name}"
+
+
+class ProgressBar:
+    """A one-line bar on stderr while pages render, shown only once a build has taken 2 s."""
+
+    DELAY, WIDTH = 2.0, 30
+
+    def __init__(self, started: float, enabled: bool) -> None:
+        self.started, self.enabled, self.shown, self.last = started, enabled, False, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if not self.enabled or now - self.started < self.DELAY or (now - self.last < 0.1 and done < total):
+            return
+        self.last, self.shown = now, True
+        filled = self.WIDTH * done // max(total, 1)
+        sys.stderr.write(f"\rrendering [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done:,}/{total:,} pages")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * (self.WIDTH + 40) + "\r")
+            sys.stderr.flush()
+            self.shown = False
 
 
 @main.command()
@@ -62,8 +126,13 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
 @_strict
 def check(content_dir: Path, sources_dir: Path | None, strict: bool) -> None:
     """Validate the content without writing anything."""
+    from .pipeline import BuildReport, check_content
+
     report = BuildReport()
-    resolved = check_content(BuildConfig(content_dir=content_dir, sources_dir=sources_dir, strict=strict), report)
+    # Texts parsed by an earlier build (of ./site, or else the default site/) are not parsed again.
+    cached = next((c for c in (cache_folder(Path("site")), cache_folder(BuildConfig.out_dir)) if c.is_dir()), None)
+    resolved = check_content(BuildConfig(content_dir=content_dir, sources_dir=sources_dir, strict=strict), report,
+                             cache_dir=cached, workers=worker_count(), save_facts=False)
     _print_warnings(report, quiet=False)
     verified = sum(1 for s in resolved.content.sources if s.full_text)
     click.echo(f"ok: {len(resolved.index)} records, {len(resolved.docs)} Markdown texts, "

@@ -1,25 +1,34 @@
 """The build, stage by stage: load, validate, resolve, render, write. Reads like a table of contents."""
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
-from .cache import BuildCache, uncached
+from .cache import (ENGINE_DIR, BuildCache, BuildRecord, build_inputs, build_options, forget_record, save_record,
+                    uncached, up_to_date)
 from .config import BuildConfig
+from .depends import page_keys, shared_key
+from .docs import FactsParser, engine_digest, load_facts, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
 from .exports import render_exports
 from .kind import list_files
 from .load import load_content
 from .markdown import make_parser
+from .output import OutputSink
 from .render import make_environment, page_plan, render_pages
 from .resolve import Resolved, resolve_references
-from .search import SearchIndexer
+from .search import SEARCH_DIR, SearchIndexer, index_pages, is_indexed
 from .templating import template_problem
 from .validate import validate_content
-from .write import Outputs, check_output_paths, refuse_unsafe_out_dir, write_site
+from .write import Outputs, StagedSite, check_output_paths, refuse_unsafe_out_dir
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
 @dataclass
@@ -28,6 +37,8 @@ class BuildReport:
     warnings: list[Diagnostic] = field(default_factory=list)
     timings: list[tuple[str, float]] = field(default_factory=list)
     resolved: Resolved | None = None  # the briefing the outputs were made from
+    files: list[str] = field(default_factory=list)  # every output path, also when `outputs` keeps no bytes
+    unchanged: bool = False  # nothing was edited since the last build: nothing was done
 
 
 class _Timer:
@@ -40,10 +51,18 @@ class _Timer:
         self.start = now
 
 
-def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None) -> Resolved:
+def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None,
+                  cache_dir: Path | None = None, workers: int = 1, save_facts: bool = True) -> Resolved:
     """Load, validate and resolve; raise BuildFailed with every problem found.
-    The preview server passes a `cache` so unchanged files and texts are not parsed again."""
-    report = report or BuildReport()
+    The preview server passes a `cache` so unchanged files and texts are not parsed again;
+    with a `cache_dir` or `workers` > 1, Markdown is parsed in workers, and its facts are
+    taken from (and, with `save_facts`, kept in) the cache folder."""
+    with cyclic_gc_paused():
+        return _check_content(config, report or BuildReport(), cache, cache_dir, workers, save_facts)
+
+
+def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache | None,
+                   cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
     timer = _Timer(report)
     raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
                                  tuple(list_files(config.entity_kinds)))
@@ -55,9 +74,13 @@ def check_content(config: BuildConfig, report: BuildReport | None = None, cache:
     if validated.content is not None:
         # A file the loader could not read may define any id: then "unknown id" would be noise.
         known_broken = None if raw.unreadable else validated.broken_ids
+        facts = FactsParser(make_parser(), workers, engine_digest(ENGINE_DIR), load_facts(cache_dir) if cache_dir else {}) \
+            if cache_dir or workers > 1 else None
         resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
-                                             cache.markdown.get if cache else uncached)
+                                             cache.markdown.get if cache else uncached, facts)
         problems += found
+        if facts and cache_dir and keep and facts.changed:
+            save_facts(cache_dir, facts.used)
     timer.lap("resolve")
     _fail_on(problems, config.strict)
     assert resolved is not None  # no errors means the briefing was complete
@@ -68,45 +91,162 @@ def check_content(config: BuildConfig, report: BuildReport | None = None, cache:
 def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, env: Environment | None = None,
                 only: Callable[[str], bool] | None = None, search: bool = True, exports: bool = True) -> Outputs:
     """Render every page (or those `only` selects), with `exports` the exports, and with `search`
-    the search index. The preview server passes its own `env` to keep compiled templates, and
-    renders the pages open in the browser first, without exports."""
+    the search index, in memory. The preview server uses this, with its own `env` to keep
+    compiled templates, and renders the pages open in the browser first, without exports."""
     timer = _Timer(report)
     plan = page_plan(resolved)
     html_paths = [path for path, _, _ in plan]
     _fail_on(check_output_paths(html_paths), strict=False)
-    # Each page is indexed as soon as it is rendered, in Pagefind's own process, while Python goes on.
-    indexer = SearchIndexer(resolved.content.briefing.language) if search and only is None else None
-    try:
-        env = env or make_environment(config.templates_dir)
-        md = make_parser()
-        pages = render_pages(resolved, plan, env, md, only, on_page=indexer.add if indexer else None)
-        outputs = {path: html.encode("utf-8") for path, html in pages.items()}
+    md = make_parser()
+    with _template_errors(config):
+        outputs = dict(render_pages(resolved, plan, env or make_environment(config.templates_dir), md, only))
         timer.lap("render")
         if exports:
             outputs |= render_exports(resolved, md, html_paths)
             timer.lap("exports")
-        if indexer:
-            outputs |= indexer.finish()
+        if search and only is None:
+            outputs |= index_pages({p: d for p, d in outputs.items() if is_indexed(p)}, resolved.content.briefing.language)
             timer.lap("search")
-    except TemplateError as exc:
-        raise BuildFailed([template_problem(exc, config.templates_dir)]) from None
-    finally:
-        if indexer:
-            indexer.close()
     return outputs
 
 
-def build_site(config: BuildConfig, env: Environment | None = None, cache: BuildCache | None = None) -> BuildReport:
+def build_site(config: BuildConfig, env: Environment | None = None, cache: BuildCache | None = None,
+               cache_dir: Path | None = None, workers: int = 1, keep_outputs: bool = True,
+               progress: Progress | None = None) -> BuildReport:
     """The whole build; the output folder changes only if every stage succeeded.
-    The preview server passes its compiled templates (`env`) and parse `cache`."""
+    The preview server passes its compiled templates (`env`) and parse `cache`. With a
+    `cache_dir`, the last build's record there lets this one skip what did not change; with
+    `workers` > 1 pages render in that many processes; `keep_outputs` keeps every output's
+    bytes in the report (else only their paths)."""
+    return _build_site(config, env, cache, cache_dir, workers, keep_outputs, progress or _no_progress)
+
+
+def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache | None, cache_dir: Path | None,
+                workers: int, keep_outputs: bool, progress: Progress) -> BuildReport:
     report = BuildReport()
-    resolved = report.resolved = check_content(config, report, cache)
-    report.outputs = render_site(config, resolved, report, env)
+    options, inputs = build_options(config), build_inputs(config)
+    record, stamps, unchanged = up_to_date(config, cache_dir) if cache_dir else (None, {}, False)
+    if record and unchanged:
+        return BuildReport(files=list(record.outputs), unchanged=True)
+    resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
     _fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
-    timer = _Timer(report)
-    write_site(report.outputs, config.static_dir, config.out_dir)
-    timer.lap("write")
+    keys = page_keys(resolved, page_plan(resolved), shared_key(inputs, config.content_dir, resolved, options)) \
+        if cache_dir else {}
+    site = StagedSite(config.out_dir)
+    try:
+        sink = OutputSink(site, record, keep_outputs)
+        with heap_frozen():
+            _render_into(sink, config, resolved, keys, env, workers, report, progress)
+        timer = _Timer(report)
+        site.commit()
+        timer.lap("write")
+    except BaseException:
+        site.discard()
+        if cache_dir:
+            forget_record(cache_dir)  # the site may be gone or half-swapped: never trust the old record
+        raise
+    report.outputs, report.files = sink.kept, sorted(sink.stored)
+    if cache_dir:
+        save_record(cache_dir, BuildRecord(options, stamps, keys, sink.stored, tuple(map(str, sorted(report.warnings)))))
     return report
+
+
+def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys: dict[str, str],
+                 env: Environment | None, workers: int, report: BuildReport, progress: Progress) -> None:
+    """Render what changed into the sink: pages, exports, static assets and the search index."""
+    timer = _Timer(report)
+    plan = page_plan(resolved)
+    html_paths = [path for path, _, _ in plan]
+    _fail_on(check_output_paths(html_paths), strict=False)
+    previous = sink.previous
+    reused = {path for path in keys if previous and previous.keys.get(path) == keys[path]
+              and path in previous.outputs and sink.reuse(path)}
+    md = make_parser()
+    language = resolved.content.briefing.language
+    with _template_errors(config):
+        pages = render_pages(resolved, plan, env or make_environment(config.templates_dir), md,
+                             (lambda path: path not in reused) if reused else None, workers)
+        # A cold build indexes each page as it is rendered, in Pagefind's own process.
+        indexer = SearchIndexer(language) if previous is None else None
+        try:
+            for done, (path, html) in enumerate(pages, len(reused) + 1):
+                sink.add(path, html)
+                if indexer:
+                    indexer.add(path, html.decode("utf-8"))
+                progress(done, len(plan))
+            timer.lap("render")
+            for path, data in render_exports(resolved, md, html_paths).items():
+                sink.add(path, data)
+            for path, data in sink.site.copy_static(config.static_dir).items():
+                sink.add(path, data, keep_bytes=False)  # copied assets, not outputs the preview tracks
+            timer.lap("exports")
+            _search_into(sink, indexer, html_paths, language)
+            timer.lap("search")
+        finally:
+            if indexer:
+                indexer.close()
+
+
+def _search_into(sink: OutputSink, indexer: SearchIndexer | None, html_paths: list[str], language: str) -> None:
+    """The search index: from the cold build's indexer; else the last one if no indexed page
+    changed; else a new one over every page, in the same order as a cold build."""
+    indexed = [path for path in html_paths if is_indexed(path)]
+    previous = sink.previous
+    if indexer is None and previous is not None:
+        old_index = [p for p in previous.outputs if p.startswith(f"{SEARCH_DIR}/")]
+        same_pages = sorted(indexed) == sorted(p for p in previous.outputs if is_indexed(p))
+        if not sink.changed_pages and same_pages and old_index and all(sink.reuse(p) for p in old_index):
+            return
+        indexer = SearchIndexer(language)
+        try:
+            for path in indexed:
+                indexer.add(path, sink.page_bytes(path).decode("utf-8"))
+            files = indexer.finish()
+        finally:
+            indexer.close()
+    else:
+        assert indexer is not None
+        files = indexer.finish()
+    for path, data in files.items():
+        sink.add(path, data)
+
+
+@contextmanager
+def _template_errors(config: BuildConfig) -> Iterator[None]:
+    try:
+        yield
+    except TemplateError as exc:
+        raise BuildFailed([template_problem(exc, config.templates_dir)]) from None
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """A build makes millions of objects (Markdown tokens) that live until it ends and form no
+    garbage cycles worth finding; the cyclic collector would walk them again and again.
+    Reference counting still frees everything else; the collector is back on afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
+def heap_frozen() -> Iterator[None]:
+    """While pages render: the resolved briefing is moved out of the collector's sight (and
+    forked workers share its memory pages untouched), while the collector still frees the
+    short-lived garbage cycles of rendering."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _fail_on(problems: list[Diagnostic], strict: bool) -> None:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from urllib.parse import quote as percent_encode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -20,11 +20,12 @@ from .dates import describe
 from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, DeadlineStatus, Event, Page, Quote, Source, deadline_status
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
-from .resolve import Resolved
+from .resolve import Resolved, parse_doc
 from .views import (NavItem, actor_view, actors_view, free_page_view, group_by_actor, home_view,
                     quotes_view, sources_view, timeline_view, views_view)
 from .urls import (ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, page_of,
                    relative, root_prefix)
+from .workers import ordered_map
 
 
 @dataclass
@@ -127,7 +128,8 @@ class PageLinks:
         info = self.resolved.docs[key]
         links = self if self.page == info.home.split("#")[0] else PageLinks(self.page, self.resolved, self.md, False,
                                                                            self.cited, self.glossed)
-        return Markup(render_markdown(self.md, info.parsed, links))
+        parsed = info.parsed if info.reparse is None else parse_doc(self.md, info.reparse, key, info.home)
+        return Markup(render_markdown(self.md, parsed, links))
 
 
 def passage_url(url: str, text: str, words: int = 4) -> str:
@@ -148,9 +150,12 @@ def _fragment_text(words: list[str]) -> str:
     return percent_encode(" ".join(words).strip(" ,;:"), safe="").replace("-", "%2D")
 
 
-def make_environment(templates_dir: Path) -> Environment:
+def make_environment(templates_dir: Path, auto_reload: bool = False) -> Environment:
+    """A build reads each template once (`auto_reload` would stat it for every page rendered);
+    the preview server, which keeps one environment across template edits, passes True."""
     env = Environment(loader=FileSystemLoader(templates_dir), autoescape=select_autoescape(default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      auto_reload=auto_reload)
     env.filters["date"] = describe
     return env
 
@@ -192,21 +197,29 @@ def _tracker(page: Page, resolved: Resolved) -> tuple[Any, ...]:
     return kind.view(resolved, records, entity_url(page)).items if kind else ()
 
 
+PAGES_PER_CHUNK = 64
+PARALLEL_FROM_PAGES = 400  # below this, forking costs more than it saves
+
+
 def render_pages(resolved: Resolved, plan: PagePlan, env: Environment, md: MarkdownIt,
-                 only: Callable[[str], bool] | None = None,
-                 on_page: Callable[[str, str], None] | None = None) -> dict[str, str]:
-    """Render every page (or those `only` selects) to HTML text keyed by output path;
-    `on_page` sees each page as soon as it is ready (the search indexer)."""
+                 only: Callable[[str], bool] | None = None, workers: int = 1) -> Iterator[tuple[str, bytes]]:
+    """(output path, UTF-8 HTML) of every page (or those `only` selects), in plan order. With
+    `workers` > 1 and a large site, chunks of pages render in forked processes, which start
+    at once (before the caller starts any thread); the output is byte-identical either way."""
     shared = _shared_context(resolved)
-    pages = {}
-    for path, template, context in plan:
-        if only is None or only(path):
-            links = PageLinks(path, resolved, md)
-            pages[path] = env.get_template(template).render(
-                **shared, **context, page=path, root=root_prefix(path), links=links)
-            if on_page:
-                on_page(path, pages[path])
-    return pages
+    selected = [entry for entry in plan if only is None or only(entry[0])]
+    for template in sorted({template for _, template, _ in selected}):
+        env.get_template(template)  # compiled once here, not once per worker
+
+    def render_chunk(chunk: PagePlan) -> list[tuple[str, bytes]]:
+        return [(path, env.get_template(template).render(
+                    **shared, **context, page=path, root=root_prefix(path),
+                    links=PageLinks(path, resolved, md)).encode("utf-8"))
+                for path, template, context in chunk]
+
+    chunks = [selected[i:i + PAGES_PER_CHUNK] for i in range(0, len(selected), PAGES_PER_CHUNK)]
+    parallel = workers if len(selected) >= PARALLEL_FROM_PAGES else 1
+    return (page for chunk in ordered_map(render_chunk, chunks, parallel) for page in chunk)
 
 
 def _shared_context(resolved: Resolved) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from markdown_it import MarkdownIt
 
@@ -30,6 +30,10 @@ class DocInfo:
     home: str
     owner_title: str
     field: str  # the briefing field it belongs to, as `require_evidence` names it
+    reparse: Markdown | None = None  # set when `parsed` kept only its facts (refs, headings): render parses this
+
+
+DocParser = Callable[[list[tuple[str, str, str, Markdown]]], list[ParsedDoc]]  # (key, home, title, text) -> parsed
 
 
 @dataclass(frozen=True)
@@ -90,13 +94,19 @@ def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown,
 
 def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt,
                        broken_ids: frozenset[str] | None = frozenset(),
-                       memo: Memoize = uncached) -> tuple[Resolved, list[Diagnostic]]:
+                       memo: Memoize = uncached, parse_all: DocParser | None = None) -> tuple[Resolved, list[Diagnostic]]:
     """Check every reference and index the briefing. `broken_ids`: ids of records dropped for
-    errors, not to be reported again as unknown; None: do not report unknown ids at all."""
+    errors, not to be reported again as unknown; None: do not report unknown ids at all.
+    `parse_all` parses the texts instead of `md` here (in workers, keeping only their facts)."""
     problems: list[Diagnostic] = []
     index = _index_ids(content, problems)
-    docs = {key: DocInfo(memo((key, text), lambda: parse_doc(md, text, key, home)), home, title, group)
-            for key, home, title, text, group in markdown_fields(content)}
+    if parse_all is None:
+        docs = {key: DocInfo(memo((key, text), lambda: parse_doc(md, text, key, home)), home, title, group)
+                for key, home, title, text, group in markdown_fields(content)}
+    else:
+        fields = list(markdown_fields(content))
+        parsed = parse_all([(key, home, title, text) for key, home, title, text, _ in fields])
+        docs = {key: DocInfo(one, home, title, group, text) for (key, home, title, text, group), one in zip(fields, parsed)}
     urls = {entity_id: url_of(content, entity) for entity_id, entity in index.items()}
     for info in docs.values():
         problems.extend(info.parsed.problems)

@@ -78,7 +78,7 @@ class Previewer:
     failure: str | None = None
 
     def __post_init__(self) -> None:
-        self.env = make_environment(self.config.templates_dir)
+        self.env = make_environment(self.config.templates_dir, auto_reload=True)
         self.cache = BuildCache()
         self.resolved: Resolved | None = None
         self.static: Outputs = {}  # templates/static/ as last copied, by output path ("static/style.css")

@@ -62,6 +62,68 @@ def write_site(outputs: Outputs, static_dir: Path, out_dir: Path) -> None:
         raise
 
 
+class StagedSite:
+    """A new site, file by file, in a fresh folder beside the output; `commit()` swaps it in.
+
+    A file whose bytes equal the current site's is hard-linked from it (`keep`), so a rebuild
+    writes only what changed; the current site is never written to, and stays whole until the
+    swap. Each `put` or `keep` returns the file's (size, mtime ns) as stored."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir.absolute()
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}-new-", dir=self.out_dir.parent))
+        self._folders: set[str] = {""}
+
+    def _target(self, path: str) -> Path:
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:
+            (self.staging / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        return self.staging / path
+
+    def put(self, path: str, data: bytes) -> tuple[int, int]:
+        target = self._target(path)
+        target.write_bytes(data)
+        st = target.stat()
+        return st.st_size, st.st_mtime_ns
+
+    def keep(self, path: str, expected: tuple[int, int]) -> tuple[int, int] | None:
+        """Link the current site's file at `path` into the new one, if its (size, mtime ns) are
+        still `expected` (nobody edited it); None if not, or if it cannot be linked."""
+        current = self.out_dir / path
+        try:
+            st = current.stat()
+            if (st.st_size, st.st_mtime_ns) != expected:
+                return None
+            target = self._target(path)
+            os.link(current, target)
+        except OSError:
+            return None
+        st = target.stat()
+        return st.st_size, st.st_mtime_ns
+
+    def read_current(self, path: str) -> bytes:
+        return (self.out_dir / path).read_bytes()
+
+    def copy_static(self, static_dir: Path) -> dict[str, bytes]:
+        """Copy the static assets under static/; returns them by output path."""
+        files = {}
+        if static_dir.is_dir():
+            for source in sorted(static_dir.rglob("*")):
+                rel = source.relative_to(static_dir)
+                if source.is_file() and not source.is_symlink() and not any(
+                        part.startswith(".") or part == "__pycache__" for part in rel.parts):
+                    files[f"static/{rel.as_posix()}"] = source.read_bytes()
+        return files
+
+    def commit(self) -> None:
+        _swap(self.staging, self.out_dir)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
 def _copy_static(static_dir: Path, target: Path) -> None:
     if static_dir.is_dir():
         shutil.copytree(static_dir, target, symlinks=False,

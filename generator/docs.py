@@ -1,0 +1,89 @@
+"""Parse every Markdown text for the resolve stage: in worker processes, keeping only facts,
+and from the on-disk cache for texts parsed by an earlier build.
+
+A build of thousands of pages would otherwise hold millions of tokens until the end. The
+resolve stage needs only each text's facts (references, problems, heading ids), so workers
+send back those, with the heading tokens alone; the renderer parses a text again when it
+renders it. Facts are cached by a digest of the text, its place, and the engine's code.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from .markdown import ParsedDoc
+from .model import Markdown
+from .resolve import parse_doc
+from .workers import ordered_map
+
+FACTS_FILE = "parsed.pickle"
+TEXTS_PER_CHUNK = 128
+PARALLEL_FROM_TEXTS = 400  # below this, forking costs more than it saves
+
+Text = tuple[str, str, str, Markdown]  # (doc key, home page, owner title, text)
+
+
+def facts_of(parsed: ParsedDoc) -> ParsedDoc:
+    """The parse without its tokens, except headings (the resolve stage checks `#section` links)."""
+    return ParsedDoc(parsed.key, [t for t in parsed.tokens if t.type == "heading_open"], parsed.refs, parsed.problems)
+
+
+@dataclass
+class FactsParser:
+    """A `DocParser` for resolve_references: parses what `known` lacks, in `workers` processes."""
+
+    md: MarkdownIt
+    workers: int
+    engine: str  # digest of the engine's code: a new engine may parse differently
+    known: dict[str, ParsedDoc] = field(default_factory=dict)
+    used: dict[str, ParsedDoc] = field(default_factory=dict)
+    changed: bool = False  # `used` differs from what was `known`: worth saving
+
+    def __call__(self, texts: list[Text]) -> list[ParsedDoc]:
+        keys = [self._key(text) for text in texts]
+        missing = [i for i, key in enumerate(keys) if key not in self.known]
+
+        def parse_chunk(chunk: list[int]) -> list[ParsedDoc]:
+            return [facts_of(parse_doc(self.md, texts[i][3], texts[i][0], texts[i][1])) for i in chunk]
+
+        chunks = [missing[i:i + TEXTS_PER_CHUNK] for i in range(0, len(missing), TEXTS_PER_CHUNK)]
+        workers = self.workers if len(missing) >= PARALLEL_FROM_TEXTS else 1
+        for chunk, parsed in zip(chunks, ordered_map(parse_chunk, chunks, workers)):
+            self.known.update(zip((keys[i] for i in chunk), parsed))
+        self.used = {key: self.known[key] for key in keys}
+        self.changed = bool(missing) or len(self.used) != len(self.known)
+        return [self.known[key] for key in keys]
+
+    def _key(self, text: Text) -> str:
+        key, home, _, doc = text
+        data = repr((self.engine, key, home, doc.location.path, doc.location.line, doc.text))
+        return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
+
+
+def load_facts(cache_dir: Path) -> dict[str, ParsedDoc]:
+    """Facts parsed by earlier builds (our own cache folder; nothing else writes it)."""
+    try:
+        with open(cache_dir / FACTS_FILE, "rb") as f:
+            facts = pickle.load(f)
+        return facts if isinstance(facts, dict) else {}
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+
+
+def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc]) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = cache_dir / f".{FACTS_FILE}.new"
+    with open(temporary, "wb") as f:
+        pickle.dump(facts, f, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(cache_dir / FACTS_FILE)
+
+
+def engine_digest(engine_dir: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(engine_dir.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()

@@ -1,0 +1,51 @@
+"""Where a build's files go: into a staged site, written only if their bytes changed.
+
+Compares each output with the last build's record: equal bytes are hard-linked from the
+current site, new bytes are written; what was stored is recorded for the next build. With
+`keep_bytes` every output is also kept in memory (the preview server serves from memory).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .cache import BuildRecord, digest
+from .search import is_indexed
+from .write import Outputs, StagedSite
+
+
+@dataclass
+class OutputSink:
+    site: StagedSite
+    previous: BuildRecord | None
+    keep_bytes: bool = False
+    stored: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (digest, size, mtime)
+    kept: Outputs = field(default_factory=dict)
+    changed_pages: dict[str, bytes] = field(default_factory=dict)  # indexed pages whose bytes changed
+
+    def add(self, path: str, data: bytes, keep_bytes: bool = True) -> None:
+        key = digest(data)
+        old = self.previous.outputs.get(path) if self.previous else None
+        stored = self.site.keep(path, (old[1], old[2])) if old and old[0] == key else None
+        if stored is None:
+            stored = self.site.put(path, data)
+            if is_indexed(path):
+                self.changed_pages[path] = data
+        self.stored[path] = (key, *stored)
+        if self.keep_bytes and keep_bytes:
+            self.kept[path] = data
+
+    def reuse(self, path: str) -> bool:
+        """Take the current site's file unchanged (a page whose inputs did not change)."""
+        assert self.previous is not None
+        _, size, mtime = self.previous.outputs[path]
+        stored = self.site.keep(path, (size, mtime))
+        if stored is None:
+            return False
+        self.stored[path] = (self.previous.outputs[path][0], *stored)
+        if self.keep_bytes:
+            self.kept[path] = self.site.read_current(path)
+        return True
+
+    def page_bytes(self, path: str) -> bytes:
+        """The bytes of a page of this build (from memory if they changed, else from disk)."""
+        return self.changed_pages.get(path) or self.site.read_current(path)

@@ -1,0 +1,179 @@
+"""Builds at scale: parallel and cached builds write exactly what a clean one-process build does,
+a rebuild with nothing changed does nothing, and an edit rewrites only the outputs it changes."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine import PROJECT_ROOT, TEXTS, Briefing, invoke, tree_digest
+
+sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
+from generate import write_briefing  # noqa: E402
+
+from generator import render  # noqa: E402
+
+
+def build(content: Path, out: Path, *args: str) -> str:
+    result = invoke("build", "--content", content, "--out", out, *args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def clean_build(content: Path, out: Path, *args: str) -> dict[str, str]:
+    """The reference: one process, no cache, into a new folder."""
+    shutil.rmtree(out, ignore_errors=True)
+    build(content, out, "--no-cache", "--jobs", "1", *args)
+    return tree_digest(out)
+
+
+def inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic briefing large enough to render in worker processes."""
+    root = tmp_path_factory.mktemp("synthetic")
+    write_briefing(render.PARALLEL_FROM_PAGES, root)
+    return root / "content"
+
+
+def test_parallel_build_is_byte_identical_to_one_process(synthetic: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    forked = []
+    real = render.ordered_map
+    monkeypatch.setattr(render, "ordered_map", lambda fn, items, n: forked.append(n) or real(fn, items, n))
+    serial = clean_build(synthetic, tmp_path / "serial")
+    assert forked == [1]
+    build(synthetic, tmp_path / "parallel", "--no-cache", "--jobs", "2")
+    assert forked == [1, 2]
+    assert tree_digest(tmp_path / "parallel") == serial
+
+
+def test_a_template_error_in_a_worker_is_reported_with_its_line(synthetic: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    page = templates / "page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ view.title }}", "{{ view.nope() }}"),
+                    encoding="utf-8")
+    result = invoke("build", "--content", synthetic, "--templates", templates, "--out", tmp_path / "site", "--jobs", "2")
+    assert result.exit_code == 1
+    assert "page.html:7: template error:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_nothing_changed_means_nothing_is_done(briefing: Briefing) -> None:
+    assert "built" in briefing.build().output
+    before = inodes(briefing.root / "site")
+    second = briefing.build()
+    assert second.exit_code == 0
+    assert "nothing changed: site is up to date" in second.output
+    assert inodes(briefing.root / "site") == before
+
+
+def test_warnings_are_repeated_by_a_build_that_changed_nothing(briefing: Briefing) -> None:
+    briefing.append("sources.yaml", "- id: unused\n  file: u.txt\n  title: Unused\n  reliability: Fine.\n")
+    assert "source 'unused' is never cited" in briefing.build().output
+    again = briefing.build()
+    assert "nothing changed" in again.output and "source 'unused' is never cited" in again.output
+
+
+def test_editing_one_page_rewrites_only_what_it_changes(briefing: Briefing, tmp_path: Path) -> None:
+    briefing.build()
+    before = inodes(briefing.root / "site")
+    briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    briefing.build()
+    after = inodes(briefing.root / "site")
+    rewritten = {path for path in after if before.get(path) != after[path]}
+    assert "framework.html" in rewritten
+    assert "actors/ana-ruiz.html" not in rewritten and "static/style.css" not in rewritten
+    assert any(path.startswith("pagefind/") for path in rewritten)  # the page's text changed: re-indexed
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("edit", ["page title", "page body", "actor", "quote", "template", "delete page", "add page"])
+def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefing: Briefing, tmp_path: Path,
+                                                                          edit: str) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    briefing.build("--templates", templates)
+    if edit == "page title":
+        briefing.replace("pages/framework.md", "title: The framework", "title: The new framework")
+    elif edit == "page body":
+        # a new first mention of an actor: that actor's page must show the new backlink anchor
+        briefing.replace("pages/framework.md", "North Port opens berths", "[[ben-okafor]]: North Port opens berths")
+    elif edit == "actor":
+        briefing.replace("actors/ana-ruiz.md", "name: Ana Ruiz", "name: Ana Ruiz-Vega")
+    elif edit == "quote":
+        briefing.replace("quotes.yaml", "We have a framework for the harbour", "We have a framework")
+    elif edit == "template":
+        page = templates / "page.html"
+        page.write_text(page.read_text(encoding="utf-8").replace('<article class="prose">', '<article class="prose x">'),
+                        encoding="utf-8")
+    elif edit == "delete page":
+        briefing.replace("pages/framework.md", "[[ana-ruiz]] said", "Ana said")
+        briefing.write("pages/extra.md", "---\ntitle: Extra\n---\nSee [[framework]] [@gazette].\n")
+        briefing.build("--templates", templates)
+        (briefing.content / "pages" / "extra.md").unlink()
+    elif edit == "add page":
+        briefing.write("pages/extra.md", "---\ntitle: Extra\nsummary: More.\n---\nSee [[framework]] and [[ana-ruiz]].\n")
+    output = briefing.build("--templates", templates).output
+    assert "nothing changed" not in output
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean",
+                                                              "--templates", str(templates))
+
+
+def test_a_changed_source_text_is_noticed(briefing: Briefing, tmp_path: Path) -> None:
+    texts = tmp_path / "texts"
+    shutil.copytree(TEXTS, texts)
+    assert briefing.build("--sources-dir", texts).exit_code == 0
+    gazette = texts / "gazette.txt"
+    gazette.write_text(gazette.read_text(encoding="utf-8").replace("framework", "frame work"), encoding="utf-8")
+    failed = briefing.build("--sources-dir", texts)
+    assert failed.exit_code == 1 and "is not in the text of source 'gazette'" in failed.output
+
+
+def test_a_site_edited_by_hand_is_rebuilt(briefing: Briefing, tmp_path: Path) -> None:
+    briefing.build()
+    (briefing.root / "site" / "index.html").write_text("vandalised", encoding="utf-8")
+    assert "nothing changed" not in briefing.build().output
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
+
+
+def test_a_failed_rebuild_leaves_the_site_and_the_next_build_is_whole(briefing: Briefing, tmp_path: Path) -> None:
+    briefing.build()
+    before, files = tree_digest(briefing.root / "site"), inodes(briefing.root / "site")
+    briefing.replace("pages/framework.md", "[[ana-ruiz]] said", "[[ana-ruis]] said")
+    assert briefing.build().exit_code == 1
+    assert tree_digest(briefing.root / "site") == before
+    briefing.replace("pages/framework.md", "[[ana-ruis]] said", "[[ana-ruiz]] said")
+    assert "built" in briefing.build().output  # the file was touched, so it is read again...
+    assert inodes(briefing.root / "site") == files  # ...but its bytes are the same: nothing is rewritten
+    assert not [p for p in os.listdir(briefing.root) if p.startswith(".site-")]  # no staging folder left behind
+
+
+def test_progress_bar_appears_only_after_two_seconds_and_only_when_enabled(capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    from generator.cli import ProgressBar
+
+    ProgressBar(time.perf_counter(), enabled=True)(5, 10)  # a build that just started: no bar yet
+    ProgressBar(time.perf_counter() - 3, enabled=False)(5, 10)  # -q, or stderr not a terminal
+    assert capsys.readouterr().err == ""
+    bar = ProgressBar(time.perf_counter() - 3, enabled=True)
+    bar(5, 10)
+    bar.clear()
+    err = capsys.readouterr().err
+    assert "rendering [" + "#" * 15 + "." * 15 + "] 5/10 pages" in err and err.endswith("\r")
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(synthetic: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli
+
+    monkeypatch.setattr(cli.ProgressBar, "DELAY", 0.0)
+    assert "rendering [" not in build(synthetic, tmp_path / "site", "--no-cache")
