@@ -1,16 +1,18 @@
 """The command line: `python build.py [build|check|serve]`. Thin: parse options, call the pipeline."""
 from __future__ import annotations
 
+import functools
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .cache import up_to_date
 from .config import BuildConfig
-from .errors import BuildFailed
+from .errors import BuildFailed, os_problem
 from .workers import worker_count
 
 if TYPE_CHECKING:
@@ -27,6 +29,17 @@ _out = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_ty
 _strict = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 _sources = click.option("--sources-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                         help="Folder of the sources' full texts, by file name; quotations are checked against them.")
+
+
+def _file_system_errors_reported(command: Callable[..., None]) -> Callable[..., None]:
+    """The last net under every stage's own checks: a file-system error is a located message."""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except OSError as exc:
+            raise BuildFailed([os_problem(exc, str(exc.filename or "."), "file-system error")]) from None
+    return wrapper
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,6 +64,7 @@ def main(ctx: click.Context) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes that render pages (default: one per core).")
 @click.option("--no-cache", is_flag=True, help="Build everything afresh, ignoring and not keeping a build cache.")
+@_file_system_errors_reported
 def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Path | None,
           strict: bool, quiet: bool, verbose: bool, jobs: int | None, no_cache: bool) -> None:
     """Build the site into --out (default site/); on any error, the old site is left as it was.
@@ -124,6 +138,7 @@ class ProgressBar:
 @_content
 @_sources
 @_strict
+@_file_system_errors_reported
 def check(content_dir: Path, sources_dir: Path | None, strict: bool) -> None:
     """Validate the content without writing anything."""
     from .pipeline import BuildReport, check_content
@@ -159,6 +174,7 @@ def serve(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
               show_default=True, help="Folder to write the schemas into.")
+@_file_system_errors_reported
 def schema(out_dir: Path) -> None:
     """Write JSON Schemas of the content files, for editor validation and autocomplete."""
     from .content_schema import content_schemas

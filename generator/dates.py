@@ -16,10 +16,13 @@ Precision = Literal["day", "month", "part", "year", "range"]
 PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 DATE_FORMS = "YYYY-MM-DD, YYYY-MM, early|mid|late YYYY-MM, YYYY, or FIRST..LAST"
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_PART = re.compile(r"^(early|mid|late) (\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_PART = re.compile(r"(early|mid|late) ([0-9]{4})-([0-9]{2})")
+_YEAR = re.compile(r"([0-9]{4})")
+# The last day a date may reach: one day short of date.max, so an exclusive end (a calendar
+# entry's DTEND, the day after) can still be computed.
+LATEST = date.max - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -47,22 +50,28 @@ class DateError(ValueError):
 
 def parse_date(text: str) -> FuzzyDate:
     """Parse one of DATE_FORMS; raise DateError with a readable reason."""
-    text = " ".join(text.split())
+    parsed = _parse(" ".join(text.split()))
+    if parsed.last > LATEST:
+        raise DateError(f"'{parsed.text}' is too late: dates end on {LATEST.isoformat()}")
+    return parsed
+
+
+def _parse(text: str) -> FuzzyDate:
     if ".." in text:
         return _parse_range(text)
     try:
-        if m := _DAY.match(text):
+        if m := _DAY.fullmatch(text):
             day = date(int(m[1]), int(m[2]), int(m[3]))
             return FuzzyDate(text, "day", day, day)
-        if m := _MONTH.match(text):
+        if m := _MONTH.fullmatch(text):
             year, month = int(m[1]), int(m[2])
             return FuzzyDate(text, "month", date(year, month, 1), _month_end(year, month))
-        if m := _PART.match(text):
+        if m := _PART.fullmatch(text):
             year, month = int(m[2]), int(m[3])
             lo, hi = PARTS[m[1]]
             last = date(year, month, min(hi, _month_end(year, month).day))
             return FuzzyDate(text, "part", date(year, month, lo), last)
-        if m := _YEAR.match(text):
+        if m := _YEAR.fullmatch(text):
             year = int(m[1])
             return FuzzyDate(text, "year", date(year, 1, 1), date(year, 12, 31))
     except ValueError as exc:
@@ -83,7 +92,13 @@ def _month_end(year: int, month: int) -> date:
 
 
 def add_days(start: FuzzyDate, days: int) -> FuzzyDate:
-    first, last = start.first + timedelta(days=days), start.last + timedelta(days=days)
+    """`start` moved by `days`; DateError if that passes LATEST (or date.min)."""
+    try:
+        first, last = start.first + timedelta(days=days), start.last + timedelta(days=days)
+    except OverflowError:
+        first = last = date.max
+    if last > LATEST or first > LATEST:
+        raise DateError(f"{start.text} + {days} days is later than {LATEST.isoformat()}, the last date there is")
     if first == last:
         return FuzzyDate(first.isoformat(), "day", first, last)
     return FuzzyDate(f"{first}..{last}", "range", first, last)

@@ -4,12 +4,15 @@ This is the only module that reads the content folder. It knows file layout, not
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import Memoize, uncached
+from .chars import char_name, forbidden_chars
 from .errors import Diagnostic, Location, error
 from .schema import LIST_FILES as LIST_SPECS
 from .yamlsafe import MAX_BYTES, YamlProblem, YNode, parse_yaml
@@ -18,6 +21,9 @@ LIST_FILES = tuple(LIST_SPECS)
 SOURCE_TEXTS = "sources"  # content/sources/: the articles' texts, when the briefing ships them
 MARKDOWN_FOLDERS = ("actors", "pages")
 _FRONT_MATTER_END = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+_MAX_CHAR_PROBLEMS = 10  # per file: the first few say enough
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
 
 
 @dataclass(frozen=True)
@@ -55,23 +61,70 @@ def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoi
         where = Location(display_path(content_dir), 0)
         problems.append(error(where, "content folder not found", "pass --content DIR or run from the project root"))
         return RawContent(None, {}, {}, {}), problems
-    briefing = _load_yaml_file(content_dir / "briefing.yaml", problems, memo, required=True)
-    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", problems, memo) for name in list_files}
-    markdown = {folder: tuple(_load_markdown_folder(content_dir, folder, problems, memo)) for folder in MARKDOWN_FOLDERS}
+    root = Path(os.path.realpath(content_dir))
+    briefing = _load_yaml_file(content_dir / "briefing.yaml", root, problems, memo, required=True)
+    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, memo) for name in list_files}
+    markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo))
+                for folder in MARKDOWN_FOLDERS}
     unreadable = bool(problems)
-    if sources_dir is None and (content_dir / SOURCE_TEXTS).is_dir():
-        sources_dir = content_dir / SOURCE_TEXTS
-    texts = load_source_texts(sources_dir, problems) if sources_dir else {}
+    if sources_dir is None and os.path.lexists(content_dir / SOURCE_TEXTS):
+        # Inside content/, the texts obey content/'s rule: nothing may be linked in from outside.
+        texts = load_source_texts(content_dir / SOURCE_TEXTS, problems, root)
+    else:
+        texts = load_source_texts(sources_dir, problems) if sources_dir else {}
     return RawContent(briefing, lists, markdown, texts, unreadable), problems
 
 
-def _read_text(path: Path, problems: list[Diagnostic]) -> str | None:
+def _inside(path: Path, root: Path, problems: list[Diagnostic], folder: str = "content/") -> Path | None:
+    """The real path of `path` if it exists and stays inside `root` (after every symbolic link,
+    of the file or of any folder on the way), else None with the problem reported."""
     where = Location(display_path(path), 1)
     try:
-        if path.stat().st_size > MAX_BYTES:
+        real = Path(os.path.realpath(path, strict=True))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            problems.append(error(where, "symbolic link loop (the link points back to itself)",
+                                  f"remove the link or point it at a real file inside {folder}"))
+        else:
+            problems.append(error(where, f"cannot read: {exc.strerror}",
+                                  "remove the broken link or restore the file it points to"))
+        return None
+    if not real.is_relative_to(root):
+        problems.append(error(where, f"link points outside {folder}",
+                              f"copy the file (or folder) into {folder} instead of linking to it"))
+        return None
+    return real
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, or None for a regular file."""
+    return next((name for test, name in _KINDS if test(mode)), None if stat.S_ISREG(mode) else "not a regular file")
+
+
+def _read_text(path: Path, problems: list[Diagnostic], root: Path | None = None,
+               folder: str = "content/") -> str | None:
+    """Read a regular UTF-8 file of at most MAX_BYTES. Special files (FIFOs, devices) are never
+    opened for reading, so they cannot hang the build or fill memory."""
+    where = Location(display_path(path), 1)
+    real = _inside(path, root, problems, folder) if root is not None else path
+    if real is None:
+        return None
+    try:
+        kind = _kind(os.stat(real).st_mode)
+        if kind is None:
+            # O_NONBLOCK: should the file be swapped for a FIFO after the check, opening it cannot hang.
+            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+            with os.fdopen(fd, "rb") as f:
+                kind = _kind(os.fstat(f.fileno()).st_mode)
+                data = f.read(MAX_BYTES + 1) if kind is None else b""
+        if kind is not None:
+            problems.append(error(where, f"not a regular file: this is {kind}",
+                                  "content files must be plain text files; remove it or move it out of the folder"))
+            return None
+        if len(data) > MAX_BYTES:
             problems.append(error(where, f"file is larger than {MAX_BYTES:,} bytes", "split it into smaller files"))
             return None
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = exc.object[:exc.start].count(b"\n") + 1
         problems.append(error(Location(where.path, line), f"not UTF-8 text ({exc.reason} at byte {exc.start})",
@@ -81,13 +134,28 @@ def _read_text(path: Path, problems: list[Diagnostic]) -> str | None:
     return None
 
 
-def _load_yaml_file(path: Path, problems: list[Diagnostic], memo: Memoize, required: bool = False) -> RawFile | None:
-    if not path.exists():
+def _read_content_text(path: Path, root: Path, problems: list[Diagnostic]) -> str | None:
+    """A content file's text, refused if it holds control characters (reported with their lines)."""
+    text = _read_text(path, problems, root)
+    if text is None:
+        return None
+    found = 0
+    for found, (line, char) in enumerate(forbidden_chars(text), 1):
+        if found > _MAX_CHAR_PROBLEMS:
+            break
+        problems.append(error(Location(display_path(path), line + 1), f"control character {char_name(char)} in the text",
+                              "delete it; content may hold tabs and line breaks, but no other control characters"))
+    return text if not found else None
+
+
+def _load_yaml_file(path: Path, root: Path, problems: list[Diagnostic], memo: Memoize,
+                    required: bool = False) -> RawFile | None:
+    if not os.path.lexists(path):
         if required:
             problems.append(error(Location(display_path(path), 0), "file is missing",
                                   f"create {path.name}; see the README's content reference"))
         return None
-    text = _read_text(path, problems)
+    text = _read_content_text(path, root, problems)
     if text is None:
         return None
     shown = display_path(path)
@@ -98,20 +166,31 @@ def _load_yaml_file(path: Path, problems: list[Diagnostic], memo: Memoize, requi
         return None
 
 
-def _load_markdown_folder(content_dir: Path, folder: str, problems: list[Diagnostic], memo: Memoize) -> list[RawFile]:
-    root = content_dir / folder
-    if not root.is_dir():
+def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: list[Diagnostic],
+                          memo: Memoize) -> list[RawFile]:
+    path = content_dir / folder
+    if not os.path.lexists(path):
+        return []
+    real = _inside(path, root, problems)
+    if real is None:
+        return []
+    if not real.is_dir():
+        problems.append(error(Location(display_path(path), 1), f"'{folder}' must be a folder",
+                              f"move it away and keep one .md file per id in content/{folder}/"))
+        return []
+    try:
+        names = sorted(name for name in os.listdir(path) if name.endswith(".md") and not name.startswith("."))
+    except OSError as exc:
+        problems.append(error(Location(display_path(path), 1), f"cannot list folder: {exc.strerror}",
+                              "check the folder is readable"))
         return []
     files = []
-    for path in sorted(root.glob("*.md")):
-        if path.is_symlink() and not path.resolve().is_relative_to(content_dir.resolve()):
-            problems.append(error(Location(display_path(path), 1), "link points outside content/",
-                                  "copy the file into content/ instead of linking to it"))
-            continue
-        text = _read_text(path, problems)
+    for name in names:
+        file = path / name
+        text = _read_content_text(file, root, problems)
         if text is not None:
-            shown = display_path(path)
-            raw = memo((shown, text), lambda: split_front_matter(text, shown, path.stem, problems))
+            shown = display_path(file)
+            raw = memo((shown, text), lambda: split_front_matter(text, shown, file.stem, problems))
             if raw:
                 files.append(raw)
     return files
@@ -141,15 +220,19 @@ def split_front_matter(text: str, shown: str, stem: str, problems: list[Diagnost
     return RawFile(shown, stem, node, body, closing_line + rest[: len(rest) - len(body)].count("\n"))
 
 
-def load_source_texts(sources_dir: Path, problems: list[Diagnostic]) -> dict[str, str]:
+def load_source_texts(sources_dir: Path, problems: list[Diagnostic], content_root: Path | None = None) -> dict[str, str]:
+    """The texts in `sources_dir` by file name; with `content_root`, the folder is content/sources/."""
+    if content_root is not None and _inside(sources_dir, content_root, problems) is None:
+        return {}
     if not sources_dir.is_dir():
         problems.append(error(Location(display_path(sources_dir), 0), "sources folder not found",
                               "pass --sources-dir a folder holding the articles' text files"))
         return {}
     texts = {}
+    root, folder = (content_root, "content/") if content_root else (Path(os.path.realpath(sources_dir)), "the sources folder")
     for path in sorted(sources_dir.iterdir()):
-        if path.is_file() and path.suffix in (".txt", ".md"):
-            text = _read_text(path, problems)
+        if path.suffix in (".txt", ".md") and not path.name.startswith("."):
+            text = _read_text(path, problems, root, folder)
             if text is not None:
                 texts[path.name] = text
     return texts

@@ -12,17 +12,19 @@ Raw HTML is off (escaped), and only http(s), mailto and relative links are accep
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from html import escape
-from typing import Literal, Protocol
+from typing import Callable, Literal, Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
+from markdown_it.rules_inline import autolink, image, link
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Diagnostic, Location, error
+from .headings import heading_ids_rule, reserved_heading_warnings
 from .marks import MarkContext, citation_mark, quotation
 from .model import Markdown, Quote
 
@@ -35,6 +37,7 @@ _PASSAGE = re.compile(r'(?:^|,\s*)(?:"([^"]+)"|\u201c([^\u201d]+)\u201d)$')  # "
 _QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d"}
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 SAFE_SCHEMES = ("http", "https", "mailto")
+
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,11 @@ class LinkContext(MarkContext, Protocol):
 
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough")
-    md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=4, permalink=False)
+    md.use(footnote_plugin)
+    md.core.ruler.push("heading_ids", heading_ids_rule)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # checked, with file:line, in _check_link
+    for rule_name, inline_rule in (("link", link), ("image", image), ("autolink", autolink)):
+        md.inline.ruler.at(rule_name, _located(inline_rule))
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.core.ruler.push("quote_embed_blocks", _embed_blocks_rule)
@@ -77,6 +83,21 @@ def make_parser() -> MarkdownIt:
                        ("table_open", _render_table_open), ("table_close", _render_table_close)):
         md.add_render_rule(name, rule)
     return md
+
+
+def _located(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """The same inline rule, recording in the token it opens the line it starts on (within the
+    block), so a refused link is reported at its own line without searching the text for it."""
+    def located_rule(state: StateInline, silent: bool) -> bool:
+        start, first_new = state.pos, len(state.tokens)
+        found = rule(state, silent)
+        opened = next((t for t in state.tokens[first_new:] if t.type in ("link_open", "image")), None)
+        if found and not silent and opened is not None:
+            end, state.pos = state.pos, start
+            opened.meta["line"] = _line_in_block(state)
+            state.pos = end
+        return found
+    return located_rule
 
 
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:
@@ -90,7 +111,7 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
         token = state.push("quote_embed" if embed else "wikilink", "", 0)
         target, _, fragment = m[1].strip().partition("#")
         token.meta = {"target": target.strip(), "fragment": fragment.strip(), "label": (m[2] or "").strip(),
-                      "raw": m[0], "line": state.src.count("\n", 0, state.pos)}
+                      "raw": m[0], "line": _line_in_block(state)}
     state.pos = m.end()
     return True
 
@@ -104,9 +125,19 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("citation", "", 0)
         items = [" ".join(part.split()) for part in _split_items(m[1])]
-        token.meta = {"items": items, "raw": m[0], "line": state.src.count("\n", 0, state.pos)}
+        token.meta = {"items": items, "raw": m[0], "line": _line_in_block(state)}
     state.pos = m.end()
     return True
+
+
+def _line_in_block(state: StateInline) -> int:
+    """Line of state.pos within the inline block; newline offsets are found once per block
+    (counting from the start for every token would be quadratic in a long paragraph)."""
+    cache = state.env.setdefault("_newlines", {})
+    newlines = cache.get(state.src)
+    if newlines is None:
+        newlines = cache[state.src] = [m.start() for m in re.finditer("\n", state.src)]
+    return bisect_right(newlines, state.pos - 1)
 
 
 def _split_items(text: str) -> list[str]:
@@ -168,12 +199,8 @@ def _prose_text_rule(state) -> None:  # type: ignore[no-untyped-def]
 
 
 def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str = "") -> ParsedDoc:
-    parsed = ParsedDoc(key, md.parse(doc.text, {"docId": key}))
-    if heading_prefix:
-        for token in parsed.tokens:
-            if token.type == "heading_open" and "id" in token.attrs:
-                token.attrSet("id", f"{heading_prefix}-{token.attrs['id']}")
-    lines = doc.text.splitlines()
+    parsed = ParsedDoc(key, md.parse(doc.text, {"docId": key, "headingPrefix": heading_prefix}))
+    parsed.problems.extend(reserved_heading_warnings(parsed.tokens, doc))
     for block, token in _inline_tokens(parsed.tokens):
         line = doc.location.line + block[0] + (token.meta.get("line", 0) if token.meta else 0)
         where = Location(doc.location.path, line)
@@ -183,7 +210,7 @@ def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str 
         elif token.type == "citation":
             _add_citations(parsed, token, where)
         elif token.type in ("link_open", "image"):
-            _check_link(parsed, token, doc, lines, block)
+            _check_link(parsed, token, where)
     return parsed
 
 
@@ -229,13 +256,11 @@ def link_problem(href: str) -> str | None:
     return None
 
 
-def _check_link(parsed: ParsedDoc, token: Token, doc: Markdown, lines: list[str], block: tuple[int, int]) -> None:
+def _check_link(parsed: ParsedDoc, token: Token, where: Location) -> None:
     href = str(token.attrs.get("href") or token.attrs.get("src") or "")
     problem = link_problem(href)
     if problem:
-        needle = (_SCHEME.match(href.strip()) or [href.strip()[:20]])[0].lower()
-        offset = next((i for i in range(*block) if needle in lines[i].lower()), block[0]) if lines else block[0]
-        parsed.problems.append(error(Location(doc.location.path, doc.location.line + offset), problem,
+        parsed.problems.append(error(where, problem,
                                      "use an http(s) address, a relative link, or a wikilink [[id]]"))
 
 

@@ -22,6 +22,16 @@ from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, Deadline, Event,
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
 _SLUG = re.compile(schema.SLUG)
+MAX_ID_LENGTH = 100  # ids name output files; file systems refuse names over 255 bytes
+
+
+def id_problem(text: str) -> str | None:
+    """Why `text` is not an id, or None. A whole-string match: `$` would accept a trailing newline."""
+    if _SLUG.fullmatch(text) is None:
+        return "lowercase letters, digits and dashes"
+    if len(text) > MAX_ID_LENGTH:
+        return f"at most {MAX_ID_LENGTH} characters long"
+    return None
 
 
 @dataclass(frozen=True)
@@ -116,8 +126,8 @@ class _Checker:
                           did_you_mean(text, options) or "pick one of the listed values")
                 return None
             return text
-        if not _SLUG.match(text):
-            self.fail(where, f"'{name}' must be an id of lowercase letters, digits and dashes, got '{text}'",
+        if problem := id_problem(text):
+            self.fail(where, f"'{name}' must be an id of {problem}, got '{text[:120]}'",
                       "write it like `howard-lutnick`")
             return None
         if type_.startswith("ref:"):
@@ -206,9 +216,9 @@ def _briefing(raw: RawFile | None, spec: schema.RecordSpec, checker: _Checker) -
 
 def _front_matter(raw: RawFile, spec: schema.RecordSpec, checker: _Checker) -> dict[str, Any] | None:
     where = Location(raw.path, 1)
-    if not _SLUG.match(raw.stem):
-        checker.fail(where, f"file name '{raw.stem}' is not a valid id",
-                     "rename the file to lowercase letters, digits and dashes, e.g. `howard-lutnick.md`")
+    if problem := id_problem(raw.stem):
+        checker.fail(where, f"file name '{raw.stem[:120]}' is not a valid id",
+                     f"rename the file to {problem}, e.g. `howard-lutnick.md`")
         return None
     values = checker.record(raw.node, spec, where)
     if values is None or not all(f.name in values for f in spec.fields if f.required):
@@ -276,9 +286,16 @@ def _deadline(v: dict[str, Any], events_by_id: dict[str, Event] | None, as_of: d
             return None
         start, start_event = found
     every = v.get("every")
-    upcoming = next_occurrence(start, every, as_of) if start and every and as_of else None
-    deadline = Deadline(v["id"], v["title"], start, start_event, v.get("days"), v.get("due"), v["body"], v["_location"],
-                        v["basis"], every, upcoming)
+    try:  # computed here so that a date past the last one is reported, not raised later
+        upcoming = next_occurrence(start, every, as_of) if start and every and as_of else None
+        deadline = Deadline(v["id"], v["title"], start, start_event, v.get("days"), v.get("due"), v["body"],
+                            v["_location"], v["basis"], every, upcoming)
+        if deadline.form == "span":
+            deadline.due  # noqa: B018
+    except DateError as exc:
+        checker.broken_ids.add(v["id"])
+        checker.fail(v["_lines"]["every" if every else "days"], f"deadline '{v['id']}': {exc}", "check start and days")
+        return None
     if deadline.form == "recurring" and upcoming is None:
         return None  # no as_of: briefing.yaml is broken and already reported
     if deadline.form == "span" and deadline.stated_due and not overlaps(deadline.stated_due, deadline.due):

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from .errors import BuildFailed, Diagnostic, Location, error
+from .errors import BuildFailed, Diagnostic, Location, error, os_problem
 
 Outputs = dict[str, bytes]
 
@@ -34,32 +38,90 @@ def check_output_paths(paths: list[str]) -> list[Diagnostic]:
 def refuse_unsafe_out_dir(out_dir: Path, protected: list[Path]) -> list[Diagnostic]:
     """Never replace a folder that is not a previous build (say `--out .` by mistake)."""
     where = Location(str(out_dir), 0)
-    resolved = out_dir.resolve()
-    for folder in protected:
-        folder = folder.resolve()
-        if resolved == folder or folder.is_relative_to(resolved):
-            return [error(where, f"the output folder would replace {folder}", "choose another --out folder, e.g. site")]
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "index.html").is_file():
-        return [error(where, "the output folder exists and is not a previous build (it has no index.html)",
-                      "choose an empty or new --out folder")]
+    try:
+        resolved = Path(os.path.realpath(out_dir, strict=os.path.lexists(out_dir)))
+        for folder in protected:
+            folder = Path(os.path.realpath(folder))
+            if resolved == folder or folder.is_relative_to(resolved):
+                return [error(where, f"the output folder would replace {folder}", "choose another --out folder, e.g. site")]
+        if os.path.lexists(out_dir) and not out_dir.is_dir():
+            return [error(where, "the output path exists and is not a folder", "choose another --out folder, e.g. site")]
+        if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "index.html").is_file():
+            return [error(where, "the output folder exists and is not a previous build (it has no index.html)",
+                          "choose an empty or new --out folder")]
+    except OSError as exc:
+        return [os_problem(exc, str(out_dir), "cannot use the output folder")]
     return []
 
 
 def write_site(outputs: Outputs, static_dir: Path, out_dir: Path) -> None:
-    """Write every output and the static assets into a temporary folder, then swap it in."""
-    out_dir = out_dir.absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    """Write every output and the static assets into a temporary folder, then swap it in.
+    Any file-system error becomes a BuildFailed naming the output path; the staging folder is
+    removed on every failure, SIGTERM included, and the previous site is left as it was."""
+    shown, out_dir = out_dir, out_dir.absolute()
+    with _terminate_gracefully():
+        staging = _make_staging(out_dir, shown)
+        try:
+            _fill(staging, outputs, static_dir, shown)
+            _swap(staging, out_dir, shown)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful swap
+
+
+def _make_staging(out_dir: Path, shown: Path) -> Path:
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    except OSError as exc:
+        blocker = next((p for p in reversed(out_dir.parents) if p.exists() and not p.is_dir()), None)
+        what = "cannot create the output folder" + (f" ({os.path.relpath(blocker)} is a file)" if blocker else "")
+        raise BuildFailed([os_problem(exc, str(shown), what)]) from None
+
+
+def _fill(staging: Path, outputs: Outputs, static_dir: Path, shown: Path) -> None:
+    current = shown / "static"
     try:
         _copy_static(static_dir, staging / "static")
         for path, data in sorted(outputs.items()):
+            current = shown / path
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            write_new_file(target, data)
+    except OSError as exc:
+        raise BuildFailed([os_problem(exc, str(current), "cannot write")]) from None
+
+
+def write_new_file(target: Path, data: bytes) -> None:
+    """Create `target` (never an existing file, never through a link) and write all of `data`."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+class Terminated(SystemExit):
+    """SIGTERM arrived while the site was being written; raised so that cleanup runs."""
+
+
+@contextmanager
+def _terminate_gracefully() -> Iterator[None]:
+    """Turn SIGTERM into an exception while the staging folder exists (main thread only:
+    Python delivers signals there), so `finally` removes it before the process exits."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum: int, frame: object) -> None:
+        raise Terminated(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class StagedSite:
@@ -70,7 +132,7 @@ class StagedSite:
     swap. Each `put` or `keep` returns the file's (size, mtime ns) as stored."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir.absolute()
+        self.shown, self.out_dir = out_dir, out_dir.absolute()
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}-new-", dir=self.out_dir.parent))
         self._folders: set[str] = {""}
@@ -118,7 +180,7 @@ class StagedSite:
         return files
 
     def commit(self) -> None:
-        _swap(self.staging, self.out_dir)
+        _swap(self.staging, self.out_dir, self.shown)
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -130,30 +192,53 @@ def _copy_static(static_dir: Path, target: Path) -> None:
                         ignore=shutil.ignore_patterns(".*", "__pycache__"))
 
 
-def _swap(staging: Path, out_dir: Path) -> None:
-    if not out_dir.exists():
-        os.rename(staging, out_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
-    os.rmdir(old)
-    os.rename(out_dir, old)
+def _swap(staging: Path, out_dir: Path, shown: Path) -> None:
+    """Rename the new site into place. SIGTERM is held back between the two renames, so the
+    output folder is never missing; the old site is removed only once the new one is in."""
     try:
-        os.rename(staging, out_dir)
-    except BaseException:
-        os.rename(old, out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        if not os.path.lexists(out_dir):
+            os.rename(staging, out_dir)
+            return
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
+        os.rmdir(old)
+        with _signals_held():
+            os.rename(out_dir, old)
+            try:
+                os.rename(staging, out_dir)
+            except BaseException:
+                os.rename(old, out_dir)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise BuildFailed([os_problem(exc, str(shown), "cannot replace the output folder")]) from None
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    held = {signal.SIGTERM, signal.SIGINT}
+    main = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
+    if main:
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        if main:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 def sync_changed(outputs: Outputs, out_dir: Path, previous: Outputs) -> list[str]:
     """For the preview server: write only the files whose bytes changed since the last build."""
     changed = [path for path, data in outputs.items() if previous.get(path) != data]
-    for path in changed:
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(outputs[path])
-    for path in set(previous) - set(outputs):
-        (out_dir / path).unlink(missing_ok=True)
+    current = ""
+    try:
+        for current in changed:
+            target = out_dir / current
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(outputs[current])
+        for current in set(previous) - set(outputs):
+            (out_dir / current).unlink(missing_ok=True)
+    except OSError as exc:
+        raise BuildFailed([os_problem(exc, str(out_dir / current), "cannot write")]) from None
     return sorted(changed)
 
 
@@ -164,5 +249,8 @@ def write_files(files: Outputs, out_dir: Path) -> None:
         raise BuildFailed(problems)
     for path, data in sorted(files.items()):
         target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as exc:
+            raise BuildFailed([os_problem(exc, str(target), "cannot write")]) from None

@@ -15,6 +15,7 @@ import yaml
 from yaml.composer import Composer
 from yaml.resolver import Resolver
 
+from .chars import FORBIDDEN, char_name
 from .errors import Diagnostic, Location, error
 
 MAX_BYTES = 2_000_000
@@ -64,8 +65,10 @@ try:  # libyaml's parser (in PyYAML's wheels) is ten times faster; our composer 
 
         get_single_node = Composer.get_single_node
         compose_document = Composer.compose_document
+    _BYTE_POSITIONS = True  # libyaml reports reader errors at a UTF-8 byte offset
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _EventSource = yaml.SafeLoader  # type: ignore[misc, assignment]
+    _BYTE_POSITIONS = False
 
 
 class _SafeComposer(_EventSource):  # type: ignore[misc, valid-type]
@@ -79,6 +82,11 @@ class _SafeComposer(_EventSource):  # type: ignore[misc, valid-type]
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in content",
+                                       event.start_mark)
+        event = self.peek_event()
+        if getattr(event, "tag", None) is not None:
+            tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+            raise yaml.MarkedYAMLError(None, None, f"explicit YAML tag '{tag}' is not allowed in content",
                                        event.start_mark)
         self._depth += 1
         try:
@@ -102,12 +110,23 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YNode | None:
         line = first_line + _problem_line(exc, text)
         what = f"{exc.problem} ({exc.context})" if exc.context and exc.problem else (exc.problem or exc.context or "")
         raise YamlProblem(error(Location(path, line), f"invalid YAML: {what}", _hint_for(what))) from None
+    except yaml.reader.ReaderError as exc:
+        raise YamlProblem(_reader_problem(exc, text, path, first_line)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(error(Location(path, first_line), f"invalid YAML: {exc}", "fix the YAML syntax")) from None
     finally:
         if hasattr(loader, "dispose"):
             loader.dispose()
     return None if node is None else _convert(node, path, first_line, text.splitlines())
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str, first_line: int) -> Diagnostic:
+    """A character the YAML reader refuses, at its real line (PyYAML gives only an offset)."""
+    before = text.encode("utf-8")[:exc.position] if _BYTE_POSITIONS else text[:exc.position]
+    line = first_line + before.count(b"\n" if isinstance(before, bytes) else "\n")  # type: ignore[arg-type]
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    return error(Location(path, line), f"invalid YAML: character {char_name(char)} is not allowed",
+                 "delete it; YAML files may hold tabs and line breaks, but no other control characters")
 
 
 def _problem_line(exc: yaml.MarkedYAMLError, text: str) -> int:
@@ -125,6 +144,8 @@ def _problem_line(exc: yaml.MarkedYAMLError, text: str) -> int:
 
 
 def _hint_for(problem: str) -> str:
+    if "tag" in problem:
+        return "remove the `!tag`; content values are plain text, lists and mappings"
     if "aliases" in problem:
         return "write the value out in full instead of using &anchor / *alias"
     if "nesting" in problem:
@@ -149,12 +170,24 @@ def _line_true_text(node: yaml.ScalarNode, lines: list[str]) -> str:
     return "\n".join(part.strip() for part in block)
 
 
+def _refuse_control_characters(value: str, location: Location, block: bool) -> None:
+    """Escapes such as "\\e", "\\0" or "\\x07" in a quoted value make control characters that the
+    raw text check cannot see; refuse them at the line they end up on."""
+    found = FORBIDDEN.search(value)
+    if found:
+        line = location.line + (1 if block else 0) + value.count("\n", 0, found.start())
+        raise YamlProblem(error(Location(location.path, line), f"control character {char_name(found.group())} in a value",
+                                "remove the escape (such as \\e, \\0, \\a or \\x1b); content may hold tabs and line breaks only"))
+
+
 def _convert(node: yaml.Node, path: str, first_line: int, lines: list[str]) -> YNode:
     location = Location(path, first_line + node.start_mark.line)
     if isinstance(node, yaml.ScalarNode):
         multi_line_plain = node.style in (None, "") and node.start_mark.line != node.end_mark.line
         value = _line_true_text(node, lines) if node.style == ">" or multi_line_plain else str(node.value)
-        return YScalar(value, location, node.style in ("|", ">"))
+        block = node.style in ("|", ">")
+        _refuse_control_characters(value, location, block)
+        return YScalar(value, location, block)
     if isinstance(node, yaml.SequenceNode):
         return YSeq(tuple(_convert(item, path, first_line, lines) for item in node.value), location)
     items: dict[str, tuple[Location, YNode]] = {}
@@ -162,6 +195,7 @@ def _convert(node: yaml.Node, path: str, first_line: int, lines: list[str]) -> Y
         key_location = Location(path, first_line + key_node.start_mark.line)
         if not isinstance(key_node, yaml.ScalarNode):
             raise YamlProblem(error(key_location, "a key must be a plain name", "write `name: value`"))
+        _refuse_control_characters(str(key_node.value), key_location, False)
         if key_node.value in items:
             raise YamlProblem(error(key_location, f"duplicate key '{key_node.value}'",
                                     f"remove one of the two '{key_node.value}' entries (the first is on line {items[key_node.value][0].line})"))

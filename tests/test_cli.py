@@ -1,10 +1,14 @@
 """The command line as a user meets it: warnings and --strict, `check`, exit codes."""
 from __future__ import annotations
 
-import shutil
-
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from engine import BASIC, PROJECT_ROOT, TEXTS, Briefing, run_build_py, tree_digest
 
@@ -141,3 +145,19 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     block = readme.split("**Install and run the whole test suite:**", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
     assert block.strip() in ci.splitlines()
+
+
+def test_ci_requires_the_browser_tests_to_run() -> None:
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "export REQUIRE_BROWSER=1" in ci.splitlines()
+
+
+@pytest.mark.parametrize(("require", "outcome"), [("1", "1 error"), ("", "1 skipped")])
+def test_a_missing_browser_fails_under_require_browser_and_skips_otherwise(require: str, outcome: str) -> None:
+    env = {**os.environ, "CHROMIUM": "/nonexistent/chromium", "REQUIRE_BROWSER": require}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/browser/test_site_in_browser.py::test_missing_address_gets_the_styled_404_page[fixture]"],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert outcome in proc.stdout and proc.returncode == (1 if require else 0), proc.stdout
+    if require:
+        assert "REQUIRE_BROWSER=1 but Chromium is not installed" in proc.stdout

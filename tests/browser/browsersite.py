@@ -9,8 +9,10 @@ import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import unquote, urlsplit
+
+import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -19,6 +21,14 @@ VNU_JAR = PROJECT_ROOT / "tests" / "browser" / "node_modules" / "vnu-jar" / "bui
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 BRIEFINGS = {"fixture": PROJECT_ROOT / "tests" / "fixtures" / "basic", "default": PROJECT_ROOT / "content"}
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip a test whose tool is missing; under REQUIRE_BROWSER=1 (CI) fail it instead, so a
+    failed Chromium install can never let CI pass with the browser tests silently skipped."""
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(f"{reason}; skipped (set REQUIRE_BROWSER=1 to make this a failure)")
 
 
 def chromium_path() -> str | None:

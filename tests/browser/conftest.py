@@ -3,7 +3,8 @@
 Each briefing (the test fixture and the default content) is built once per session into a temp
 folder and served over http on 127.0.0.1 (Pagefind needs http) under the path of its base_url,
 with the headers netlify.toml sets, as Netlify would. One browser serves every test. Where
-Chromium, Playwright or axe-core is missing, the tests are skipped and pytest says why.
+Chromium, Playwright or axe-core is missing, the tests are skipped and pytest says why; with
+REQUIRE_BROWSER=1 (as .ci/run sets it) they fail instead.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from browsersite import (ARTIFACTS, AXE_JS, BRIEFINGS, CHROMIUM_ARGS, PROJECT_ROOT, BuiltSite, SiteHandler,
-                         chromium_path, netlify_headers)
+                         chromium_path, missing, netlify_headers)
 
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
@@ -57,11 +58,11 @@ def browser() -> Iterator[Any]:
     """One headless Chromium for the session, or a skip that says what is missing."""
     executable = chromium_path()
     if executable is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped")
+        missing("Chromium is not installed (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("Playwright is not installed (pip install -r requirements-dev.txt); browser tests skipped")
+        missing("Playwright is not installed (pip install -r requirements-dev.txt)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
@@ -73,7 +74,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_JS.is_file():
-        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser); accessibility tests skipped")
+        missing("axe-core is not installed (npm ci --prefix tests/browser)")
     return AXE_JS.read_text(encoding="utf-8")
 
 

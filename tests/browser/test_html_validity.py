@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from browsersite import VNU_JAR, BuiltSite
+from browsersite import VNU_JAR, BuiltSite, missing
 
 
 def test_every_page_is_valid_html(site: BuiltSite, artifacts: Path) -> None:
     java = shutil.which("java")
     if java is None:
-        pytest.skip("Java is not installed (the Nu Html Checker needs Java 11 or newer); HTML check skipped")
+        missing("Java is not installed (the Nu Html Checker needs Java 11 or newer)")
     if not VNU_JAR.is_file():
-        pytest.skip("vnu.jar is not installed (npm ci --prefix tests/browser); HTML check skipped")
+        missing("vnu.jar is not installed (npm ci --prefix tests/browser)")
     run = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html", "--format", "json",
                           str(site.folder)], capture_output=True, text=True, timeout=300)
     messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
