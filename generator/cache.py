@@ -90,8 +90,11 @@ def input_stamps(folders: list[Path]) -> dict[str, Stamp]:
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
                 path = os.path.join(root, name)
-                st = os.stat(path)
-                stamps[path] = (st.st_size, st.st_mtime_ns)
+                try:
+                    st = os.stat(path)
+                    stamps[path] = (st.st_size, st.st_mtime_ns)
+                except OSError:  # a broken link or a loop: the loader reports it with its line
+                    stamps[path] = (-1, -1)
     return stamps
 
 
@@ -113,16 +116,23 @@ def load_record(cache_dir: Path) -> BuildRecord | None:
 
 
 def save_record(cache_dir: Path, record: BuildRecord) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    """Keep the record for the next build; one that cannot be written only makes that build cold."""
     data = {"version": RECORD_VERSION, "options": record.options, "inputs": record.inputs, "keys": record.keys,
             "outputs": record.outputs, "warnings": list(record.warnings)}
-    temporary = cache_dir / f".{RECORD_FILE}.new"
-    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    os.replace(temporary, cache_dir / RECORD_FILE)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = cache_dir / f".{RECORD_FILE}.new"
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, cache_dir / RECORD_FILE)
+    except OSError:
+        forget_record(cache_dir)
 
 
 def forget_record(cache_dir: Path) -> None:
-    (cache_dir / RECORD_FILE).unlink(missing_ok=True)
+    try:
+        (cache_dir / RECORD_FILE).unlink(missing_ok=True)
+    except OSError:
+        pass  # nothing there to trust either
 
 
 def build_inputs(config: BuildConfig) -> list[Path]:
@@ -133,7 +143,7 @@ def build_inputs(config: BuildConfig) -> list[Path]:
 def build_options(config: BuildConfig) -> str:
     """What, besides the input files, decides the output: the folders and flags of the build."""
     folders = (config.content_dir, config.templates_dir, config.out_dir, config.sources_dir)
-    return repr((RECORD_VERSION, *(str(p.resolve()) if p else None for p in folders), config.strict))
+    return repr((RECORD_VERSION, *(os.path.realpath(p) if p else None for p in folders), config.strict))
 
 
 def up_to_date(config: BuildConfig, cache_dir: Path) -> tuple[BuildRecord | None, dict[str, Stamp], bool]:

@@ -75,11 +75,15 @@ def load_facts(cache_dir: Path) -> dict[str, ParsedDoc]:
 
 
 def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc]) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f".{FACTS_FILE}.new"
-    with open(temporary, "wb") as f:
-        pickle.dump(facts, f, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(cache_dir / FACTS_FILE)
+    """Keep the facts for the next build; a cache that cannot be written is only a slower next build."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = cache_dir / f".{FACTS_FILE}.new"
+        with open(temporary, "wb") as f:
+            pickle.dump(facts, f, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(cache_dir / FACTS_FILE)
+    except OSError:
+        pass
 
 
 def engine_digest(engine_dir: Path) -> str:

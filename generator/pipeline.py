@@ -26,7 +26,7 @@ from .resolve import Resolved, resolve_references
 from .search import SEARCH_DIR, SearchIndexer, index_pages, is_indexed
 from .templating import template_problem
 from .validate import validate_content
-from .write import Outputs, StagedSite, check_output_paths, refuse_unsafe_out_dir
+from .write import Outputs, StagedSite, check_output_paths, refuse_unsafe_out_dir, terminate_gracefully
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
@@ -132,19 +132,20 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
     _fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
     keys = page_keys(resolved, page_plan(resolved), shared_key(inputs, config.content_dir, resolved, options)) \
         if cache_dir else {}
-    site = StagedSite(config.out_dir)
-    try:
-        sink = OutputSink(site, record, keep_outputs)
-        with heap_frozen():
-            _render_into(sink, config, resolved, keys, env, workers, report, progress)
-        timer = _Timer(report)
-        site.commit()
-        timer.lap("write")
-    except BaseException:
-        site.discard()
-        if cache_dir:
-            forget_record(cache_dir)  # the site may be gone or half-swapped: never trust the old record
-        raise
+    with terminate_gracefully():  # SIGTERM unwinds through `discard` below
+        site = StagedSite(config.out_dir)
+        try:
+            sink = OutputSink(site, record, keep_outputs)
+            with heap_frozen():
+                _render_into(sink, config, resolved, keys, env, workers, report, progress)
+            timer = _Timer(report)
+            site.commit()
+            timer.lap("write")
+        except BaseException:
+            site.discard()
+            if cache_dir:
+                forget_record(cache_dir)  # the site may be gone or half-swapped: never trust the old record
+            raise
     report.outputs, report.files = sink.kept, sorted(sink.stored)
     if cache_dir:
         save_record(cache_dir, BuildRecord(options, stamps, keys, sink.stored, tuple(map(str, sorted(report.warnings)))))

@@ -226,7 +226,7 @@ def _ms_since(started: float) -> int:
 
 
 def read_static(static_dir: Path) -> Outputs:
-    """templates/static/ by output path, skipping what `write_site` skips (dot files, __pycache__)."""
+    """templates/static/ by output path, skipping what `StagedSite.copy_static` skips (dot files, __pycache__)."""
     if not static_dir.is_dir():
         return {}
     files: Outputs = {}

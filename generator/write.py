@@ -54,20 +54,6 @@ def refuse_unsafe_out_dir(out_dir: Path, protected: list[Path]) -> list[Diagnost
     return []
 
 
-def write_site(outputs: Outputs, static_dir: Path, out_dir: Path) -> None:
-    """Write every output and the static assets into a temporary folder, then swap it in.
-    Any file-system error becomes a BuildFailed naming the output path; the staging folder is
-    removed on every failure, SIGTERM included, and the previous site is left as it was."""
-    shown, out_dir = out_dir, out_dir.absolute()
-    with _terminate_gracefully():
-        staging = _make_staging(out_dir, shown)
-        try:
-            _fill(staging, outputs, static_dir, shown)
-            _swap(staging, out_dir, shown)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful swap
-
-
 def _make_staging(out_dir: Path, shown: Path) -> Path:
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -76,19 +62,6 @@ def _make_staging(out_dir: Path, shown: Path) -> Path:
         blocker = next((p for p in reversed(out_dir.parents) if p.exists() and not p.is_dir()), None)
         what = "cannot create the output folder" + (f" ({os.path.relpath(blocker)} is a file)" if blocker else "")
         raise BuildFailed([os_problem(exc, str(shown), what)]) from None
-
-
-def _fill(staging: Path, outputs: Outputs, static_dir: Path, shown: Path) -> None:
-    current = shown / "static"
-    try:
-        _copy_static(static_dir, staging / "static")
-        for path, data in sorted(outputs.items()):
-            current = shown / path
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_new_file(target, data)
-    except OSError as exc:
-        raise BuildFailed([os_problem(exc, str(current), "cannot write")]) from None
 
 
 def write_new_file(target: Path, data: bytes) -> None:
@@ -107,7 +80,7 @@ class Terminated(SystemExit):
 
 
 @contextmanager
-def _terminate_gracefully() -> Iterator[None]:
+def terminate_gracefully() -> Iterator[None]:
     """Turn SIGTERM into an exception while the staging folder exists (main thread only:
     Python delivers signals there), so `finally` removes it before the process exits."""
     if threading.current_thread() is not threading.main_thread():
@@ -132,9 +105,9 @@ class StagedSite:
     swap. Each `put` or `keep` returns the file's (size, mtime ns) as stored."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.shown, self.out_dir = out_dir, out_dir.absolute()
-        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}-new-", dir=self.out_dir.parent))
+        self.shown = out_dir  # as the user gave it, for messages
+        self.out_dir = out_dir.absolute()
+        self.staging = _make_staging(self.out_dir, self.shown)
         self._folders: set[str] = {""}
 
     def _target(self, path: str) -> Path:
@@ -145,9 +118,13 @@ class StagedSite:
         return self.staging / path
 
     def put(self, path: str, data: bytes) -> tuple[int, int]:
-        target = self._target(path)
-        target.write_bytes(data)
-        st = target.stat()
+        """Write a new file; any file-system error is a BuildFailed naming the output path."""
+        try:
+            target = self._target(path)
+            write_new_file(target, data)
+            st = target.stat()
+        except OSError as exc:
+            raise BuildFailed([os_problem(exc, str(self.shown / path), "cannot write")]) from None
         return st.st_size, st.st_mtime_ns
 
     def keep(self, path: str, expected: tuple[int, int]) -> tuple[int, int] | None:
@@ -184,12 +161,6 @@ class StagedSite:
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def _copy_static(static_dir: Path, target: Path) -> None:
-    if static_dir.is_dir():
-        shutil.copytree(static_dir, target, symlinks=False,
-                        ignore=shutil.ignore_patterns(".*", "__pycache__"))
 
 
 def _swap(staging: Path, out_dir: Path, shown: Path) -> None:

@@ -79,7 +79,7 @@ def fail_disk(monkeypatch: pytest.MonkeyPatch, root: Path, code: int | None, aft
 def test_a_write_failing_midway_is_reported_and_the_old_site_survives(
         briefing: Briefing, old_site: dict[str, str], monkeypatch: pytest.MonkeyPatch, code: int, hint: str) -> None:
     disk = fail_disk(monkeypatch, briefing.root, code, after=10)
-    result = briefing.build()
+    result = briefing.build("--no-cache")  # every file written again, not only what changed
     assert result.exit_code == 1, result.output
     lines, (errors, _) = diagnostics_of(result.stderr)
     failed = disk.written[-1]
@@ -108,7 +108,7 @@ def test_every_file_of_a_second_build_is_written_beside_the_old_site_then_swappe
 
 
 def test_building_twice_into_one_folder_gives_the_same_site(briefing: Briefing, old_site: dict[str, str]) -> None:
-    result = briefing.build()
+    result = briefing.build("--no-cache")  # a whole second build and swap, not the no-op
     assert result.exit_code == 0, result.output
     assert tree_digest(briefing.root / "site") == old_site
     assert leftovers(briefing.root) == []
@@ -152,7 +152,7 @@ def test_swap_failing_restores_the_old_site(briefing: Briefing, old_site: dict[s
         return real_rename(src, dst)
 
     monkeypatch.setattr(os, "rename", rename)
-    result = briefing.build()
+    result = briefing.build("--no-cache")
     assert result.exit_code == 1
     lines, _ = diagnostics_of(result.stderr)
     assert lines == [f"site:0: cannot replace the output folder: {os.strerror(errno.EIO)}",
@@ -172,7 +172,7 @@ SLOW_WRITER = textwrap.dedent("""
         time.sleep(0.2)
     write.write_new_file = slow
     from generator.cli import main
-    main(["build", "--content", "content", "--out", "site", "-q"])
+    main(["build", "--content", "content", "--out", "site", "-q", "--no-cache"])
 """)
 
 
@@ -204,7 +204,7 @@ IN_A_NAMESPACE = textwrap.dedent("""
     site = os.path.join(mount, "site")
 
     def build():
-        run = subprocess.run([sys.executable, build_py, "build", "--content", content, "--out", site, "-q"],
+        run = subprocess.run([sys.executable, build_py, "build", "--content", content, "--out", site, "-q", "--no-cache"],
                              capture_output=True, text=True)
         return {"code": run.returncode, "stderr": run.stderr}
 
