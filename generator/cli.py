@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .cache import up_to_date
+from .chars import printable
 from .config import BuildConfig
 from .errors import BuildFailed, os_problem
 from .workers import worker_count
@@ -80,7 +81,7 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
         if not quiet:
             for warning in record.warnings:
                 click.echo(warning, err=True)
-            click.echo(f"nothing changed: {out_dir} is up to date ({_pages(files)} pages, {len(files)} files; "
+            click.echo(f"nothing changed: {printable(str(out_dir))} is up to date ({_pages(files)} pages, {len(files)} files; "
                        f"checked in {(time.perf_counter() - started) * 1000:.0f} ms)")
         return
     from .pipeline import build_site
@@ -97,7 +98,7 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
     if not quiet:
         files = [path for path in report.files if not path.startswith("static/")]  # generated, not copied
         elapsed = time.perf_counter() - started
-        click.echo(f"built {_pages(files)} pages ({len(files)} files) into {out_dir} in {elapsed * 1000:.0f} ms")
+        click.echo(f"built {_pages(files)} pages ({len(files)} files) into {printable(str(out_dir))} in {elapsed * 1000:.0f} ms")
 
 
 def _pages(files: list[str]) -> int:

@@ -217,7 +217,11 @@ class Previewer:
             if generation != self.generation:  # a newer rebuild has started its own refresh
                 return
             old_index = _search_files(self.outputs)
-            sync_changed(index, self.config.out_dir, old_index)
+            try:
+                sync_changed(index, self.config.out_dir, old_index)
+            except BuildFailed as exc:  # a full disk, say: reported like any failed rebuild
+                click.echo(exc.format_message(), err=True)
+                return
             self.outputs = {p: d for p, d in self.outputs.items() if p not in old_index} | index
 
 

@@ -161,3 +161,12 @@ def test_a_missing_browser_fails_under_require_browser_and_skips_otherwise(requi
     assert outcome in proc.stdout and proc.returncode == (1 if require else 0), proc.stdout
     if require:
         assert "REQUIRE_BROWSER=1 but Chromium is not installed" in proc.stdout
+
+
+def test_an_output_folder_named_with_escape_sequences_is_never_echoed_raw(briefing: Briefing) -> None:
+    out = "site\x1b[2J\x07"
+    for _ in range(2):  # the build, then the no-op rebuild: both name the folder
+        result = briefing.build(out=out)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "site\\x1b[2J\\x07" in result.output
