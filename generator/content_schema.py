@@ -7,11 +7,16 @@ from typing import Any
 
 from . import schema
 from .dates import DATE_FORMS
+from .kind import Kind, briefing_spec, list_files, record_specs
+from .kinds import BUILTIN_KINDS
 
 _DATE_PATTERN = (r"^((early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?"
                  r"(\s*\.\.\s*((early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?)?$")
-_FILES = {"briefing": (schema.BRIEFING, False), **{name: (spec, True) for name, spec in schema.LIST_FILES.items()},
-          "actor": (schema.ACTOR, False), "page": (schema.PAGE, False)}
+
+
+def _files(kinds: tuple[Kind, ...]) -> dict[str, tuple[schema.RecordSpec, bool]]:
+    return {"briefing": (briefing_spec(kinds), False), **{name: (spec, True) for name, spec in list_files(kinds).items()},
+            "actor": (schema.ACTOR, False), "page": (schema.PAGE, False)}
 
 
 def _type_schema(type_: str) -> dict[str, Any]:
@@ -42,10 +47,10 @@ def record_schema(spec: schema.RecordSpec) -> dict[str, Any]:
     }
 
 
-def content_schemas() -> dict[str, bytes]:
+def content_schemas(kinds: tuple[Kind, ...] = BUILTIN_KINDS) -> dict[str, bytes]:
     """{file name: JSON Schema bytes} for every kind of content file."""
     out = {}
-    for name, (spec, is_list) in _FILES.items():
+    for name, (spec, is_list) in _files(kinds).items():
         body = record_schema(spec)
         document = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"Briefing content: {name}",
                     **({"type": "array", "items": body} if is_list else body)}
@@ -65,10 +70,10 @@ def _type_words(type_: str) -> str:
     return {"slug": "id", "int": "whole number"}.get(type_, type_)
 
 
-def reference_markdown() -> str:
+def reference_markdown(kinds: tuple[Kind, ...] = BUILTIN_KINDS) -> str:
     """The README's field reference, one table per kind of record; a test keeps the README in sync."""
     parts = []
-    for spec in (*schema.RECORDS, *schema.NESTED.values()):
+    for spec in (*record_specs(kinds), *schema.NESTED.values()):
         parts.append(f"#### {spec.name}\n\n{spec.doc}\n\n| field | type | required | meaning |\n|---|---|---|---|")
         parts += [f"| `{f.name}` | {_type_words(f.type)} | {'yes' if f.required else ''} | {f.doc.replace('|', chr(92) + '|')} |"
                   for f in spec.fields]

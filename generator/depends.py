@@ -18,6 +18,7 @@ from pathlib import Path
 from .model import Page
 from .render import PagePlan
 from .resolve import Resolved
+from .views import ActorView, FreePageView
 
 PAGES_FOLDER = "pages"
 
@@ -40,9 +41,10 @@ def page_keys(resolved: Resolved, plan: PagePlan, shared: str) -> dict[str, str]
     """{output path: key} for every actor and free page of the plan."""
     keys = {}
     for path, _, context in plan:
-        entity = context.get("page_entity") or context.get("actor")
-        if entity is None:
+        view = context.get("view")
+        if not isinstance(view, (ActorView, FreePageView)):
             continue
+        entity = resolved.index[view.id]
         own = repr(entity.body) if isinstance(entity, Page) else ""
         text = f"{shared}\0{path}\0{entity.id}\0{own}\0{resolved.backlinks.get(entity.id)!r}"
         keys[path] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

@@ -10,7 +10,8 @@ import json
 from typing import Any
 
 from .dates import FuzzyDate, describe
-from .model import Actor, Commitment, Deadline, Event, Markdown, Page, Quote, Source, Term, View, deadline_status
+from .kind import Kind
+from .model import Actor, Deadline, Event, Markdown, Page, Quote, Source, View, deadline_status
 from .render import passage_url
 from .resolve import Mention, Resolved
 
@@ -23,8 +24,8 @@ def briefing_json(resolved: Resolved) -> bytes:
     return _dump(briefing_data(resolved))
 
 
-def briefing_schema_json() -> bytes:
-    return _dump(briefing_schema())
+def briefing_schema_json(kinds: tuple[Kind, ...] = ()) -> bytes:
+    return _dump(briefing_schema(kinds))
 
 
 def _dump(data: Any) -> bytes:
@@ -51,8 +52,7 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
         "quotes": [_quote(q, resolved) for q in c.quotes],
         "views": [_view(v, resolved) for v in c.views],
         "pages": [_page(p, resolved) for p in c.pages],
-        "glossary": [_term(t, resolved) for t in c.glossary],
-        "commitments": [_commitment(x, resolved) for x in c.commitments],
+        **{kind.file: [kind.export(record, resolved.urls[record.id]) for record in records] for kind, records in c.declared},
         "evidence": {source: [{"passage": e.passage, "in": e.owner_title, "url": e.url} for e in found]
                      for source, found in (resolved.evidence or {}).items()},
         "citations": {s.id: _mentions(resolved.citations.get(s.id, ())) for s in c.sources},
@@ -123,15 +123,6 @@ def _page(p: Page, r: Resolved) -> dict[str, Any]:
             "tracker": p.tracker, "body": _md(p.body)}
 
 
-def _term(t: Term, r: Resolved) -> dict[str, Any]:
-    return {"id": t.id, "url": r.urls[t.id], "term": t.term, "aliases": list(t.aliases), "definition": _md(t.definition)}
-
-
-def _commitment(c: Commitment, r: Resolved) -> dict[str, Any]:
-    return {"id": c.id, "url": r.urls[c.id], "commitment": c.commitment, "side": c.side, "actors": list(c.actors),
-            "status": c.status, "confidence": c.confidence, "sources": list(c.sources), "body": _md(c.body)}
-
-
 # --- the schema -------------------------------------------------------------------------------
 
 _STR = {"type": "string"}
@@ -151,7 +142,8 @@ def _list_of(item: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "items": item}
 
 
-def briefing_schema() -> dict[str, Any]:
+def briefing_schema(kinds: tuple[Kind, ...] = ()) -> dict[str, Any]:
+    """The schema of briefing.json, with a list for each declared kind (`kinds`)."""
     defs = {
         "date": _record("A date at the precision the sources give: the inclusive interval [first, last].",
                         text=_STR, precision={"enum": ["day", "month", "part", "year", "range"]},
@@ -174,11 +166,7 @@ def briefing_schema() -> dict[str, Any]:
                                stance=_ID, gist=_STR, quotes={"type": "array", "items": _ID})),
         pages=_list_of(_record("A free page.", id=_ID, url=_URL, title=_STR, summary=_STR,
                                order={"type": "integer"}, tracker=_OPT_STR, body=_STR)),
-        glossary=_list_of(_record("A glossary term.", id=_ID, url=_URL, term=_STR, aliases=_list_of(_STR),
-                                  definition=_STR)),
-        commitments=_list_of(_record("A commitment in the tracker.", id=_ID, url=_URL, commitment=_STR, side=_STR,
-                                     actors=_list_of(_ID), status=_STR, confidence={"enum": ["high", "medium", "low"]},
-                                     sources=_list_of(_ID), body=_STR)),
+        **{kind.file: _list_of(kind.export_schema()) for kind in kinds},
         evidence={"type": "object", "description": "Source id -> the passages citations quote from it.",
                   "additionalProperties": _list_of(_record("A cited passage.", passage=_STR, **{"in": _STR}, url=_URL))},
         citations={"type": "object", "description": "Source id -> the texts that cite it.",

@@ -44,7 +44,7 @@ def render_exports(resolved: Resolved, md: MarkdownIt, html_pages: list[str]) ->
     """{output path: bytes} of every file beside the HTML pages."""
     b = resolved.content.briefing
     outputs = {CALENDAR_FILE: render_calendar(resolved, md), ROBOTS_FILE: render_robots(b),
-               DATA_FILE: briefing_json(resolved), SCHEMA_FILE: briefing_schema_json()}
+               DATA_FILE: briefing_json(resolved), SCHEMA_FILE: briefing_schema_json(tuple(kind for kind, _ in resolved.content.declared))}
     if b.base_url:
         outputs[FEED_FILE] = render_feed(resolved, md)
         outputs[SITEMAP_FILE] = render_sitemap(b, html_pages)

@@ -52,9 +52,10 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("../../") else str(path)
 
 
-def load_content(content_dir: Path, sources_dir: Path | None = None,
-                 memo: Memoize = uncached) -> tuple[RawContent, list[Diagnostic]]:
-    """Read every content file. `memo` lets the preview server skip re-parsing unchanged text."""
+def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoize = uncached,
+                 list_files: tuple[str, ...] = LIST_FILES) -> tuple[RawContent, list[Diagnostic]]:
+    """Read every content file. `memo` lets the preview server skip re-parsing unchanged text;
+    `list_files` names the list files to read (declared kinds add theirs: kind.list_files)."""
     problems: list[Diagnostic] = []
     if not content_dir.is_dir():
         where = Location(display_path(content_dir), 0)
@@ -62,7 +63,7 @@ def load_content(content_dir: Path, sources_dir: Path | None = None,
         return RawContent(None, {}, {}, {}), problems
     root = Path(os.path.realpath(content_dir))
     briefing = _load_yaml_file(content_dir / "briefing.yaml", root, problems, memo, required=True)
-    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, memo) for name in LIST_FILES}
+    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, memo) for name in list_files}
     markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo))
                 for folder in MARKDOWN_FOLDERS}
     unreadable = bool(problems)

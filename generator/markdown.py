@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Callable, Literal, Protocol
 
@@ -64,6 +64,7 @@ class LinkContext(MarkContext, Protocol):
 
     def quote(self, quote_id: str) -> Quote: ...
     def gloss(self, text: str) -> str: ...
+    def kind_label(self, target: str) -> str: ...
 
 
 def make_parser() -> MarkdownIt:
@@ -282,8 +283,10 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no
     label = token.meta["label"] or ctx.label(target)
     ctx.glossed.add(target)  # a term linked by hand is not linked again by the glossary
     href = ctx.href(target).split("#")[0] + f"#{fragment}" if fragment else ctx.href(target)
+    kind = ctx.kind_label(target)
     return (f'<a class="xref" href="{escape(href)}"{_anchor_attr(token, 0, ctx)}'
-            f' data-preview="{escape(ctx.preview(target))}">{escape(label)}</a>')
+            f' data-preview="{escape(ctx.preview(target))}"'
+            + (f' data-kind="{escape(kind)}"' if kind else "") + f'>{escape(label)}</a>')
 
 
 def _render_embed(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
@@ -314,5 +317,6 @@ def _render_table_close(self, tokens, idx, options, env) -> str:  # type: ignore
 def _render_link_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     token = tokens[idx]
     if link_problem(str(token.attrs.get("href", ""))):  # never reached in a passing build; belt and braces
-        token.attrSet("href", "#")
+        # A copy: parsed tokens are shared by every page (and worker) that renders the text.
+        return self.renderToken([replace(token, attrs={**token.attrs, "href": "#"})], 0, options, env)
     return self.renderToken(tokens, idx, options, env)

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .dates import FuzzyDate, add_days, describe, intersect
 from .errors import Location
 
-EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page", "term", "commitment"]
+if TYPE_CHECKING:
+    from .kind import Kind
+
+EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page"]  # and declared kinds (kind.py)
 Basis = Literal["binding", "reported", "framing"]
 BASIS_WORDS = {"binding": "set in a text", "reported": "a source reports it; no text setting it is cited",
                "framing": "a speaker's time frame, not a deadline"}
@@ -215,39 +218,7 @@ class Page:
     entity: EntityKind = field(default="page", init=False)
 
 
-@dataclass(frozen=True)
-class Term:
-    id: str
-    term: str
-    aliases: tuple[str, ...]
-    definition: Markdown
-    location: Location
-    entity: EntityKind = field(default="term", init=False)
-
-    @property
-    def title(self) -> str:
-        return self.term
-
-
-@dataclass(frozen=True)
-class Commitment:
-    id: str
-    commitment: str
-    side: str
-    actors: tuple[str, ...]
-    status: str
-    confidence: str
-    sources: tuple[str, ...]
-    body: Markdown
-    location: Location
-    entity: EntityKind = field(default="commitment", init=False)
-
-    @property
-    def title(self) -> str:
-        return self.commitment
-
-
-Entity = Actor | Source | Event | Deadline | Quote | View | Page | Term | Commitment
+Entity = Actor | Source | Event | Deadline | Quote | View | Page
 
 
 @dataclass(frozen=True)
@@ -262,12 +233,16 @@ class Content:
     quotes: tuple[Quote, ...]
     views: tuple[View, ...]
     pages: tuple[Page, ...]
-    glossary: tuple[Term, ...] = ()
-    commitments: tuple[Commitment, ...] = ()
+    declared: tuple[tuple[Kind, tuple[Any, ...]], ...] = ()  # each declared kind (kind.py) and its records
 
     def entities(self) -> tuple[Entity, ...]:
         return (*self.actors, *self.sources, *self.events, *self.deadlines,
-                *self.quotes, *self.views, *self.pages, *self.glossary, *self.commitments)
+                *self.quotes, *self.views, *self.pages,
+                *(record for _, records in self.declared for record in records))
+
+    def kind_of(self, entity: Any) -> Kind | None:
+        """The declaration of a record's kind, for records of declared kinds."""
+        return next((kind for kind, _ in self.declared if kind.name == entity.entity), None)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from .depends import page_keys, shared_key
 from .docs import FactsParser, engine_digest, load_facts, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
 from .exports import render_exports
+from .kind import list_files
 from .load import load_content
 from .markdown import make_parser
 from .output import OutputSink
@@ -63,9 +64,10 @@ def check_content(config: BuildConfig, report: BuildReport | None = None, cache:
 def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache | None,
                    cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
     timer = _Timer(report)
-    raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached)
+    raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
+                                 tuple(list_files(config.entity_kinds)))
     timer.lap("load")
-    validated = validate_content(raw)
+    validated = validate_content(raw, config.entity_kinds)
     problems += validated.problems
     timer.lap("validate")
     resolved = None

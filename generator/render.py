@@ -17,19 +17,15 @@ from markupsafe import Markup
 from markdown_it import MarkdownIt
 
 from .dates import describe
-from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, Event, Quote, Source, Term, deadline_status
+from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, DeadlineStatus, Event, Page, Quote, Source, deadline_status
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved, parse_doc
-from .urls import (ACTORS, COMMITMENTS, GLOSSARY, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url,
+from .views import (NavItem, actor_view, actors_view, free_page_view, group_by_actor, home_view,
+                    quotes_view, sources_view, timeline_view, views_view)
+from .urls import (ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, page_of,
                    relative, root_prefix)
 from .workers import ordered_map
-
-
-@dataclass(frozen=True)
-class NavItem:
-    title: str
-    url: str
 
 
 @dataclass
@@ -67,9 +63,16 @@ class PageLinks:
             return f"[{n}] {entity.title}"  # type: ignore[union-attr]
         if isinstance(entity, (Event, Deadline)):
             return f"{describe(entity.date)}: {entity.title}"
-        if isinstance(entity, Term):
-            return self.resolved.plain_texts.get(f"{entity.id}-definition", entity.term)
+        kind = self.resolved.content.kind_of(entity)
+        if kind:
+            return kind.hover(entity)
         return summary or self.label(target)
+
+    def kind_label(self, target: str) -> str:
+        """What a link preview calls a record of a declared kind ("" for the built-in ones,
+        which site.js names by their page)."""
+        kind = self.resolved.content.kind_of(self.resolved.index[target])
+        return kind.label if kind else ""
 
     def verified(self, source_id: str) -> bool:
         return source_id in self.resolved.checked_sources
@@ -89,16 +92,18 @@ class PageLinks:
     def gloss(self, text: str) -> str:
         """Prose text as HTML, with the first use on this page of each glossary term linked to it."""
         pattern = self.resolved.glossary_pattern
-        if not pattern or self.page == GLOSSARY:
+        if not pattern:
             return escape(text)
         out, position = [], 0
         for m in re.finditer(pattern, text, re.IGNORECASE):
             term_id = self.resolved.glossary_terms[m[0].lower()]
-            if term_id in self.glossed:
-                continue
+            if term_id in self.glossed or page_of(self.resolved.urls[term_id]) == self.page:
+                continue  # (the glossary page itself links no term)
             self.glossed.add(term_id)
+            kind = self.kind_label(term_id)
             out += [escape(text[position:m.start()]), f'<a class="gloss" href="{escape(self.href(term_id))}" '
-                    f'data-preview="{escape(self.preview(term_id))}">{escape(m[0])}</a>']
+                    f'data-preview="{escape(self.preview(term_id))}"' + (f' data-kind="{escape(kind)}"' if kind else "")
+                    + f'>{escape(m[0])}</a>']
             position = m.end()
         return "".join([*out, escape(text[position:])])
 
@@ -161,31 +166,35 @@ PagePlan = list[tuple[str, str, dict[str, Any]]]  # (output path, template, page
 def page_plan(resolved: Resolved) -> PagePlan:
     """(output path, template, page-specific context) for every HTML page of the site."""
     c = resolved.content
+    statuses = deadline_statuses(c)
     plan: PagePlan = [
-        (HOME, "home.html", {"title": c.briefing.title, "crumbs": []}),
-        (ACTORS, "actors.html", {"title": "Actors", "crumbs": []}),
-        (TIMELINE, "timeline.html", {"title": "Timeline and deadlines", "crumbs": []}),
-        (VIEWS, "views.html", {"title": "Analyst views", "crumbs": []}),
-        (QUOTES, "quotes.html", {"title": "Quotations", "crumbs": []}),
-        (SOURCES, "sources.html", {"title": "Source appendix", "crumbs": []}),
+        (HOME, "home.html", {"title": c.briefing.title, "crumbs": [], "view": home_view(resolved, HOME, statuses)}),
+        (ACTORS, "actors.html", {"title": "Actors", "crumbs": [], "view": actors_view(resolved)}),
+        (TIMELINE, "timeline.html", {"title": "Timeline and deadlines", "crumbs": [], "view": timeline_view(resolved, TIMELINE)}),
+        (VIEWS, "views.html", {"title": "Analyst views", "crumbs": [], "view": views_view(resolved, VIEWS)}),
+        (QUOTES, "quotes.html", {"title": "Quotations", "crumbs": [], "view": quotes_view(resolved, QUOTES)}),
+        (SOURCES, "sources.html", {"title": "Source appendix", "crumbs": [], "view": sources_view(resolved, SOURCES)}),
         (NOT_FOUND, "404.html", {"title": "Page not found", "crumbs": []}),
-        (SEARCH, "search.html", {"title": "Search", "crumbs": []}),
+        (SEARCH, "search.html", {"title": "Search", "crumbs": [],
+                                 "example": c.actors[0].name if c.actors else ""}),
     ]
-    if c.glossary:
-        plan.append((GLOSSARY, "glossary.html", {"title": "Glossary", "crumbs": []}))
-    if c.commitments:
-        plan.append((COMMITMENTS, "commitments.html", {"title": "Commitments", "crumbs": []}))
-    plan += [(entity_url(a), "actor.html", {"title": a.name, "actor": a, "crumbs": [NavItem("Actors", ACTORS)],
-                                            "said": _quotes_shown_apart(a, resolved)})
+    views = {kind.file: kind.view(resolved, records, kind.page) for kind, records in c.declared if records}
+    plan += [(kind.page, kind.template, {"title": kind.title, "crumbs": [], "view": views[kind.file]})
+             for kind, records in c.declared if records]
+    groups = group_by_actor(c)
+    plan += [(entity_url(a), "actor.html", {"title": a.name, "crumbs": [NavItem("Actors", ACTORS)],
+                                            "view": actor_view(resolved, a, entity_url(a), groups)})
              for a in c.actors]
-    plan += [(entity_url(p), "page.html", {"title": p.title, "page_entity": p, "crumbs": []}) for p in c.pages]
+    plan += [(entity_url(p), "page.html", {"title": p.title, "crumbs": [],
+                                           "view": free_page_view(resolved, p, _tracker(p, resolved))}) for p in c.pages]
     return plan
 
 
-def _quotes_shown_apart(actor: Actor, resolved: Resolved) -> list[Quote]:
-    """An actor's quotations not already embedded in the body of their page: each shown once."""
-    embedded = {r.target for r in resolved.docs[f"{actor.id}-body"].parsed.refs if r.kind == "embed"}
-    return [q for q in resolved.content.quotes if q.speaker == actor.id and q.id not in embedded]
+def _tracker(page: Page, resolved: Resolved) -> tuple[Any, ...]:
+    """The rows of the tracker table a page asks for (`tracker: commitments`), in that page's view."""
+    records = next((records for kind, records in resolved.content.declared if kind.file == page.tracker), ())
+    kind = resolved.content.kind_of(records[0]) if records else None
+    return kind.view(resolved, records, entity_url(page)).items if kind else ()
 
 
 PAGES_PER_CHUNK = 64
@@ -214,64 +223,24 @@ def render_pages(resolved: Resolved, plan: PagePlan, env: Environment, md: Markd
 
 
 def _shared_context(resolved: Resolved) -> dict[str, Any]:
+    """What every page may read: the briefing's own fields, the navigation and small lookups.
+    Everything else a page shows is in its `view`."""
     c = resolved.content
-    as_of = c.briefing.as_of
-    statuses = {d.id: deadline_status(d, as_of) for d in c.deadlines}
-    upcoming = sorted((d for d in c.deadlines if statuses[d.id].state != "passed"), key=lambda d: d.expected_due.sort_key)
-    all_pages = sorted(c.pages, key=lambda p: (p.order, p.title))
-    dated: list[Event | Deadline] = [*c.events, *c.deadlines]
-    timeline = sorted(dated, key=lambda e: (e.date.sort_key, e.id))
-    by_actor = _group_by_actor(c)
     return {
-        "briefing": c.briefing, "content": c, "resolved": resolved, "nav": navigation(c), "statuses": statuses,
+        "briefing": c.briefing, "nav": navigation(c), "statuses": deadline_statuses(c),
         "basis_words": BASIS_WORDS, "summary_headings": SUMMARY_HEADINGS, "event_status_words": EVENT_STATUS_WORDS,
-        "upcoming": upcoming,
-        "timeline": [e for e in timeline if not getattr(e, "status", None)],
-        "after_as_of": [(status, [e for e in timeline if getattr(e, "status", None) == status])
-                        for status in ("planned", "hindsight")],
-        "quotes_by_side": _quotes_by_side(c),
-        "all_pages": all_pages,
-        "actors_by_side": _actors_by_side(c.actors), **by_actor, "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
+        "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
     }
+
+
+def deadline_statuses(c: Content) -> dict[str, DeadlineStatus]:
+    return {d.id: deadline_status(d, c.briefing.as_of) for d in c.deadlines}
 
 
 def navigation(c: Content) -> list[NavItem]:
     """Every free page is in the navigation: the two with the lowest `order` after Home, the others
     (by order, then title) after Views; then the glossary and commitments when there are any."""
     pages = [NavItem(p.title, entity_url(p)) for p in sorted(c.pages, key=lambda p: (p.order, p.title))]
-    generated = [*([NavItem("Glossary", GLOSSARY)] if c.glossary else []),
-                 *([NavItem("Commitments", COMMITMENTS)] if c.commitments else [])]
+    generated = [NavItem(kind.title, kind.page) for kind, records in c.declared if records]
     return [NavItem("Home", HOME), *pages[:2], NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE),
             NavItem("Views", VIEWS), *pages[2:], *generated, NavItem("Quotations", QUOTES), NavItem("Sources", SOURCES)]
-
-
-def _quotes_by_side(c: Content) -> list[tuple[str, list[tuple[Actor, list[Quote]]]]]:
-    """Quotations grouped by the speaker's side, then by speaker (sides and names in order)."""
-    by_speaker: dict[str, list[Quote]] = {}
-    for q in c.quotes:
-        by_speaker.setdefault(q.speaker, []).append(q)
-    return [(side, [(a, by_speaker[a.id]) for a in actors if a.id in by_speaker])
-            for side, actors in _actors_by_side(c.actors) if any(a.id in by_speaker for a in actors)]
-
-
-def _actors_by_side(actors: tuple[Actor, ...]) -> list[tuple[str, list[Actor]]]:
-    sides: dict[str, list[Actor]] = {}
-    for actor in sorted(actors, key=lambda a: (a.kind != "person", a.name)):
-        sides.setdefault(actor.side, []).append(actor)
-    return sorted(sides.items())
-
-
-def _group_by_actor(c: Content) -> dict[str, dict[str, list[Any]]]:
-    """One pass over the records, so an actor page never scans the whole briefing."""
-    groups: dict[str, dict[str, list[Any]]] = {name: {} for name in ("members_of", "quotes_of", "views_of", "events_of")}
-    for a in c.actors:
-        if a.affiliation:
-            groups["members_of"].setdefault(a.affiliation, []).append(a)
-    for q in c.quotes:
-        groups["quotes_of"].setdefault(q.speaker, []).append(q)
-    for v in c.views:
-        groups["views_of"].setdefault(v.analyst, []).append(v)
-    for e in sorted(c.events, key=lambda e: (e.date.sort_key, e.id)):
-        for actor_id in e.actors:
-            groups["events_of"].setdefault(actor_id, []).append(e)
-    return groups

@@ -16,7 +16,7 @@ from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .evidence import Evidence, check_against_texts, cited_passages
 from .markdown import ParsedDoc, heading_ids, parse_markdown
 from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
-from .urls import COMMITMENTS, GENERATED_PAGES, GLOSSARY, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
+from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
 from .validate import FieldRef
 
 _KIND_FOR_REF = {"cite": "source", "embed": "quote"}
@@ -54,9 +54,8 @@ class Resolved:
     citations: dict[str, tuple[Mention, ...]]
     checked_sources: frozenset[str] = frozenset()  # sources whose text quotations and passages were checked against
     evidence: dict[str, tuple[Evidence, ...]] | None = None  # source id -> the passages cited from it
-    glossary_terms: dict[str, str] = field(default_factory=dict)  # lower-case term or alias -> term id
+    glossary_terms: dict[str, str] = field(default_factory=dict)  # lower-case name -> id of the record it links to
     glossary_pattern: str = ""  # matches any term or alias as a whole word ("" with no glossary)
-    plain_texts: dict[str, str] = field(default_factory=dict)  # doc key -> its text without Markdown (for previews)
 
 
 def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown, str]]:
@@ -87,10 +86,10 @@ def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown,
         yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist, "views"
     for p in content.pages:
         yield f"{p.id}-body", entity_url(p), p.title, p.body, "pages"
-    for t in content.glossary:
-        yield f"{t.id}-definition", GLOSSARY, f"Glossary: {t.term}", t.definition, "glossary"
-    for c in content.commitments:
-        yield f"{c.id}-body", COMMITMENTS, "Commitments", c.body, "commitments"
+    for kind, records in content.declared:
+        for record in records:
+            for key, text in kind.markdown_fields(record):
+                yield key, kind.url(record), kind.owner(record), text, kind.file
 
 
 def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt,
@@ -108,11 +107,12 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         fields = list(markdown_fields(content))
         parsed = parse_all([(key, home, title, text) for key, home, title, text, _ in fields])
         docs = {key: DocInfo(one, home, title, group, text) for (key, home, title, text, group), one in zip(fields, parsed)}
+    urls = {entity_id: url_of(content, entity) for entity_id, entity in index.items()}
     for info in docs.values():
         problems.extend(info.parsed.problems)
         for ref in info.parsed.refs:
             _check_ref(ref.kind, ref.target, ref.location, index, problems, broken_ids)
-    problems.extend(_check_fragments(docs, index))
+    problems.extend(_check_fragments(docs, urls))
     stances = {s.id for s in content.briefing.stance_scale}
     for field_ref in field_refs:
         if field_ref.kind == "stance":
@@ -121,12 +121,11 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
                                       did_you_mean(field_ref.target, sorted(stances)) or "add it to stance_scale in briefing.yaml"))
         else:
             _check_ref(field_ref.kind, field_ref.target, field_ref.location, index, problems, broken_ids)
-    problems.extend(_check_page_paths(content))
+    problems.extend(_check_page_paths(content, generated_pages(content)))
     problems.extend(check_against_texts(content, [ref for info in docs.values() for ref in info.parsed.refs], index))
     problems.extend(_check_required_evidence(content, docs))
     if broken_ids is not None:  # with a file unread, "never cited" may just mean "cited there"
         problems.extend(_unused(content, docs, field_refs))
-    urls = {entity_id: entity_url(entity) for entity_id, entity in index.items()}
     mentions = _mentions(docs, {q.id: q.source for q in content.quotes})
     resolved = Resolved(
         content, index, docs, urls,
@@ -135,15 +134,25 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         citations={t: m for (kind, t), m in mentions.items() if kind == "cite"},
         checked_sources=frozenset(s.id for s in content.sources if s.full_text),
         evidence=cited_passages((ref, info.owner_title, page_of(info.home)) for info in docs.values() for ref in info.parsed.refs),
-        **_glossary(content),
-        plain_texts={f"{t.id}-definition": _plain(t.definition.text) for t in content.glossary})
+        **_glossary(content))
     return resolved, problems
 
 
+def generated_pages(content: Content) -> frozenset[str]:
+    """The pages the site makes itself: the built-in ones and each declared kind's."""
+    return frozenset((*GENERATED_PAGES, *(kind.page for kind, _ in content.declared)))
+
+
+def url_of(content: Content, entity: Entity) -> str:
+    kind = content.kind_of(entity)
+    return kind.url(entity) if kind else entity_url(entity)
+
+
 def parse_doc(md: MarkdownIt, text: Markdown, key: str, home: str) -> ParsedDoc:
-    # Many texts share a generated page (the timeline, the appendix): their heading ids get the
-    # text's key as a prefix there, so two "## Notes" cannot clash. A page's own body keeps plain ids.
-    shared_page = page_of(home) in GENERATED_PAGES
+    # Many texts share a generated page (the timeline, the appendix, a kind's page, where each
+    # record's home is PAGE#id): their heading ids get the text's key as a prefix there, so two
+    # "## Notes" cannot clash. A page's own body keeps plain ids.
+    shared_page = "#" in home or page_of(home) in GENERATED_PAGES
     return parse_markdown(md, text, key, heading_prefix=key if shared_page else "")
 
 
@@ -177,7 +186,7 @@ def _check_ref(kind: str, target: str, where: Location, index: dict[str, Entity]
     problems.append(error(where, f"unknown {what} {shown}", guess or _ref_hint(kind, wanted)))
 
 
-def _check_fragments(docs: dict[str, DocInfo], index: dict[str, Entity]) -> list[Diagnostic]:
+def _check_fragments(docs: dict[str, DocInfo], urls: dict[str, str]) -> list[Diagnostic]:
     """`[[page#section]]`: the section must be a heading on the target's page."""
     sections: dict[str, set[str]] = defaultdict(set)
     for info in docs.values():
@@ -185,8 +194,8 @@ def _check_fragments(docs: dict[str, DocInfo], index: dict[str, Entity]) -> list
     problems = []
     for info in docs.values():
         for ref in info.parsed.refs:
-            if ref.fragment and ref.target in index:
-                page = page_of(entity_url(index[ref.target]))
+            if ref.fragment and ref.target in urls:
+                page = page_of(urls[ref.target])
                 if ref.fragment not in sections[page]:
                     guess = did_you_mean(ref.fragment, sorted(sections[page]))
                     problems.append(error(ref.location, f"no section '#{ref.fragment}' on the page of '{ref.target}'",
@@ -206,15 +215,15 @@ def _ref_hint(kind: str, wanted: str | None) -> str:
     return f"use the id of an existing {wanted or 'actor, event, deadline, quote, view, page or source'}"
 
 
-def _check_page_paths(content: Content) -> list[Diagnostic]:
+def _check_page_paths(content: Content, generated: frozenset[str]) -> list[Diagnostic]:
     """An actor or page must not land on a page the site generates itself (e.g. `index`)."""
     problems = []
     entities: tuple[Actor | Page, ...] = (*content.actors, *content.pages)
     for entity in entities:
         url = entity_url(entity)
-        if url in GENERATED_PAGES:
+        if url in generated:
             problems.append(error(entity.location, f"{entity.entity} '{entity.id}' would be written to {url}, which the site already uses",
-                                  f"rename the file; these names are taken: {', '.join(sorted({p.split('/')[-1].split('.')[0] for p in GENERATED_PAGES}))}"))
+                                  f"rename the file; these names are taken: {', '.join(sorted({p.split('/')[-1].split('.')[0] for p in generated}))}"))
     return problems
 
 
@@ -228,13 +237,15 @@ def _check_required_evidence(content: Content, docs: dict[str, DocInfo]) -> list
 
 
 def _glossary(content: Content) -> dict[str, Any]:
-    """Every term and alias, longest first so "Geneva consensus" wins over "Geneva"."""
-    terms = {name.lower(): t.id for t in content.glossary for name in (t.term, *t.aliases)}
+    """Every name that links on first use (a glossary term and its aliases: `Kind.gloss`),
+    longest first so "Geneva consensus" wins over "Geneva"."""
+    terms = {name.lower(): record.id for kind, records in content.declared if kind.gloss
+             for record in records for name in kind.gloss(record)}
     alternatives = "|".join(re.escape(name) for name in sorted(terms, key=lambda n: (-len(n), n)))
     return {"glossary_terms": terms, "glossary_pattern": rf"(?<!\w)(?:{alternatives})(?!\w)" if terms else ""}
 
 
-def _plain(markdown: str) -> str:
+def plain_text(markdown: str) -> str:
     """Markdown as one line of plain words: citations, wikilink brackets and emphasis dropped."""
     text = re.sub(r"\[@[^\[\]]*\]", "", markdown)
     text = re.sub(r"!?\[\[([^\[\]|]+?)(?:\|([^\[\]]*))?\]\]", lambda m: m[2] or m[1], text)

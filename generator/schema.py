@@ -56,24 +56,35 @@ NATIVE_NAME = RecordSpec("native_name", "An actor's name in its own script.", (
     R("text", "text", "The name as written, e.g. `何立峰`."),
     R("lang", "text", "BCP 47 language tag, e.g. `zh-Hans`."),
 ))
-EVIDENCE_FIELDS = "bottom_line|status|summary|key_figures|deadlines|events|commitments|glossary"
+EVIDENCE_FIELDS = ("bottom_line", "status", "summary", "key_figures", "deadlines", "events")
 
-BRIEFING = RecordSpec("briefing", "`content/briefing.yaml`: the briefing itself.", (
-    R("title", "text", "Site title."),
-    F("subtitle", "text", "One-line strapline under the title."),
-    R("as_of", "date", "The date the briefing speaks from (YYYY-MM-DD); every 'days left' counts from it."),
-    R("bottom_line", "markdown", "Bottom line up front: three to five sentences, with citations."),
-    F("status", "markdown", "Where things stand, shown on the home page."),
-    F("base_url", "url", "Public URL of the deployed site, used in feeds and the sitemap."),
-    F("language", "text", "BCP 47 language tag of the content (default `en`)."),
-    F("editors", "list:text", "Names of the editors."),
-    F("stance_scale", "list:record:stance", "The scale analyst views are placed on, in order."),
-    F("key_figures", "list:record:figure", "Figures shown on the home page."),
-    F("summary", "record:summary", "One-screen summary on the home page, above the bottom line."),
-    F("updated", "date", "Date of the last edit, shown in every page's footer (default: `as_of`)."),
-    F("require_evidence", f"list:enum:{EVIDENCE_FIELDS}",
-      "Fields whose citations must quote their passage `[@id, \"...\"]` (a warning; an error with `--strict`)."),
-))
+
+def briefing_spec(kind_files: tuple[str, ...] = ()) -> RecordSpec:
+    """briefing.yaml's fields; `require_evidence` may also name each declared kind's file."""
+    return RecordSpec("briefing", "`content/briefing.yaml`: the briefing itself.", _briefing_fields(
+        "|".join((*EVIDENCE_FIELDS, *kind_files))))
+
+
+def _briefing_fields(evidence_fields: str) -> tuple[FieldSpec, ...]:
+    return (
+        R("title", "text", "Site title."),
+        F("subtitle", "text", "One-line strapline under the title."),
+        R("as_of", "date", "The date the briefing speaks from (YYYY-MM-DD); every 'days left' counts from it."),
+        R("bottom_line", "markdown", "Bottom line up front: three to five sentences, with citations."),
+        F("status", "markdown", "Where things stand, shown on the home page."),
+        F("base_url", "url", "Public URL of the deployed site, used in feeds and the sitemap."),
+        F("language", "text", "BCP 47 language tag of the content (default `en`)."),
+        F("editors", "list:text", "Names of the editors."),
+        F("stance_scale", "list:record:stance", "The scale analyst views are placed on, in order."),
+        F("key_figures", "list:record:figure", "Figures shown on the home page."),
+        F("summary", "record:summary", "One-screen summary on the home page, above the bottom line."),
+        F("updated", "date", "Date of the last edit, shown in every page's footer (default: `as_of`)."),
+        F("require_evidence", f"list:enum:{evidence_fields}",
+          "Fields whose citations must quote their passage `[@id, \"...\"]` (a warning; an error with `--strict`)."),
+    )
+
+
+BRIEFING = briefing_spec()
 ACTOR = RecordSpec("actor", "`content/actors/ID.md`: front matter of a person or organisation; the body is Markdown.", (
     R("name", "text", "Display name."),
     R("kind", "enum:person|organisation|group", "What sort of actor this is (`group` for unnamed officials)."),
@@ -139,25 +150,7 @@ PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; t
     F("order", "int", "Position in the navigation (lower first)."),
     F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
 ))
-TERM = RecordSpec("term", "`content/glossary.yaml`: a list of terms; the first use of each on a page links to it.", (
-    R("id", "slug", "Id used in `[[id]]` links."),
-    R("term", "text", "The term as readers meet it."),
-    F("aliases", "list:text", "Other spellings that also link to it."),
-    R("definition", "markdown", "What it means, with citations."),
-))
-COMMITMENT = RecordSpec("commitment", "`content/commitments.yaml`: a list of commitments, shown as a tracker table.", (
-    R("id", "slug", "Id used in `[[id]]` links."),
-    R("commitment", "text", "The commitment in a short line."),
-    R("side", "text", "The side that made it, as actors' `side:` names it."),
-    F("actors", "list:ref:actor", "Actors who made or announced it."),
-    R("status", "enum:claimed|agreed|disputed|pending|implemented|unclear", "Where it stands at `as_of`."),
-    R("confidence", "enum:high|medium|low", "How sure the sources let us be."),
-    R("sources", "list:ref:source", "The sources that report it."),
-    R("body", "markdown", "What exactly, and who says so, with citations."),
-))
-
 NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE, "summary": SUMMARY, "native_name": NATIVE_NAME}
-RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, QUOTE, VIEW, PAGE, TERM, COMMITMENT)
-LIST_FILES = {"sources": SOURCE, "events": EVENT, "deadlines": DEADLINE, "quotes": QUOTE, "views": VIEW,
-              "glossary": TERM, "commitments": COMMITMENT}
-"""Each list file of content/ and the record it holds."""
+RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, QUOTE, VIEW, PAGE)
+LIST_FILES = {"sources": SOURCE, "events": EVENT, "deadlines": DEADLINE, "quotes": QUOTE, "views": VIEW}
+"""Each list file of content/ and the record it holds (declared kinds add theirs: kind.py)."""

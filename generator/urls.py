@@ -14,16 +14,13 @@ QUOTES = "quotes.html"
 SOURCES = "sources.html"
 NOT_FOUND = "404.html"
 SEARCH = "search.html"
-GLOSSARY = "glossary.html"
-COMMITMENTS = "commitments.html"
-GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH, GLOSSARY, COMMITMENTS)
+GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH)  # and each declared kind's
 
-_SECTION_PAGE = {"source": SOURCES, "event": TIMELINE, "deadline": TIMELINE, "quote": QUOTES, "view": VIEWS,
-                 "term": GLOSSARY, "commitment": COMMITMENTS}
+_SECTION_PAGE = {"source": SOURCES, "event": TIMELINE, "deadline": TIMELINE, "quote": QUOTES, "view": VIEWS}
 
 
 def entity_url(entity: Entity) -> str:
-    """The page (and #fragment) that is the home of an entity."""
+    """The page (and #fragment) that is the home of a built-in entity (declared kinds: Kind.url)."""
     if entity.entity == "actor":
         return f"actors/{entity.id}.html"
     if entity.entity == "page":

@@ -15,9 +15,10 @@ from datetime import date
 
 from .dates import DATE_FORMS, DateError, FuzzyDate, describe, overlaps, parse_date
 from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
+from .kind import Kind, briefing_spec, list_files
 from .load import RawContent, RawFile
-from .model import (SUMMARY_HEADINGS, Actor, Briefing, Commitment, Content, Deadline, Event, KeyFigure, Markdown,
-                    NativeName, Page, Quote, Role, Source, StanceLevel, Term, View, next_occurrence)
+from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, Deadline, Event, KeyFigure, Markdown,
+                    NativeName, Page, Quote, Role, Source, StanceLevel, View, next_occurrence)
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
 _SLUG = re.compile(schema.SLUG)
@@ -149,12 +150,13 @@ class Validated:
     broken_ids: frozenset[str]  # ids of records dropped for errors: references to them are not "unknown"
 
 
-def validate_content(raw: RawContent) -> Validated:
-    """Build the typed briefing and report every problem found on the way."""
+def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated:
+    """Build the typed briefing, with the records of each declared kind, and report every
+    problem found on the way."""
     checker = _Checker([], [])
-    briefing = _briefing(raw.briefing, checker)
+    briefing = _briefing(raw.briefing, briefing_spec(kinds), checker)
     as_of = briefing.as_of if briefing else None
-    lists = {name: _list_records(raw.lists.get(name), spec, checker) for name, spec in schema.LIST_FILES.items()}
+    lists = {name: _list_records(raw.lists.get(name), spec, checker) for name, spec in list_files(kinds).items()}
     actors = tuple(a for a in (_actor(f, checker) for f in raw.markdown.get("actors", ())) if a)
     pages = tuple(p for p in (_page(f, checker) for f in raw.markdown.get("pages", ())) if p)
     sources = tuple(_source(v, raw.source_texts, checker) for v in lists["sources"])
@@ -163,11 +165,9 @@ def validate_content(raw: RawContent) -> Validated:
     deadlines = tuple(d for d in (_deadline(v, events_by_id, as_of, checker) for v in lists["deadlines"]) if d)
     quotes = tuple(_quote(v) for v in lists["quotes"])
     views = tuple(_view(v) for v in lists["views"])
-    glossary = tuple(Term(v["id"], v["term"], v.get("aliases", ()), v["definition"], v["_location"]) for v in lists["glossary"])
-    commitments = tuple(Commitment(v["id"], v["commitment"], v["side"], v.get("actors", ()), v["status"], v["confidence"],
-                                   v["sources"], v["body"], v["_location"]) for v in lists["commitments"])
+    declared = tuple((kind, tuple(kind.build(v) for v in lists[kind.file])) for kind in kinds)
     content = None if briefing is None else Content(briefing, actors, sources, events, deadlines, quotes, views, pages,
-                                                    glossary, commitments)
+                                                    declared)
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
@@ -190,11 +190,11 @@ def _list_records(raw: RawFile | None, spec: schema.RecordSpec, checker: _Checke
     return records
 
 
-def _briefing(raw: RawFile | None, checker: _Checker) -> Briefing | None:
+def _briefing(raw: RawFile | None, spec: schema.RecordSpec, checker: _Checker) -> Briefing | None:
     if raw is None:
         return None
-    v = checker.record(raw.node, schema.BRIEFING, Location(raw.path, 1))
-    if v is None or not all(f.name in v for f in schema.BRIEFING.fields if f.required):
+    v = checker.record(raw.node, spec, Location(raw.path, 1))
+    if v is None or not all(f.name in v for f in spec.fields if f.required):
         return None
     as_of: FuzzyDate = v["as_of"]
     if as_of.precision != "day":

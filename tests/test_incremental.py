@@ -58,7 +58,7 @@ def test_a_template_error_in_a_worker_is_reported_with_its_line(synthetic: Path,
     templates = tmp_path / "templates"
     shutil.copytree(PROJECT_ROOT / "templates", templates)
     page = templates / "page.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("{{ page_entity.title }}", "{{ page_entity.nope() }}"),
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ view.title }}", "{{ view.nope() }}"),
                     encoding="utf-8")
     result = invoke("build", "--content", synthetic, "--templates", templates, "--out", tmp_path / "site", "--jobs", "2")
     assert result.exit_code == 1

@@ -57,6 +57,9 @@ class StubSite:
     def evidence_link(self, source_id: str, passage: str) -> str | None:
         return f"https://example.org/a#:~:text={percent_encode(passage)}" if source_id == "gazette" else None
 
+    def kind_label(self, target: str) -> str:
+        return "Glossary" if target == "harbour" else ""
+
     def gloss(self, text: str) -> str:
         """Links the first 'harbour' as a glossary term, as the site's PageLinks does for its terms."""
         if "harbour" in self.glossed or "harbour" not in text:
@@ -123,3 +126,15 @@ def test_embedded_quotation_links_to_the_passage_in_the_original_where_the_sourc
     assert f'<a class="passage" href="{deep}">read it in the original</a>' in block
     assert f'<q id="doc-r1" cite="{deep}">' in inline
     assert "passage" not in render("![[ruiz-deal]]\n")  # no URL, no link
+
+
+def test_rendering_never_changes_the_parsed_tokens() -> None:
+    """Parsed texts are shared by every page (and worker process) that renders them: a render
+    rule must not write to them, not even when it has to defuse an unsafe link."""
+    import copy
+    parsed = parse("A [bad](javascript:alert(1)) link, [[ana-ruiz]], ![[ruiz-deal]] and a harbour [@gazette].\n")
+    before = copy.deepcopy(parsed.tokens)
+    first = render_markdown(make_parser(), parsed, StubSite())
+    assert 'href="#"' in first and "javascript:" not in first
+    assert parsed.tokens == before
+    assert render_markdown(make_parser(), parsed, StubSite()) == first

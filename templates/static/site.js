@@ -13,11 +13,11 @@
   var HIDE_DELAY = 200;
 
   var KINDS = [[/\/actors\/[^/]+\.html$/, "Actor"], [/\/timeline\.html$/, "Timeline"],
-               [/\/quotes\.html$/, "Quotation"], [/\/views\.html$/, "Analyst view"], [/\/sources\.html$/, "Source"],
-               [/\/glossary\.html$/, "Glossary"], [/\/commitments\.html$/, "Commitment"]];
+               [/\/quotes\.html$/, "Quotation"], [/\/views\.html$/, "Analyst view"], [/\/sources\.html$/, "Source"]];
 
   function kindOf(link) {
     if (link.closest("sup.cite")) return "Source";
+    if (link.getAttribute("data-kind")) return link.getAttribute("data-kind");  // a declared kind's own label
     var path = new URL(link.href, document.baseURI).pathname;
     for (var i = 0; i < KINDS.length; i++) {
       if (KINDS[i][0].test(path)) return KINDS[i][1];

@@ -1,0 +1,8 @@
+"""The declared entity kinds, in the order their files, pages and exports appear."""
+from __future__ import annotations
+
+from ..kind import Kind
+from .commitment import KIND as COMMITMENT
+from .term import KIND as TERM
+
+BUILTIN_KINDS: tuple[Kind, ...] = (TERM, COMMITMENT)

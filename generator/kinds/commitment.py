@@ -1,0 +1,74 @@
+"""Commitments: who committed to what, with status, confidence and sources; shown as a tracker
+table on commitments.html (and on any free page with `tracker: commitments`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Location
+from ..kind import Kind, record_class
+from ..model import Markdown
+from ..resolve import Mention, Resolved
+from ..schema import F, R, RecordSpec
+from ..views import LinkView, cited_by, link_view, mentions_of
+
+SPEC = RecordSpec("commitment", "`content/commitments.yaml`: a list of commitments, shown as a tracker table.", (
+    R("id", "slug", "Id used in `[[id]]` links."),
+    R("commitment", "text", "The commitment in a short line."),
+    R("side", "text", "The side that made it, as actors' `side:` names it."),
+    F("actors", "list:ref:actor", "Actors who made or announced it."),
+    R("status", "enum:claimed|agreed|disputed|pending|implemented|unclear", "Where it stands at `as_of`."),
+    R("confidence", "enum:high|medium|low", "How sure the sources let us be."),
+    R("sources", "list:ref:source", "The sources that report it."),
+    R("body", "markdown", "What exactly, and who says so, with citations."),
+))
+
+
+@dataclass(frozen=True)
+class Commitment:
+    id: str
+    commitment: str
+    side: str
+    actors: tuple[str, ...]
+    status: str
+    confidence: str
+    sources: tuple[str, ...]
+    body: Markdown
+    location: Location
+    entity: str = field(default="commitment", init=False)
+
+    @property
+    def title(self) -> str:
+        return self.commitment
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    id: str
+    commitment: str
+    side: str
+    status: str
+    confidence: str
+    actors: tuple[LinkView, ...]
+    sources: tuple[str, ...]  # source ids, for `links.cite(*sources)`
+    body: str  # doc key, for `links.markdown(body)`
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class CommitmentsPage:
+    items: tuple[CommitmentView, ...]
+    cites: tuple[str, ...]  # every source the page cites, known before it renders
+
+
+def commitments_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> CommitmentsPage:
+    items = tuple(CommitmentView(
+        c.id, c.commitment, c.side, c.status, c.confidence,
+        tuple(link_view(resolved, page, a, resolved.index[a].name) for a in c.actors),  # type: ignore[union-attr]
+        c.sources, f"{c.id}-body", mentions_of(resolved, c.id)) for c in records)
+    return CommitmentsPage(items, cited_by(resolved, (i.body for i in items), (s for i in items for s in i.sources)))
+
+
+KIND = Kind(name="commitment", file="commitments", spec=SPEC, model=record_class("commitment", Commitment),
+            page="commitments.html", title="Commitments", template="commitments.html", view=commitments_view,
+            noun="Commitment")

@@ -1,0 +1,290 @@
+"""Plain page views: what a template reads, made once per page before it renders.
+
+Views hold strings, numbers, tuples and small frozen dataclasses (never the resolved briefing),
+so they pickle into worker processes and say what a page shows. Markdown stays a doc key, which
+the template renders through `links.markdown(key)`, and structured citations stay source ids
+(`links.cite(*ids)`): the markup of both is written once, in marks.py.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .dates import describe
+from .evidence import Evidence
+from .model import Actor, Content, Deadline, DeadlineStatus, Event, NativeName, Page, Quote, Source, View
+from .resolve import Mention, Resolved
+from .urls import page_of, relative
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class LinkView:
+    href: str  # relative to the page that shows it
+    label: str
+
+
+def link_view(resolved: Resolved, page: str, target: str, label: str) -> LinkView:
+    return LinkView(relative(page, resolved.urls[target]), label)
+
+
+def mentions_of(resolved: Resolved, target: str) -> tuple[Mention, ...]:
+    return resolved.backlinks.get(target, ())
+
+
+def cited_by(resolved: Resolved, doc_keys: Iterable[str], source_ids: Iterable[str] = ()) -> tuple[str, ...]:
+    """The sources a page cites, in citation-number order, from the refs of the Markdown texts it
+    renders and the source ids of its structured fields (an embedded quotation cites its source)."""
+    cited = set(source_ids)
+    for key in doc_keys:
+        for ref in resolved.docs[key].parsed.refs:
+            if ref.kind == "cite":
+                cited.add(ref.target)
+            elif ref.kind == "embed" and ref.target in resolved.index:
+                cited.add(getattr(resolved.index[ref.target], "source"))
+    return tuple(sorted(cited, key=lambda s: resolved.citation_numbers[s]))
+
+
+@dataclass(frozen=True)
+class FreePageView:
+    id: str
+    title: str
+    summary: str
+    body: str  # doc key
+    tracker: tuple[Any, ...]  # rows of a declared kind's table (`tracker:`), or ()
+    mentions: tuple[Mention, ...]
+    cites: tuple[str, ...]
+
+
+def free_page_view(resolved: Resolved, page: Page, tracker: tuple[Any, ...]) -> FreePageView:
+    body = f"{page.id}-body"
+    return FreePageView(page.id, page.title, page.summary, body, tracker, mentions_of(resolved, page.id),
+                        cited_by(resolved, [body], (s for row in tracker for s in getattr(row, "sources", ()))))
+
+
+@dataclass(frozen=True)
+class RoleView:
+    title: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MemberView:
+    href: str
+    name: str
+    role: str  # the first role's title, or ""
+
+
+@dataclass(frozen=True)
+class StanceView:
+    href: str  # the view on the views page
+    level: int  # the stance's place on the scale, from 1
+    label: str
+    gist: str  # doc key
+
+
+@dataclass(frozen=True)
+class EventItem:
+    href: str
+    iso: str  # first day, for <time datetime>
+    when: str  # the date in words, at its precision
+    title: str
+    status: str | None
+
+
+@dataclass(frozen=True)
+class ActorView:
+    id: str
+    name: str
+    native_name: NativeName | None
+    summary: str
+    kind: str
+    side: str
+    affiliation: LinkView | None
+    roles: tuple[RoleView, ...]
+    body: str  # doc key
+    members: tuple[MemberView, ...]
+    quotations: tuple[str, ...]  # quote ids not already embedded in the body
+    more_quotations: bool  # some of the actor's quotations are in the body already
+    stances: tuple[StanceView, ...]
+    events: tuple[EventItem, ...]
+    mentions: tuple[Mention, ...]
+    cites: tuple[str, ...]
+
+
+def actor_view(resolved: Resolved, actor: Actor, page: str, groups: ActorGroups) -> ActorView:
+    c = resolved.content
+    embedded = {r.target for r in resolved.docs[f"{actor.id}-body"].parsed.refs if r.kind == "embed"}
+    said = tuple(q for q in groups.quotes_of.get(actor.id, ()) if q.id not in embedded)
+    scale = {s.id: (i, s.label) for i, s in enumerate(c.briefing.stance_scale, 1)}
+    stances = tuple(StanceView(relative(page, resolved.urls[v.id]), *scale[v.stance], f"{v.id}-gist")
+                    for v in groups.views_of.get(actor.id, ()))
+    affiliation = link_view(resolved, page, actor.affiliation, getattr(resolved.index[actor.affiliation], "name")) \
+        if actor.affiliation else None
+    return ActorView(
+        actor.id, actor.name, actor.native_name, actor.summary, actor.kind, actor.side, affiliation,
+        tuple(RoleView(r.title, r.sources) for r in actor.roles), f"{actor.id}-body",
+        tuple(MemberView(relative(page, resolved.urls[m.id]), m.name, m.roles[0].title if m.roles else "")
+              for m in groups.members_of.get(actor.id, ())),
+        tuple(q.id for q in said), len(said) < len(groups.quotes_of.get(actor.id, ())), stances,
+        tuple(EventItem(relative(page, resolved.urls[e.id]), e.date.first.isoformat(), describe(e.date), e.title, e.status)
+              for e in groups.events_of.get(actor.id, ())),
+        mentions_of(resolved, actor.id),
+        cited_by(resolved, [f"{actor.id}-body", *(s.gist for s in stances)],
+                 [*(s for r in actor.roles for s in r.sources), *(q.source for q in said)]))
+
+
+@dataclass(frozen=True)
+class ActorGroups:
+    """One pass over the records, so an actor page never scans the whole briefing."""
+
+    members_of: dict[str, tuple[Actor, ...]]
+    quotes_of: dict[str, tuple[Quote, ...]]
+    views_of: dict[str, tuple[View, ...]]
+    events_of: dict[str, tuple[Event, ...]]
+
+
+def group_by_actor(c: Content) -> ActorGroups:
+    members: dict[str, list[Actor]] = {}
+    quotes: dict[str, list[Quote]] = {}
+    views: dict[str, list[View]] = {}
+    events: dict[str, list[Event]] = {}
+    for a in c.actors:
+        if a.affiliation:
+            members.setdefault(a.affiliation, []).append(a)
+    for q in c.quotes:
+        quotes.setdefault(q.speaker, []).append(q)
+    for v in c.views:
+        views.setdefault(v.analyst, []).append(v)
+    for e in sorted(c.events, key=lambda e: (e.date.sort_key, e.id)):
+        for actor_id in e.actors:
+            events.setdefault(actor_id, []).append(e)
+    return ActorGroups({k: tuple(v) for k, v in members.items()}, {k: tuple(v) for k, v in quotes.items()},
+                       {k: tuple(v) for k, v in views.items()}, {k: tuple(v) for k, v in events.items()})
+
+
+def cited_on(resolved: Resolved, page: str, source_ids: Iterable[str] = ()) -> tuple[str, ...]:
+    """The sources a generated page cites: from every text whose home is that page (a handful of
+    pages, each scanned once), the quotations it embeds and `source_ids`."""
+    keys = [key for key, info in resolved.docs.items() if page_of(info.home) == page]
+    return cited_by(resolved, keys, source_ids)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    href: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class HomeView:
+    upcoming: tuple[Deadline, ...]  # deadlines not yet passed, by due date
+    counts: dict[str, int]  # records of each built-in kind in the contents
+    kind_pages: tuple[tuple[NavItem, int, str], ...]  # each declared kind's page, its number of records, their noun
+    pages: tuple[PageLink, ...]  # free pages, by order then title
+    cites: tuple[str, ...]
+
+
+def home_view(resolved: Resolved, page: str, statuses: dict[str, DeadlineStatus]) -> HomeView:
+    c = resolved.content
+    upcoming = sorted((d for d in c.deadlines if statuses[d.id].state != "passed"), key=lambda d: d.expected_due.sort_key)
+    counts = {"actors": len(c.actors), "events": len(c.events), "deadlines": len(c.deadlines), "views": len(c.views),
+              "quotes": len(c.quotes), "sources": len(c.sources)}
+    pages = tuple(PageLink(relative(page, resolved.urls[p.id]), p.title, p.summary)
+                  for p in sorted(c.pages, key=lambda p: (p.order, p.title)))
+    return HomeView(tuple(upcoming), counts,
+                    tuple((NavItem(kind.title, kind.page), len(records), kind.count_words)
+                          for kind, records in c.declared if records),
+                    pages, cited_on(resolved, page))
+
+
+@dataclass(frozen=True)
+class ActorsView:
+    count: int
+    sides: tuple[tuple[str, tuple[Actor, ...]], ...]  # by side; people first, then by name
+    cites: tuple[str, ...] = ()  # the list cites nothing
+
+
+def actors_view(resolved: Resolved) -> ActorsView:
+    return ActorsView(len(resolved.content.actors), actors_by_side(resolved.content.actors))
+
+
+def actors_by_side(actors: tuple[Actor, ...]) -> tuple[tuple[str, tuple[Actor, ...]], ...]:
+    sides: dict[str, list[Actor]] = {}
+    for actor in sorted(actors, key=lambda a: (a.kind != "person", a.name)):
+        sides.setdefault(actor.side, []).append(actor)
+    return tuple((side, tuple(members)) for side, members in sorted(sides.items()))
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    deadlines: tuple[Deadline, ...]  # by due date, for the table
+    items: tuple[Event | Deadline, ...]  # events and deadlines by date, without those after as_of
+    after: tuple[tuple[str, tuple[Event, ...]], ...]  # (planned | hindsight, its events)
+    mentions: dict[str, tuple[Mention, ...]]
+    cites: tuple[str, ...]
+
+
+def timeline_view(resolved: Resolved, page: str) -> TimelineView:
+    c = resolved.content
+    dated: list[Event | Deadline] = [*c.events, *c.deadlines]
+    ordered = sorted(dated, key=lambda e: (e.date.sort_key, e.id))
+    after = tuple((status, tuple(e for e in ordered if isinstance(e, Event) and e.status == status))
+                  for status in ("planned", "hindsight"))
+    return TimelineView(tuple(sorted(c.deadlines, key=lambda d: d.expected_due.sort_key)),
+                        tuple(e for e in ordered if not getattr(e, "status", None)), after,
+                        {e.id: mentions_of(resolved, e.id) for e in ordered}, cited_on(resolved, page))
+
+
+@dataclass(frozen=True)
+class ViewsView:
+    rows: tuple[tuple[View, Actor], ...]  # each view with its analyst, in scale order, then by analyst id
+    cites: tuple[str, ...]
+
+
+def views_view(resolved: Resolved, page: str) -> ViewsView:
+    c = resolved.content
+    by_analyst = sorted(c.views, key=lambda v: v.analyst.lower())
+    analysts = {a.id: a for a in c.actors}
+    rows = tuple((v, analysts[v.analyst]) for s in c.briefing.stance_scale for v in by_analyst if v.stance == s.id)
+    quoted = [getattr(resolved.index[q], "source") for v, _ in rows for q in v.quotes]
+    return ViewsView(rows, cited_on(resolved, page, quoted))
+
+
+@dataclass(frozen=True)
+class QuotesView:
+    sides: tuple[tuple[str, tuple[tuple[Actor, tuple[Quote, ...]], ...]], ...]  # by the speaker's side, then speaker
+    some_unchecked: bool  # some source has no text to check quotations against
+    mentions: dict[str, tuple[Mention, ...]]
+    cites: tuple[str, ...]
+
+
+def quotes_view(resolved: Resolved, page: str) -> QuotesView:
+    c = resolved.content
+    by_speaker: dict[str, list[Quote]] = {}
+    for q in c.quotes:
+        by_speaker.setdefault(q.speaker, []).append(q)
+    sides = tuple((side, tuple((a, tuple(by_speaker[a.id])) for a in actors if a.id in by_speaker))
+                  for side, actors in actors_by_side(c.actors) if any(a.id in by_speaker for a in actors))
+    return QuotesView(sides, any(not s.full_text for s in c.sources), {q.id: mentions_of(resolved, q.id) for q in c.quotes},
+                      cited_on(resolved, page, (q.source for q in c.quotes)))
+
+
+@dataclass(frozen=True)
+class SourcesView:
+    sources: tuple[Source, ...]  # in citation-number order
+    evidence: dict[str, tuple[Evidence, ...]]  # source id -> the passages cited from it
+    citations: dict[str, tuple[Mention, ...]]  # source id -> the texts that cite it
+    cites: tuple[str, ...]  # (the appendix prints no endnotes: it is the list of sources)
+
+
+def sources_view(resolved: Resolved, page: str) -> SourcesView:
+    return SourcesView(resolved.content.sources, dict(resolved.evidence or {}), dict(resolved.citations),
+                       cited_on(resolved, page))

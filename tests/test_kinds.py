@@ -1,0 +1,145 @@
+"""Entity kinds are declared once (generator/kind.py): a kind that only the tests know (risks,
+tests/kind_risk.py, plus its one template) is validated, linked, rendered and exported with no
+engine file naming it; and page views say which sources a page cites before it renders."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from engine import PROJECT_ROOT, Briefing
+
+import kind_risk
+from generator.config import BuildConfig
+from generator.errors import BuildFailed
+from generator.kinds import BUILTIN_KINDS
+from generator.pipeline import build_site, check_content
+from generator.render import page_plan
+
+KINDS = (*BUILTIN_KINDS, kind_risk.KIND)
+RISKS = """\
+- id: port-strike
+  risk: Dockers strike before the review
+  likelihood: high
+  sources: [gazette]
+  body: |
+    The union has threatened it [@courier].
+"""
+
+
+def config(briefing: Briefing, kinds: tuple = KINDS) -> BuildConfig:
+    templates = briefing.root / "templates"
+    if not templates.exists():
+        shutil.copytree(PROJECT_ROOT / "templates", templates)
+        shutil.copy(PROJECT_ROOT / "tests" / "fixtures" / "kinds" / "risks.html", templates)
+    return BuildConfig(content_dir=briefing.content, templates_dir=templates, out_dir=briefing.root / "site",
+                       kinds=kinds)
+
+
+def with_risks(briefing: Briefing) -> Briefing:
+    briefing.write("risks.yaml", RISKS)
+    briefing.append("pages/framework.md", "\nThe main risk: [[port-strike]].\n")
+    return briefing
+
+
+def test_an_extra_kind_is_rendered_linked_and_listed(briefing: Briefing) -> None:
+    build_site(config(with_risks(briefing)))
+    site = briefing.root / "site"
+    page = (site / "risks.html").read_text(encoding="utf-8")
+    assert '<section id="port-strike" class="risk">' in page and "Dockers strike before the review" in page
+    assert 'class="cite"' in page and "The union has threatened it" in page  # its Markdown, with its citation
+    assert re.search(r'<a href="framework.html#[^"]+">The framework</a>', page)  # backlink to the mention
+    framework = (site / "framework.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="xref" href="risks.html#port-strike"(?: id="[^"]+")? data-preview="Risk \(high\): Dockers strike '
+                     r'before the review" data-kind="Risk">Dockers strike before the review</a>', framework)
+    assert '<a href="risks.html">Risks</a>' in framework  # navigation
+    assert '<a href="risks.html">Risks</a> <span class="count">1</span>' in (site / "index.html").read_text("utf-8")
+
+
+def test_an_extra_kind_is_exported_with_its_schema(briefing: Briefing) -> None:
+    build_site(config(with_risks(briefing)))
+    data = json.loads((briefing.root / "site" / "briefing.json").read_text(encoding="utf-8"))
+    schema = json.loads((briefing.root / "site" / "briefing.schema.json").read_text(encoding="utf-8"))
+    assert data["risks"] == [{"id": "port-strike", "url": "risks.html#port-strike", "risk": "Dockers strike before the review",
+                              "likelihood": "high", "sources": ["gazette"], "body": "The union has threatened it [@courier].\n"}]
+    jsonschema.validate(data, schema)
+    data["risks"][0]["likelihood"] = "certain"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_an_extra_kind_is_validated_with_lines(briefing: Briefing) -> None:
+    with_risks(briefing)
+    briefing.replace("risks.yaml", "likelihood: high", "likelyhood: high")
+    briefing.append("risks.yaml", "- id: fee-war\n  risk: A fee war\n  likelihood: certain\n  sources: [gazete]\n"
+                                  "  body: Fees fall.\n"
+                                  "- id: berth-delay\n  risk: Berths open late\n  likelihood: low\n"
+                                  "  body: Only if [[ana-ruis]] says so.\n")
+    with pytest.raises(BuildFailed) as failed:
+        check_content(config(briefing))
+    messages = sorted(str(d) for d in failed.value.diagnostics)
+    assert any(m.startswith("content/risks.yaml:3: unknown field 'likelyhood' in risk") and "likelihood" in m for m in messages)
+    assert any(m.startswith("content/risks.yaml:9: 'likelihood' must be one of low, medium, high") for m in messages)
+    assert any(m.startswith("content/risks.yaml:10: unknown source 'gazete'") and "gazette" in m for m in messages)
+    assert any(m.startswith("content/risks.yaml:15: unknown id [[ana-ruis]]") and "ana-ruiz" in m for m in messages)
+
+
+def test_a_kind_not_declared_is_not_read(briefing: Briefing) -> None:
+    briefing.write("risks.yaml", RISKS)
+    build_site(config(briefing, BUILTIN_KINDS))
+    assert not (briefing.root / "site" / "risks.html").exists()
+    assert "risks" not in json.loads((briefing.root / "site" / "briefing.json").read_text(encoding="utf-8"))
+
+
+def test_a_page_view_knows_the_sources_its_page_cites_before_rendering(briefing: Briefing) -> None:
+    """The printed endnotes (collected while the page renders) list exactly the view's `cites`."""
+    cfg = config(with_risks(briefing))
+    resolved = check_content(cfg)
+    views = {path: context["view"] for path, _, context in page_plan(resolved) if "view" in context}
+    assert {"index.html", "actors/index.html", "timeline.html", "views.html", "quotes.html", "sources.html",
+            "commitments.html", "risks.html", "glossary.html", "about.html", "actors/ana-ruiz.html"} <= set(views)
+    build_site(cfg)
+    for path, view in views.items():
+        if path == "sources.html":
+            continue  # the appendix is the list of sources: it prints no endnotes
+        html = (briefing.root / "site" / path).read_text(encoding="utf-8")
+        endnotes = html.split('class="endnotes print-only"', 1)[-1].split("</section>", 1)[0]
+        printed = [int(n) for n in re.findall(r'<li value="(\d+)">', endnotes)]
+        assert printed == [resolved.citation_numbers[s] for s in view.cites], path
+    assert all(views[path].cites for path in ("index.html", "timeline.html", "views.html", "quotes.html",
+                                              "commitments.html", "risks.html", "actors/ana-ruiz.html"))
+
+
+def test_page_views_are_plain_data_that_pickle(briefing: Briefing) -> None:
+    """Views go to worker processes as they are: no resolved briefing, no live objects inside."""
+    import pickle
+    resolved = check_content(config(with_risks(briefing)))
+    views = [context["view"] for _, _, context in page_plan(resolved) if "view" in context]
+    assert len(views) >= 6
+    for view in views:
+        assert pickle.loads(pickle.dumps(view)) == view
+        assert resolved not in vars(view).values() and resolved.content not in vars(view).values()
+
+
+def test_templates_cannot_reach_the_resolved_briefing(briefing: Briefing) -> None:
+    """A template reads its page's view; `content` and `resolved` are not in its context at all."""
+    cfg = config(briefing)
+    for name in ("content", "resolved"):
+        page = cfg.templates_dir / "page.html"
+        page.write_text((PROJECT_ROOT / "templates" / "page.html").read_text(encoding="utf-8")
+                        .replace("{{ view.title }}", "{{ view.title }}{{ %s | length }}" % name), encoding="utf-8")
+        with pytest.raises(BuildFailed, match=f"'{name}' is undefined"):
+            build_site(cfg)
+
+
+def test_headings_in_a_kinds_records_get_ids_unique_on_its_page(briefing: Briefing) -> None:
+    """Many records share a kind's page: the same heading in two of them must not clash."""
+    briefing.write("risks.yaml", RISKS.replace("    The union", "    ## Why\n\n    The union")
+                   + RISKS.replace("port-strike", "fee-war").replace("    The union", "    ## Why\n\n    The union"))
+    build_site(config(briefing))
+    ids = re.findall(r'<h2 id="([^"]+)">Why</h2>', (briefing.root / "site" / "risks.html").read_text("utf-8"))
+    assert len(ids) == 2 and len(set(ids)) == 2, ids
