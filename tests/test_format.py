@@ -132,7 +132,7 @@ def test_a_quoted_source_without_text_is_a_warning_that_strict_refuses(briefing:
 
 
 def test_glossary_and_commitment_ids_share_the_one_id_space(briefing: Briefing) -> None:
-    briefing.write("glossary.yaml", GLOSSARY.replace("customs-house", "talks"))
+    briefing.replace("glossary.yaml", "id: customs-house", "id: talks")
     line, hint = only_problem(briefing)
     assert line.startswith("content/glossary.yaml:1: duplicate id 'talks'")
 
