@@ -169,3 +169,16 @@ def test_glossary_links_skip_headings_links_and_code_and_repeat_uses(briefing: B
     glossed = page.find_all("a", cls="gloss")
     assert len(glossed) == 1 and glossed[0].parent.tag == "p"
     assert re.search(r"then the customs house", glossed[0].parent.text())
+
+
+def test_a_briefing_with_many_pages_keeps_a_short_menu_that_still_reaches_every_page(briefing: Briefing) -> None:
+    for n in range(20):
+        briefing.write(f"pages/extra-{n:02}.md", f"---\ntitle: Extra {n:02}\n---\nSee [[talks]].\n")
+    site = rebuilt(briefing)
+    nav = site["framework.html"].find("nav", cls="site-nav")
+    linked = {site.page_linked("framework.html", a.attrs["href"]) for a in nav.links()}
+    assert len(nav.links()) < 25  # not one link per page on every page
+    assert "index.html" in linked
+    home_list = site["index.html"].find("section", cls="toc")
+    listed = {site.page_linked("index.html", a.attrs["href"]) for a in home_list.links()}
+    assert {f"extra-{n:02}.html" for n in range(20)} <= listed
