@@ -8,6 +8,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ SOURCE_TEXTS = "sources"  # content/sources/: the articles' texts, when the brie
 MARKDOWN_FOLDERS = ("actors", "pages")
 _FRONT_MATTER_END = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _MAX_CHAR_PROBLEMS = 10  # per file: the first few say enough
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
 _KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
 
@@ -52,6 +54,16 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("../../") else str(path)
 
 
+def _display_in(folder: Path) -> Callable[[str], str]:
+    """display_path(folder / name) for many names, with the folder's path worked out once."""
+    try:
+        rel = os.path.relpath(folder)
+    except ValueError:  # another drive on Windows
+        return lambda name: str(folder / name)
+    prefix = "" if rel == os.curdir else rel + os.sep
+    return lambda name: prefix + name if not rel.startswith("../../") else str(folder / name)
+
+
 def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoize = uncached,
                  list_files: tuple[str, ...] = LIST_FILES) -> tuple[RawContent, list[Diagnostic]]:
     """Read every content file. `memo` lets the preview server skip re-parsing unchanged text;
@@ -75,10 +87,11 @@ def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoi
     return RawContent(briefing, lists, markdown, texts, unreadable), problems
 
 
-def _inside(path: Path, root: Path, problems: list[Diagnostic], folder: str = "content/") -> Path | None:
+def _inside(path: Path, root: Path, problems: list[Diagnostic], folder: str = "content/",
+            shown: str | None = None) -> Path | None:
     """The real path of `path` if it exists and stays inside `root` (after every symbolic link,
     of the file or of any folder on the way), else None with the problem reported."""
-    where = Location(display_path(path), 1)
+    where = Location(shown or display_path(path), 1)
     try:
         real = Path(os.path.realpath(path, strict=True))
     except OSError as exc:
@@ -101,22 +114,19 @@ def _kind(mode: int) -> str | None:
     return next((name for test, name in _KINDS if test(mode)), None if stat.S_ISREG(mode) else "not a regular file")
 
 
-def _read_text(path: Path, problems: list[Diagnostic], root: Path | None = None,
-               folder: str = "content/") -> str | None:
+def _read_text(path: Path, problems: list[Diagnostic], root: Path | None = None, folder: str = "content/",
+               shown: str | None = None, entry: os.DirEntry[str] | None = None) -> str | None:
     """Read a regular UTF-8 file of at most MAX_BYTES. Special files (FIFOs, devices) are never
-    opened for reading, so they cannot hang the build or fill memory."""
-    where = Location(display_path(path), 1)
-    real = _inside(path, root, problems, folder) if root is not None else path
+    opened for reading, so they cannot hang the build or fill memory. `entry`, the file's entry
+    in a folder already found to lie inside `root`, spares resolving the path unless it is a link."""
+    where = Location(shown or display_path(path), 1)
+    plain = entry is not None and not entry.is_symlink()  # in a folder inside root, so inside root
+    real = path if plain or root is None else _inside(path, root, problems, folder, where.path)
     if real is None:
         return None
     try:
-        kind = _kind(os.stat(real).st_mode)
-        if kind is None:
-            # O_NONBLOCK: should the file be swapped for a FIFO after the check, opening it cannot hang.
-            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-            with os.fdopen(fd, "rb") as f:
-                kind = _kind(os.fstat(f.fileno()).st_mode)
-                data = f.read(MAX_BYTES + 1) if kind is None else b""
+        kind = _entry_kind(entry) if plain else _kind(os.stat(real).st_mode)  # type: ignore[arg-type]
+        data, kind = _read_regular(real) if kind is None else (b"", kind)
         if kind is not None:
             problems.append(error(where, f"not a regular file: this is {kind}",
                                   "content files must be plain text files; remove it or move it out of the folder"))
@@ -134,16 +144,44 @@ def _read_text(path: Path, problems: list[Diagnostic], root: Path | None = None,
     return None
 
 
-def _read_content_text(path: Path, root: Path, problems: list[Diagnostic]) -> str | None:
+def _entry_kind(entry: os.DirEntry[str]) -> str | None:
+    """What a folder entry that is not a link is; the folder listing says so without a stat."""
+    return None if entry.is_file(follow_symlinks=False) else _kind(entry.stat(follow_symlinks=False).st_mode)
+
+
+def _read_regular(path: Path) -> tuple[bytes, str | None]:
+    """(at most MAX_BYTES + 1 bytes, None), or (b"", what it is) if it is no longer a regular file.
+    O_NONBLOCK: should the file have been swapped for a FIFO after the check, opening it cannot hang."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        status = os.fstat(fd)
+        kind = _kind(status.st_mode)
+        if kind is not None:
+            return b"", kind
+        chunks, size = [], 0
+        while size <= MAX_BYTES:  # sized by fstat, so a small file takes one read (and one to see its end)
+            chunk = os.read(fd, min(max(status.st_size + 1 - size, 1 << 16), MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks), None
+    finally:
+        os.close(fd)
+
+
+def _read_content_text(path: Path, root: Path, problems: list[Diagnostic], shown: str | None = None,
+                       entry: os.DirEntry[str] | None = None) -> str | None:
     """A content file's text, refused if it holds control characters (reported with their lines)."""
-    text = _read_text(path, problems, root)
+    shown = shown or display_path(path)
+    text = _read_text(path, problems, root, shown=shown, entry=entry)
     if text is None:
         return None
     found = 0
     for found, (line, char) in enumerate(forbidden_chars(text), 1):
         if found > _MAX_CHAR_PROBLEMS:
             break
-        problems.append(error(Location(display_path(path), line + 1), f"control character {char_name(char)} in the text",
+        problems.append(error(Location(shown, line + 1), f"control character {char_name(char)} in the text",
                               "delete it; content may hold tabs and line breaks, but no other control characters"))
     return text if not found else None
 
@@ -155,10 +193,10 @@ def _load_yaml_file(path: Path, root: Path, problems: list[Diagnostic], memo: Me
             problems.append(error(Location(display_path(path), 0), "file is missing",
                                   f"create {path.name}; see the README's content reference"))
         return None
-    text = _read_content_text(path, root, problems)
+    shown = display_path(path)
+    text = _read_content_text(path, root, problems, shown)
     if text is None:
         return None
-    shown = display_path(path)
     try:
         return memo((shown, text), lambda: RawFile(shown, path.stem, parse_yaml(text, shown)))
     except YamlProblem as problem:
@@ -179,17 +217,19 @@ def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: 
                               f"move it away and keep one .md file per id in content/{folder}/"))
         return []
     try:
-        names = sorted(name for name in os.listdir(path) if name.endswith(".md") and not name.startswith("."))
+        with os.scandir(path) as listing:  # one listing; its entries say which are links or special
+            entries = sorted((e for e in listing if e.name.endswith(".md") and not e.name.startswith(".")),
+                             key=lambda e: e.name)
     except OSError as exc:
         problems.append(error(Location(display_path(path), 1), f"cannot list folder: {exc.strerror}",
                               "check the folder is readable"))
         return []
+    shown_in = _display_in(path)
     files = []
-    for name in names:
-        file = path / name
-        text = _read_content_text(file, root, problems)
+    for entry in entries:
+        file, shown = path / entry.name, shown_in(entry.name)
+        text = _read_content_text(file, root, problems, shown, entry)
         if text is not None:
-            shown = display_path(file)
             raw = memo((shown, text), lambda: split_front_matter(text, shown, file.stem, problems))
             if raw:
                 files.append(raw)

@@ -3,11 +3,14 @@
 Values stay strings (no implicit dates or numbers); the schema converts them, so a bad date is
 reported by our validator with its line, not silently turned into something else. Aliases are
 refused (they make "billion laughs" bombs possible and content never needs them), nesting is
-capped, and files over MAX_BYTES are refused before parsing.
+capped, and files over MAX_BYTES are refused before parsing. Text with no `!` and no `&` (no
+tag, no anchor) is composed by libyaml in C; any other, or any that fails there, by our careful
+composer, which finds and words every problem.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import textwrap
 
@@ -15,7 +18,7 @@ import yaml
 from yaml.composer import Composer
 from yaml.resolver import Resolver
 
-from .chars import FORBIDDEN, char_name
+from .chars import char_name, first_forbidden
 from .errors import Diagnostic, Location, error
 
 MAX_BYTES = 2_000_000
@@ -65,10 +68,37 @@ try:  # libyaml's parser (in PyYAML's wheels) is ten times faster; our composer 
 
         get_single_node = Composer.get_single_node
         compose_document = Composer.compose_document
+
+    class _CComposer(_Parser):  # type: ignore[misc, valid-type]
+        """libyaml's own composer, in C, ten times faster than composing nodes in Python. Used
+        only on text with no `!` and no `&`, so with no tag and no anchor (thus no alias) to
+        refuse; nesting, the other thing refused, is capped through the resolver's hooks, which
+        the C composer calls on every node (it recurses on the C stack, so it must be capped)."""
+
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self._depth = 0
+
+        def descend_resolver(self, parent: object, index: object) -> None:
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep
+
+        def ascend_resolver(self) -> None:
+            self._depth -= 1
+
+        def resolve(self, kind: type, value: str | None, implicit: object) -> None:
+            return None  # values stay strings: the schema converts them
+
     _BYTE_POSITIONS = True  # libyaml reports reader errors at a UTF-8 byte offset
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _EventSource = yaml.SafeLoader  # type: ignore[misc, assignment]
+    _CComposer = None  # type: ignore[assignment, misc]
     _BYTE_POSITIONS = False
+
+
+class _TooDeep(Exception):
+    """Nesting past MAX_DEPTH in the C composer: the careful composer then reports it."""
 
 
 class _SafeComposer(_EventSource):  # type: ignore[misc, valid-type]
@@ -103,9 +133,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YNode | None:
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise YamlProblem(error(Location(path, first_line), f"file is larger than {MAX_BYTES:,} bytes",
                                 "split it into smaller files"))
-    loader = _SafeComposer(text)
     try:
-        node = loader.get_single_node()
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         line = first_line + _problem_line(exc, text)
         what = f"{exc.problem} ({exc.context})" if exc.context and exc.problem else (exc.problem or exc.context or "")
@@ -114,10 +143,24 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YNode | None:
         raise YamlProblem(_reader_problem(exc, text, path, first_line)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(error(Location(path, first_line), f"invalid YAML: {exc}", "fix the YAML syntax")) from None
+    return None if node is None else _Converter(path, first_line, text, first_forbidden(text) is None).convert(node)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The document's nodes. Text that could hold something to refuse, or that fails in C, goes
+    through the careful composer, so every problem is found and worded as it always was."""
+    if _CComposer is not None and "!" not in text and "&" not in text:
+        fast = _CComposer(text)
+        try:
+            return fast.get_single_node()
+        except (yaml.YAMLError, _TooDeep):
+            pass
+    loader = _SafeComposer(text)
+    try:
+        return loader.get_single_node()
     finally:
         if hasattr(loader, "dispose"):
             loader.dispose()
-    return None if node is None else _convert(node, path, first_line, text.splitlines())
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str, first_line: int) -> Diagnostic:
@@ -170,34 +213,48 @@ def _line_true_text(node: yaml.ScalarNode, lines: list[str]) -> str:
     return "\n".join(part.strip() for part in block)
 
 
-def _refuse_control_characters(value: str, location: Location, block: bool) -> None:
-    """Escapes such as "\\e", "\\0" or "\\x07" in a quoted value make control characters that the
-    raw text check cannot see; refuse them at the line they end up on."""
-    found = FORBIDDEN.search(value)
-    if found:
-        line = location.line + (1 if block else 0) + value.count("\n", 0, found.start())
-        raise YamlProblem(error(Location(location.path, line), f"control character {char_name(found.group())} in a value",
-                                "remove the escape (such as \\e, \\0, \\a or \\x1b); content may hold tabs and line breaks only"))
+@dataclass(frozen=True)
+class _Converter:
+    """Our nodes from PyYAML's, with each value's line, every value checked for control characters."""
 
+    path: str
+    first_line: int
+    text: str
+    raw_clean: bool  # the text holds no forbidden character, so only escapes ("\e") can make one
 
-def _convert(node: yaml.Node, path: str, first_line: int, lines: list[str]) -> YNode:
-    location = Location(path, first_line + node.start_mark.line)
-    if isinstance(node, yaml.ScalarNode):
-        multi_line_plain = node.style in (None, "") and node.start_mark.line != node.end_mark.line
-        value = _line_true_text(node, lines) if node.style == ">" or multi_line_plain else str(node.value)
-        block = node.style in ("|", ">")
-        _refuse_control_characters(value, location, block)
-        return YScalar(value, location, block)
-    if isinstance(node, yaml.SequenceNode):
-        return YSeq(tuple(_convert(item, path, first_line, lines) for item in node.value), location)
-    items: dict[str, tuple[Location, YNode]] = {}
-    for key_node, value_node in node.value:
-        key_location = Location(path, first_line + key_node.start_mark.line)
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise YamlProblem(error(key_location, "a key must be a plain name", "write `name: value`"))
-        _refuse_control_characters(str(key_node.value), key_location, False)
-        if key_node.value in items:
-            raise YamlProblem(error(key_location, f"duplicate key '{key_node.value}'",
-                                    f"remove one of the two '{key_node.value}' entries (the first is on line {items[key_node.value][0].line})"))
-        items[key_node.value] = (key_location, _convert(value_node, path, first_line, lines))
-    return YMap(items, location)
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def convert(self, node: yaml.Node) -> YNode:
+        location = Location(self.path, self.first_line + node.start_mark.line)
+        if isinstance(node, yaml.ScalarNode):
+            multi_line_plain = node.style in (None, "") and node.start_mark.line != node.end_mark.line
+            value = _line_true_text(node, self.lines) if node.style == ">" or multi_line_plain else str(node.value)
+            block = node.style in ("|", ">")
+            self._refuse_control_characters(node, value, location, block)
+            return YScalar(value, location, block)
+        if isinstance(node, yaml.SequenceNode):
+            return YSeq(tuple(self.convert(item) for item in node.value), location)
+        items: dict[str, tuple[Location, YNode]] = {}
+        for key_node, value_node in node.value:
+            key_location = Location(self.path, self.first_line + key_node.start_mark.line)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(error(key_location, "a key must be a plain name", "write `name: value`"))
+            self._refuse_control_characters(key_node, str(key_node.value), key_location, False)
+            if key_node.value in items:
+                raise YamlProblem(error(key_location, f"duplicate key '{key_node.value}'",
+                                        f"remove one of the two '{key_node.value}' entries (the first is on line {items[key_node.value][0].line})"))
+            items[key_node.value] = (key_location, self.convert(value_node))
+        return YMap(items, location)
+
+    def _refuse_control_characters(self, node: yaml.ScalarNode, value: str, location: Location, block: bool) -> None:
+        """Escapes such as "\\e", "\\0" or "\\x07" in a double-quoted value make control characters
+        that the raw text check cannot see; refuse them at the line they end up on."""
+        if self.raw_clean and node.style != '"':
+            return  # every character of the value is one of the text's own
+        found = first_forbidden(value)
+        if found:
+            line = location.line + (1 if block else 0) + found[0]
+            raise YamlProblem(error(Location(location.path, line), f"control character {char_name(found[1])} in a value",
+                                    "remove the escape (such as \\e, \\0, \\a or \\x1b); content may hold tabs and line breaks only"))
