@@ -1,6 +1,6 @@
 """Stage 4a, exports: everything beside the HTML pages, each a pure function of the briefing.
 
-- `deadlines.ics`: one all-day event per dated event and deadline (icalendar), with UIDs that
+- `deadlines.ics`: one all-day event per dated event and deadline (RFC 5545, ics.py), with UIDs that
   stay the same between builds so a subscribed calendar updates in place;
 - `feed.xml` (Atom), `sitemap.xml`, `robots.txt`: absolute URLs from `briefing.base_url`
   (the feed and sitemap are left out when the briefing has none);
@@ -10,24 +10,20 @@ No clock is read: every timestamp is the briefing's `as_of` date.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
+from . import ics
 from .dates import FuzzyDate, describe
 from .export_json import DATA_FILE, SCHEMA_FILE, briefing_json, briefing_schema_json
 from .model import BASIS_WORDS, EVENT_STATUS_WORDS, Briefing, Deadline, Event, deadline_status
 from .render import PageLinks
 from .resolve import Resolved
 from .urls import HOME, NOT_FOUND, SEARCH
-
-if TYPE_CHECKING:
-    from icalendar import Event as CalendarEvent
 
 CALENDAR_FILE = "deadlines.ics"
 FEED_FILE = "feed.xml"
@@ -55,10 +51,6 @@ def absolute(b: Briefing, path: str) -> str:
     return f"{b.base_url}/{path}"
 
 
-def _timestamp(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
-
-
 def _rfc3339(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
@@ -82,46 +74,44 @@ def plain_text(html: str) -> str:
 # --- calendar ---------------------------------------------------------------------------------
 
 def render_calendar(resolved: Resolved, md: MarkdownIt) -> bytes:
-    from icalendar import Calendar  # 30 ms to import: not paid by `check`, which writes no calendar
-
     b = resolved.content.briefing
     links = PageLinks(CALENDAR_FILE, resolved, md, anchors=False)
-    cal = Calendar()
-    cal.add("prodid", f"-//{b.title}//Briefing site generator//{b.language.upper()}")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{b.title}: events and deadlines")
-    cal.add("x-wr-caldesc", f"Every dated event and deadline of the briefing, as of {describe_day(b.as_of)}.")
     items: list[Event | Deadline] = [*resolved.content.events, *resolved.content.deadlines]
-    for item in sorted(items, key=lambda e: (e.date.sort_key, e.id)):
-        cal.add_component(_calendar_event(item, resolved, links))
-    return cal.to_ical()
+    events = [line for item in sorted(items, key=lambda e: (e.date.sort_key, e.id))
+              for line in _calendar_event(item, resolved, links)]
+    return ics.document(ics.component("VCALENDAR", [
+        ("VERSION", "2.0"),
+        ("PRODID", ics.text(f"-//{b.title}//Briefing site generator//{b.language.upper()}")),
+        ("CALSCALE", "GREGORIAN"),
+        ("METHOD", "PUBLISH"),
+        ("X-WR-CALDESC", f"Every dated event and deadline of the briefing, as of {describe_day(b.as_of)}."),
+        ("X-WR-CALNAME", f"{b.title}: events and deadlines"),  # X- values are not escaped; titles hold no line break
+    ], events))
 
 
 def describe_day(day: date) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
-def _calendar_event(item: Event | Deadline, resolved: Resolved, links: PageLinks) -> CalendarEvent:
-    from icalendar import Event as CalendarEvent
-
+def _calendar_event(item: Event | Deadline, resolved: Resolved, links: PageLinks) -> list[str]:
     b = resolved.content.briefing
     when: FuzzyDate = item.date
     first, last = calendar_days(when)
-    event = CalendarEvent()
-    event.add("uid", f"{item.entity}-{item.id}@{calendar_domain(b)}")
-    event.add("dtstamp", _timestamp(b.as_of))
-    event.add("last-modified", _timestamp(b.as_of))
-    event.add("summary", _calendar_summary(item, approximate=(first, last) != (when.first, when.last)))
-    event.add("dtstart", first)
-    event.add("dtend", last + timedelta(days=1))  # all-day events end the day after (exclusive)
-    event.add("transp", "TRANSPARENT")
-    event.add("categories", [f"deadline ({item.basis})" if isinstance(item, Deadline) else item.status or "event"])
-    event.add("description", _calendar_description(item, resolved, links))
+    category = f"deadline ({item.basis})" if isinstance(item, Deadline) else item.status or "event"
+    properties = [  # in the order RFC 5545 tools conventionally write them, the rest by name
+        ("SUMMARY", ics.text(_calendar_summary(item, approximate=(first, last) != (when.first, when.last)))),
+        ("DTSTART;VALUE=DATE", ics.day(first)),
+        ("DTEND;VALUE=DATE", ics.day(last + timedelta(days=1))),  # all-day events end the day after (exclusive)
+        ("DTSTAMP", ics.utc_midnight(b.as_of)),
+        ("UID", ics.text(f"{item.entity}-{item.id}@{calendar_domain(b)}")),
+        ("CATEGORIES", ics.text_list([category])),
+        ("DESCRIPTION", ics.text(_calendar_description(item, resolved, links))),
+        ("LAST-MODIFIED", ics.utc_midnight(b.as_of)),
+        ("TRANSP", "TRANSPARENT"),
+    ]
     if b.base_url:
-        event.add("url", absolute(b, resolved.urls[item.id]))
-    return event
+        properties.append(("URL", absolute(b, resolved.urls[item.id])))
+    return ics.component("VEVENT", properties)
 
 
 CALENDAR_SPAN_LIMIT = 7  # days; a vaguer date becomes one entry on its earliest possible day

@@ -13,12 +13,16 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
+from icalendar import Event as CalendarEvent
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from generator import ics  # noqa: E402
 from generator.config import BuildConfig  # noqa: E402
 from generator.pipeline import build_site  # noqa: E402
 from generator.render import passage_url  # noqa: E402
@@ -109,6 +113,42 @@ def test_calendar_uids_stay_the_same_when_the_briefing_changes(content: Path, tm
     assert sorted(before) == sorted(after)
     assert str(after["event-talks@example.org"]["summary"]) == "Harbour talks opened"
     assert after["event-earlier-accord@example.org"]["dtstart"].dt == date(2024, 2, 11)
+
+
+@pytest.mark.parametrize("content_dir", [BASIC, PROJECT_ROOT / "content"], ids=["fixture", "default"])
+def test_the_calendar_is_written_as_icalendar_writes_it(content_dir: Path, tmp_path: Path) -> None:
+    # icalendar re-writes a calendar it reads in its own canonical form: property order, TEXT
+    # escaping, folding; ours must already be in that form.
+    ours = (build(content_dir, tmp_path / "site") / "deadlines.ics").read_bytes()
+    assert Calendar.from_ical(ours).to_ical() == ours
+
+
+def _icalendar_vevent(value: str) -> bytes:
+    theirs = CalendarEvent()
+    theirs.add("categories", [value])
+    theirs.add("description", value)
+    return theirs.to_ical()
+
+
+def _our_vevent(value: str) -> bytes:
+    return ics.document(ics.component("VEVENT", [("CATEGORIES", ics.text_list([value])),
+                                                  ("DESCRIPTION", ics.text(value))]))
+
+
+@pytest.mark.parametrize("pad", ["a", "\u00e9", "\u2013", "\U0001f600"])
+def test_calendar_lines_fold_as_icalendar_folds_them_whatever_falls_at_the_fold(pad: str) -> None:
+    for before in range(150):
+        for special in (";", ",", "\\", "^", "\n", "\u00e9", "\U0001f600"):
+            value = pad * before + special + "b" * 100
+            assert _our_vevent(value) == _icalendar_vevent(value), (before, special)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(st.characters(blacklist_categories=("Cs",)), max_size=400),
+                 st.text("ab ,;:\\^\n", max_size=400),  # ASCII lines, escapes falling on folds
+                 st.text("ab\\^\u00e9\u2013", max_size=400)))  # the same among multi-byte characters
+def test_calendar_text_escaping_and_folding_match_icalendar(value: str) -> None:
+    assert _our_vevent(value) == _icalendar_vevent(value)
 
 
 # --- feed, sitemap, robots --------------------------------------------------------------------
