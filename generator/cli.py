@@ -17,7 +17,7 @@ from .errors import BuildFailed, os_problem
 from .workers import worker_count
 
 if TYPE_CHECKING:
-    from .pipeline import BuildReport
+    from .check import BuildReport
 # The pipeline (Jinja, markdown-it...) is imported only when there is work: a build that finds
 # nothing changed answers in the time it takes to stat the inputs.
 
@@ -142,7 +142,7 @@ class ProgressBar:
 @_file_system_errors_reported
 def check(content_dir: Path, sources_dir: Path | None, strict: bool) -> None:
     """Validate the content without writing anything."""
-    from .pipeline import BuildReport, check_content
+    from .check import BuildReport, check_content  # not the pipeline: check renders nothing
 
     report = BuildReport()
     # Texts parsed by an earlier build (of ./site, or else the default site/) are not parsed again.

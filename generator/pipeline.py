@@ -2,90 +2,29 @@
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
-from .cache import (ENGINE_DIR, BuildCache, BuildRecord, build_inputs, build_options, forget_record, save_record,
-                    uncached, up_to_date)
+from .cache import BuildCache, BuildRecord, build_inputs, build_options, forget_record, save_record, up_to_date
+from .check import BuildReport, Timer, check_content, fail_on
 from .config import BuildConfig
 from .depends import page_keys, shared_key
-from .docs import FactsParser, engine_digest, load_facts, save_facts
-from .errors import BuildFailed, Diagnostic, errors_of
+from .errors import BuildFailed
 from .exports import render_exports
-from .kind import list_files
-from .load import load_content
 from .markdown import make_parser
 from .output import OutputSink
 from .render import PagePlan, make_environment, page_plan, render_pages
-from .resolve import Resolved, resolve_references
+from .resolve import Resolved
 from .search import SEARCH_DIR, SearchIndexer, index_pages, is_indexed
 from .templating import template_problem
-from .validate import validate_content
 from .write import Outputs, StagedSite, check_output_paths, refuse_unsafe_out_dir, terminate_gracefully
 
+__all__ = ["BuildReport", "build_site", "check_content", "render_site"]
+
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
-
-
-@dataclass
-class BuildReport:
-    outputs: Outputs = field(default_factory=dict)
-    warnings: list[Diagnostic] = field(default_factory=list)
-    timings: list[tuple[str, float]] = field(default_factory=list)
-    resolved: Resolved | None = None  # the briefing the outputs were made from
-    files: list[str] = field(default_factory=list)  # every output path, also when `outputs` keeps no bytes
-    unchanged: bool = False  # nothing was edited since the last build: nothing was done
-
-
-class _Timer:
-    def __init__(self, report: BuildReport) -> None:
-        self.report, self.start = report, time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.report.timings.append((stage, now - self.start))
-        self.start = now
-
-
-def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None,
-                  cache_dir: Path | None = None, workers: int = 1, save_facts: bool = True) -> Resolved:
-    """Load, validate and resolve; raise BuildFailed with every problem found.
-    The preview server passes a `cache` so unchanged files and texts are not parsed again;
-    with a `cache_dir` or `workers` > 1, Markdown is parsed in workers, and its facts are
-    taken from (and, with `save_facts`, kept in) the cache folder."""
-    with cyclic_gc_paused():
-        return _check_content(config, report or BuildReport(), cache, cache_dir, workers, save_facts)
-
-
-def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache | None,
-                   cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
-    timer = _Timer(report)
-    raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
-                                 tuple(list_files(config.entity_kinds)))
-    timer.lap("load")
-    validated = validate_content(raw, config.entity_kinds)
-    problems += validated.problems
-    timer.lap("validate")
-    resolved = None
-    if validated.content is not None:
-        # A file the loader could not read may define any id: then "unknown id" would be noise.
-        known_broken = None if raw.unreadable else validated.broken_ids
-        facts = FactsParser(make_parser(), workers, engine_digest(ENGINE_DIR), load_facts(cache_dir) if cache_dir else {}) \
-            if cache_dir or workers > 1 else None
-        resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
-                                             cache.markdown.get if cache else uncached, facts)
-        problems += found
-        if facts and cache_dir and keep and facts.changed:
-            save_facts(cache_dir, facts.used)
-    timer.lap("resolve")
-    _fail_on(problems, config.strict)
-    assert resolved is not None  # no errors means the briefing was complete
-    report.warnings = [d for d in problems if d.severity == "warning"]
-    return resolved
 
 
 def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, env: Environment | None = None,
@@ -93,10 +32,10 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
     """Render every page (or those `only` selects), with `exports` the exports, and with `search`
     the search index, in memory. The preview server uses this, with its own `env` to keep
     compiled templates, and renders the pages open in the browser first, without exports."""
-    timer = _Timer(report)
+    timer = Timer(report)
     plan = page_plan(resolved)
     html_paths = [path for path, _, _ in plan]
-    _fail_on(check_output_paths(html_paths), strict=False)
+    fail_on(check_output_paths(html_paths), strict=False)
     md = make_parser()
     with _template_errors(config):
         outputs = dict(render_pages(resolved, plan, env or make_environment(config.templates_dir), md, only))
@@ -129,7 +68,7 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
     if record and unchanged:
         return BuildReport(files=list(record.outputs), unchanged=True)
     resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
-    _fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
+    fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
     plan = page_plan(resolved)  # once: at 10,000 pages its views take most of a second
     keys = page_keys(resolved, plan, shared_key(inputs, config.content_dir, resolved, options)) if cache_dir else {}
     with terminate_gracefully():  # SIGTERM unwinds through `discard` below
@@ -138,7 +77,7 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
             sink = OutputSink(site, record, keep_outputs)
             with heap_frozen():
                 _render_into(sink, config, resolved, plan, keys, env, workers, report, progress)
-            timer = _Timer(report)
+            timer = Timer(report)
             site.commit()
             timer.lap("write")
         except BaseException:
@@ -155,9 +94,9 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
 def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, plan: PagePlan, keys: dict[str, str],
                  env: Environment | None, workers: int, report: BuildReport, progress: Progress) -> None:
     """Render what changed into the sink: pages, exports, static assets and the search index."""
-    timer = _Timer(report)
+    timer = Timer(report)
     html_paths = [path for path, _, _ in plan]
-    _fail_on(check_output_paths(html_paths), strict=False)
+    fail_on(check_output_paths(html_paths), strict=False)
     previous = sink.previous
     reused = {path for path in keys if previous and previous.keys.get(path) == keys[path]
               and path in previous.outputs and sink.reuse(path)}
@@ -224,20 +163,6 @@ def _no_progress(done: int, total: int) -> None:
 
 
 @contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """A build makes millions of objects (Markdown tokens) that live until it ends and form no
-    garbage cycles worth finding; the cyclic collector would walk them again and again.
-    Reference counting still frees everything else; the collector is back on afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
 def heap_frozen() -> Iterator[None]:
     """While pages render: the resolved briefing is moved out of the collector's sight (and
     forked workers share its memory pages untouched), while the collector still frees the
@@ -247,8 +172,3 @@ def heap_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-def _fail_on(problems: list[Diagnostic], strict: bool) -> None:
-    if errors_of(problems) or (strict and problems):
-        raise BuildFailed(problems)

@@ -8,11 +8,13 @@ itself, so the error is raised here with its own traceback, as in a one-process 
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.connection import Connection
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing is imported only to fork: a small build (or none) never pays for it
+    import multiprocessing
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,6 +29,8 @@ def worker_count() -> int:
 
 
 def can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -36,6 +40,8 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Itera
     copies only the calling thread); they are stopped when the iterator ends or is closed."""
     if workers <= 1 or len(items) <= 1 or not can_fork():
         return map(fn, items)
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     pipes, processes = [], []
     for first in range(min(workers, len(items))):

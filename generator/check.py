@@ -1,0 +1,103 @@
+"""The first three stages, load, validate and resolve: what `check` runs, and every build first.
+
+Kept apart from the pipeline so that `check` imports none of rendering (Jinja, the exports,
+the search index, the writer).
+"""
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import ENGINE_DIR, BuildCache, uncached
+from .config import BuildConfig
+from .docs import FactsParser, engine_digest, load_facts, save_facts
+from .errors import BuildFailed, Diagnostic, errors_of
+from .kind import list_files
+from .load import load_content
+from .markdown import make_parser
+from .resolve import Resolved, resolve_references
+from .validate import validate_content
+
+if TYPE_CHECKING:
+    from .write import Outputs
+
+
+@dataclass
+class BuildReport:
+    outputs: Outputs = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+    resolved: Resolved | None = None  # the briefing the outputs were made from
+    files: list[str] = field(default_factory=list)  # every output path, also when `outputs` keeps no bytes
+    unchanged: bool = False  # nothing was edited since the last build: nothing was done
+
+
+class Timer:
+    def __init__(self, report: BuildReport) -> None:
+        self.report, self.start = report, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.report.timings.append((stage, now - self.start))
+        self.start = now
+
+
+def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None,
+                  cache_dir: Path | None = None, workers: int = 1, save_facts: bool = True) -> Resolved:
+    """Load, validate and resolve; raise BuildFailed with every problem found.
+    The preview server passes a `cache` so unchanged files and texts are not parsed again;
+    with a `cache_dir` or `workers` > 1, Markdown is parsed in workers, and its facts are
+    taken from (and, with `save_facts`, kept in) the cache folder."""
+    with cyclic_gc_paused():
+        return _check_content(config, report or BuildReport(), cache, cache_dir, workers, save_facts)
+
+
+def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache | None,
+                   cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
+    timer = Timer(report)
+    raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
+                                 tuple(list_files(config.entity_kinds)))
+    timer.lap("load")
+    validated = validate_content(raw, config.entity_kinds)
+    problems += validated.problems
+    timer.lap("validate")
+    resolved = None
+    if validated.content is not None:
+        # A file the loader could not read may define any id: then "unknown id" would be noise.
+        known_broken = None if raw.unreadable else validated.broken_ids
+        facts = FactsParser(make_parser(), workers, engine_digest(ENGINE_DIR), load_facts(cache_dir) if cache_dir else {}) \
+            if cache_dir or workers > 1 else None
+        resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
+                                             cache.markdown.get if cache else uncached, facts)
+        problems += found
+        if facts and cache_dir and keep and facts.changed:
+            save_facts(cache_dir, facts.used)
+    timer.lap("resolve")
+    fail_on(problems, config.strict)
+    assert resolved is not None  # no errors means the briefing was complete
+    report.warnings = [d for d in problems if d.severity == "warning"]
+    return resolved
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """A build makes millions of objects (Markdown tokens) that live until it ends and form no
+    garbage cycles worth finding; the cyclic collector would walk them again and again.
+    Reference counting still frees everything else; the collector is back on afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def fail_on(problems: list[Diagnostic], strict: bool) -> None:
+    if errors_of(problems) or (strict and problems):
+        raise BuildFailed(problems)
