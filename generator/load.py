@@ -61,7 +61,7 @@ def _display_in(folder: Path) -> Callable[[str], str]:
     except ValueError:  # another drive on Windows
         return lambda name: str(folder / name)
     prefix = "" if rel == os.curdir else rel + os.sep
-    return lambda name: prefix + name if not rel.startswith("../../") else str(folder / name)
+    return lambda name: prefix + name if not prefix.startswith("../../") else str(folder / name)
 
 
 def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoize = uncached,

@@ -17,7 +17,7 @@ from engine import BASIC, PROJECT_ROOT, Briefing
 from generator import yamlsafe
 from generator.chars import FORBIDDEN, forbidden_chars
 from generator.errors import Diagnostic
-from generator.load import _read_text, load_content, split_front_matter
+from generator.load import _display_in, _read_text, display_path, load_content, split_front_matter
 from generator.yamlsafe import YamlProblem, parse_yaml
 
 
@@ -106,3 +106,11 @@ def test_front_matter_lines_survive_the_fast_paths() -> None:
     assert problems == [] and raw is not None and raw.body_line == 8
     summary = raw.node.items["summary"][1]  # type: ignore[union-attr]
     assert (summary.value, summary.location.line) == ("one\ntwo\n", 3)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("folder", [".", "content/pages", "..", "../..", "../../x/pages", "/abs/pages", "./a/../b"])
+def test_file_names_are_shown_as_display_path_shows_them(folder: str) -> None:
+    for path in (Path(folder), Path(folder).absolute()):
+        shown_in = _display_in(path)
+        for name in ("page.md", "a b.md"):
+            assert shown_in(name) == display_path(path / name), path
