@@ -7,7 +7,8 @@ Prints min and median of wall time and CPU time (user + system, children such as
 included) for:
 - `build --no-cache -q` of the default briefing, `site/` and `.cache/` removed before each run
   (into a temporary folder, so the project's own site/ is left alone);
-- the load stage alone at N pages (in this process, the stage's own CPU time);
+- the load stage alone at N pages (in this process, the stage's own CPU time, with the cyclic
+  garbage collector paused as the pipeline pauses it);
 - `check` at N pages, with the Markdown facts cached as a build leaves them (the way
   benchmarks/scale.py runs it, after builds).
 Run it with the project's interpreter (.venv/bin/python). On a shared machine, CPU time is the
@@ -16,6 +17,7 @@ steadier figure.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import shutil
@@ -70,9 +72,11 @@ def load_stage(content: Path, runs: int) -> None:
     kinds = tuple(list_files(BuildConfig().entity_kinds))
     results = []
     for _ in range(runs):
+        gc.disable()  # as the pipeline loads: with the cyclic collector paused
         started, cpu = time.perf_counter(), time.process_time()
         load_content(content, list_files=kinds)
         results.append((time.perf_counter() - started, time.process_time() - cpu))
+        gc.enable()
     report("load stage (in process)", results)
 
 

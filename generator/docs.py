@@ -60,8 +60,11 @@ class FactsParser:
 
     def _key(self, text: Text) -> str:
         key, home, _, doc = text
-        data = repr((self.engine, key, home, doc.location.path, doc.location.line, doc.text))
-        return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
+        where = repr((self.engine, key, home, doc.location.path, doc.location.line))
+        # The text's bytes hashed as they are (its repr would scan and copy every character).
+        digest = hashlib.blake2b(where.encode() + b"\0", digest_size=16)
+        digest.update(doc.text.encode())
+        return digest.hexdigest()
 
 
 def load_facts(cache_dir: Path) -> dict[str, ParsedDoc]:
