@@ -14,13 +14,12 @@ from urllib.parse import quote as percent_encode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from markdown_it import MarkdownIt
 
 from .dates import describe
 from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, DeadlineStatus, Event, Page, Quote, Source, deadline_status
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
-from .resolve import Resolved, parse_doc
+from .resolve import Resolved
 from .views import (NavItem, actor_view, actors_view, free_page_view, group_by_actor, home_view,
                     quotes_view, sources_view, timeline_view, views_view)
 from .urls import (ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, page_of,
@@ -34,7 +33,6 @@ class PageLinks:
 
     page: str
     resolved: Resolved
-    md: MarkdownIt
     anchors: bool = True
     cited: dict[str, None] = field(default_factory=dict)  # sources cited so far on this page, in order
     glossed: set[str] = field(default_factory=set)  # glossary terms already linked on this page
@@ -126,10 +124,8 @@ class PageLinks:
 
     def markdown(self, key: str) -> Markup:
         info = self.resolved.docs[key]
-        links = self if self.page == info.home.split("#")[0] else PageLinks(self.page, self.resolved, self.md, False,
-                                                                           self.cited, self.glossed)
-        parsed = info.parsed if info.reparse is None else parse_doc(self.md, info.reparse, key, info.home)
-        return Markup(render_markdown(self.md, parsed, links))
+        links = self if self.page == info.home.split("#")[0] else PageLinks(self.page, self.resolved, False, self.cited, self.glossed)
+        return Markup(render_markdown(info.parsed, links))
 
 
 def passage_url(url: str, text: str, words: int = 4) -> str:
@@ -201,7 +197,7 @@ PAGES_PER_CHUNK = 64
 PARALLEL_FROM_PAGES = 400  # below this, forking costs more than it saves
 
 
-def render_pages(resolved: Resolved, plan: PagePlan, env: Environment, md: MarkdownIt,
+def render_pages(resolved: Resolved, plan: PagePlan, env: Environment,
                  only: Callable[[str], bool] | None = None, workers: int = 1) -> Iterator[tuple[str, bytes]]:
     """(output path, UTF-8 HTML) of every page (or those `only` selects), in plan order. With
     `workers` > 1 and a large site, chunks of pages render in forked processes, which start
@@ -214,7 +210,7 @@ def render_pages(resolved: Resolved, plan: PagePlan, env: Environment, md: Markd
     def render_chunk(chunk: PagePlan) -> list[tuple[str, bytes]]:
         return [(path, env.get_template(template).render(
                     **shared, **context, page=path, root=root_prefix(path),
-                    links=PageLinks(path, resolved, md)).encode("utf-8"))
+                    links=PageLinks(path, resolved)).encode("utf-8"))
                 for path, template, context in chunk]
 
     chunks = [selected[i:i + PAGES_PER_CHUNK] for i in range(0, len(selected), PAGES_PER_CHUNK)]

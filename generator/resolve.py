@@ -30,10 +30,10 @@ class DocInfo:
     home: str
     owner_title: str
     field: str  # the briefing field it belongs to, as `require_evidence` names it
-    reparse: Markdown | None = None  # set when `parsed` kept only its facts (refs, headings): render parses this
 
 
-DocParser = Callable[[list[tuple[str, str, str, Markdown]]], list[ParsedDoc]]  # (key, home, title, text) -> parsed
+# (key, home, title, text) of each text, and the glossary's pattern -> each text parsed
+DocParser = Callable[[list[tuple[str, str, str, Markdown]], str], list[ParsedDoc]]
 
 
 @dataclass(frozen=True)
@@ -100,13 +100,15 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     `parse_all` parses the texts instead of `md` here (in workers, keeping only their facts)."""
     problems: list[Diagnostic] = []
     index = _index_ids(content, problems)
+    glossary = _glossary(content)
+    pattern = glossary["glossary_pattern"]
     if parse_all is None:
-        docs = {key: DocInfo(memo((key, text), lambda: parse_doc(md, text, key, home)), home, title, group)
+        docs = {key: DocInfo(memo((key, text, pattern), lambda: parse_doc(md, text, key, home, pattern)), home, title, group)
                 for key, home, title, text, group in markdown_fields(content)}
     else:
         fields = list(markdown_fields(content))
-        parsed = parse_all([(key, home, title, text) for key, home, title, text, _ in fields])
-        docs = {key: DocInfo(one, home, title, group, text) for (key, home, title, text, group), one in zip(fields, parsed)}
+        parsed = parse_all([(key, home, title, text) for key, home, title, text, _ in fields], pattern)
+        docs = {key: DocInfo(one, home, title, group) for (key, home, title, text, group), one in zip(fields, parsed)}
     urls = {entity_id: url_of(content, entity) for entity_id, entity in index.items()}
     for info in docs.values():
         problems.extend(info.parsed.problems)
@@ -134,7 +136,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
         citations={t: m for (kind, t), m in mentions.items() if kind == "cite"},
         checked_sources=frozenset(s.id for s in content.sources if s.full_text),
         evidence=cited_passages((ref, info.owner_title, page_of(info.home)) for info in docs.values() for ref in info.parsed.refs),
-        **_glossary(content))
+        **glossary)
     return resolved, problems
 
 
@@ -148,12 +150,12 @@ def url_of(content: Content, entity: Entity) -> str:
     return kind.url(entity) if kind else entity_url(entity)
 
 
-def parse_doc(md: MarkdownIt, text: Markdown, key: str, home: str) -> ParsedDoc:
+def parse_doc(md: MarkdownIt, text: Markdown, key: str, home: str, glossary: str | None) -> ParsedDoc:
     # Many texts share a generated page (the timeline, the appendix, a kind's page, where each
     # record's home is PAGE#id): their heading ids get the text's key as a prefix there, so two
     # "## Notes" cannot clash. A page's own body keeps plain ids.
     shared_page = "#" in home or page_of(home) in GENERATED_PAGES
-    return parse_markdown(md, text, key, heading_prefix=key if shared_page else "")
+    return parse_markdown(md, text, key, heading_prefix=key if shared_page else "", glossary=glossary)
 
 
 def _index_ids(content: Content, problems: list[Diagnostic]) -> dict[str, Entity]:
