@@ -17,9 +17,9 @@ HEADING_LEVELS = (2, 3, 4)  # the headings that get ids (h1 is the page's own ti
 # Ids that base.html, actor.html and page.html (with _macros.html) give elements of the pages
 # whose body keeps plain heading ids; a heading that would take one gets the next free id
 # instead, with a warning. tests/test_hostile_markdown.py checks this list against those templates.
-BODY_TEMPLATES = ("base.html", "actor.html", "page.html", "_macros.html")
+BODY_TEMPLATES = ("base.html", "_nav.html", "actor.html", "page.html", "_macros.html")
 TEMPLATE_IDS = frozenset({
-    "endnotes-title", "main", "site-nav", "site-nav-list", "site-search-q",  # base.html
+    "endnotes-title", "main", "site-search-q", "site-nav", "site-nav-list",  # base.html, _nav.html
     "events", "members", "quotations", "view", *(f"view-{n}" for n in range(2, 21)),  # actor.html
     "tracker"})  # page.html
 

@@ -204,18 +204,37 @@ def render_pages(resolved: Resolved, plan: PagePlan, env: Environment,
     at once (before the caller starts any thread); the output is byte-identical either way."""
     shared = _shared_context(resolved)
     selected = [entry for entry in plan if only is None or only(entry[0])]
-    for template in sorted({template for _, template, _ in selected}):
+    for template in sorted({NAV_TEMPLATE, *(template for _, template, _ in selected)}):
         env.get_template(template)  # compiled once here, not once per worker
+    nav_html = _navigation_html(env, shared["nav"], resolved)
 
     def render_chunk(chunk: PagePlan) -> list[tuple[str, bytes]]:
         return [(path, env.get_template(template).render(
-                    **shared, **context, page=path, root=root_prefix(path),
+                    **shared, **context, page=path, root=root_prefix(path), nav_html=nav_html(path),
                     links=PageLinks(path, resolved)).encode("utf-8"))
                 for path, template, context in chunk]
 
     chunks = [selected[i:i + PAGES_PER_CHUNK] for i in range(0, len(selected), PAGES_PER_CHUNK)]
     parallel = workers if len(selected) >= PARALLEL_FROM_PAGES else 1
     return (page for chunk in ordered_map(render_chunk, chunks, parallel) for page in chunk)
+
+
+NAV_TEMPLATE = "_nav.html"
+
+
+def _navigation_html(env: Environment, nav: list[NavItem], resolved: Resolved) -> Callable[[str], Markup]:
+    """The navigation's HTML for a page. It differs only by folder (its links are relative) and
+    on the pages it names (marked current), so it is rendered once for each of those, not for
+    every page: the same bytes, at a fraction of the cost of rendering the loop per page."""
+    named = {page_of(item.url) for item in nav}
+    made: dict[tuple[str, str], Markup] = {}
+
+    def html(page: str) -> Markup:
+        key = (page.rpartition("/")[0], page if page in named else "")
+        if key not in made:
+            made[key] = Markup(env.get_template(NAV_TEMPLATE).render(nav=nav, page=page, links=PageLinks(page, resolved)))
+        return made[key]
+    return html
 
 
 def _shared_context(resolved: Resolved) -> dict[str, Any]:
