@@ -18,7 +18,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from html import escape
-from typing import Callable, Literal, Protocol
+from typing import Callable, Literal, NamedTuple, Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -53,29 +53,28 @@ class Ref:
     passage: str = ""  # a citation's evidence: words that must be in the source's text
 
 
-@dataclass(frozen=True, slots=True)
-class WikiLink:
+# Holes are named tuples: tens of thousands cross from the parse workers, and tuples unpickle
+# several times faster than (slotted) dataclasses.
+
+class WikiLink(NamedTuple):
     target: str
     fragment: str
     label: str  # "" for the target's own label
     anchor: str
 
 
-@dataclass(frozen=True, slots=True)
-class Embed:
+class Embed(NamedTuple):
     target: str  # a quote id
     block: bool  # alone in its paragraph: a block quotation, else an inline <q>
     anchor: str
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(NamedTuple):
     cites: tuple[Cite, ...]
     anchors: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Gloss:
+class Gloss(NamedTuple):
     text: str  # running prose that may hold a glossary term
 
 
