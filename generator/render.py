@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .dates import describe
-from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Actor, Content, Deadline, DeadlineStatus, Event, Page, Quote, Source, deadline_status
+from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Content, DeadlineStatus, Page, Quote, Source, deadline_status
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved
@@ -44,33 +44,15 @@ class PageLinks:
         return relative(self.page, path)
 
     def label(self, target: str) -> str:
-        entity = self.resolved.index[target]
-        if isinstance(entity, Actor):
-            return entity.name
-        if isinstance(entity, Quote):
-            return f"{self.label(entity.speaker)}: “{entity.text}”"
-        if entity.entity == "view":
-            return f"{self.label(entity.analyst)}’s view"  # type: ignore[union-attr]
-        return entity.title  # type: ignore[union-attr]
+        return self.resolved.labels[target].label
 
     def preview(self, target: str) -> str:
-        entity = self.resolved.index[target]
-        summary = getattr(entity, "summary", "")
-        if entity.entity == "source":
-            n = self.resolved.citation_numbers[target]
-            return f"[{n}] {entity.title}"  # type: ignore[union-attr]
-        if isinstance(entity, (Event, Deadline)):
-            return f"{describe(entity.date)}: {entity.title}"
-        kind = self.resolved.content.kind_of(entity)
-        if kind:
-            return kind.hover(entity)
-        return summary or self.label(target)
+        return self.resolved.labels[target].preview
 
     def kind_label(self, target: str) -> str:
         """What a link preview calls a record of a declared kind ("" for the built-in ones,
         which site.js names by their page)."""
-        kind = self.resolved.content.kind_of(self.resolved.index[target])
-        return kind.label if kind else ""
+        return self.resolved.labels[target].kind
 
     def verified(self, source_id: str) -> bool:
         return source_id in self.resolved.checked_sources

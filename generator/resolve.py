@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from .cache import Memoize, uncached
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .evidence import Evidence, check_against_texts, cited_passages
+from .labels import LinkLabel, link_labels
 from .markdown import ParsedDoc, heading_ids, parse_markdown
 from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
 from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
@@ -56,6 +57,7 @@ class Resolved:
     evidence: dict[str, tuple[Evidence, ...]] | None = None  # source id -> the passages cited from it
     glossary_terms: dict[str, str] = field(default_factory=dict)  # lower-case name -> id of the record it links to
     glossary_pattern: str = ""  # matches any term or alias as a whole word ("" with no glossary)
+    labels: dict[str, LinkLabel] = field(default_factory=dict)  # id -> what a link to it shows
 
 
 def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown, str]]:
@@ -129,14 +131,15 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     if broken_ids is not None:  # with a file unread, "never cited" may just mean "cited there"
         problems.extend(_unused(content, docs, field_refs))
     mentions = _mentions(docs, {q.id: q.source for q in content.quotes})
+    citation_numbers = {s.id: n for n, s in enumerate(content.sources, 1)}
     resolved = Resolved(
         content, index, docs, urls,
-        citation_numbers={s.id: n for n, s in enumerate(content.sources, 1)},
+        citation_numbers=citation_numbers,
         backlinks={t: m for (kind, t), m in mentions.items() if kind != "cite"},
         citations={t: m for (kind, t), m in mentions.items() if kind == "cite"},
         checked_sources=frozenset(s.id for s in content.sources if s.full_text),
         evidence=cited_passages((ref, info.owner_title, page_of(info.home)) for info in docs.values() for ref in info.parsed.refs),
-        **glossary)
+        labels=link_labels(content, index, citation_numbers), **glossary)
     return resolved, problems
 
 
