@@ -14,7 +14,7 @@ from markdown_it.utils import read_fixture_file
 
 from engine import FIXTURES
 from generator.errors import Location
-from generator.markdown import ParsedDoc, make_parser, parse_markdown, render_markdown
+from generator.markdown import Gloss, ParsedDoc, make_parser, parse_markdown, render_markdown
 from generator.model import Markdown, Quote
 
 MARKDOWN_FIXTURES = FIXTURES / "markdown"
@@ -138,3 +138,14 @@ def test_rendering_never_changes_the_parsed_text() -> None:
     assert 'href="#"' in first and "javascript:" not in first
     assert parsed == before
     assert render_markdown(parsed, StubSite()) == first
+
+
+def test_only_prose_that_holds_a_glossary_term_is_left_for_the_page_to_link() -> None:
+    """The parse renders the text once; prose with a glossary term (any case) stays a hole, so
+    the page links the term's first use there, and the HTML is the same as with every prose hole."""
+    text = "The Harbour opens.\n\nNo term here.\n\n## harbour\n\nA harbour again [[talks]].\n"
+    doc = Markdown(text, Location("doc.md", FIRST_LINE))
+    parsed = parse_markdown(make_parser(), doc, "doc", glossary=r"(?<!\w)(?:harbour)(?!\w)")
+    assert [h.text for h in parsed.html.holes if isinstance(h, Gloss)] == ["The Harbour opens.", "A harbour again "]
+    assert not any(isinstance(h, Gloss) for h in parse_markdown(make_parser(), doc, "doc", glossary="").html.holes)
+    assert render_markdown(parsed, StubSite()) == render(text)
