@@ -1,6 +1,8 @@
 /* The search page: queries the Pagefind index built with the site (pagefind/ at the site root).
-   The index's base URL is the folder the site is served from, so it can live in any folder of any host.
-   Without JavaScript the page says how to browse instead. */
+   A large site's index comes in shards (pagefind/0/, pagefind/1/..., listed in pagefind/shards.json):
+   the first is loaded and the others merged into it with Pagefind's own mergeIndex, so one search
+   covers every page, ranked together. The index's base URL is the folder the site is served from,
+   so it can live in any folder of any host. Without JavaScript the page says how to browse instead. */
 const siteRoot = new URL("../", import.meta.url);
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
@@ -12,11 +14,23 @@ const MAX_SECTIONS = 3;
 let pagefind = null;
 let latest = 0;
 
+async function loadEngine() {
+  const reply = await fetch(new URL("pagefind/shards.json", siteRoot));
+  if (!reply.ok) throw new Error(`pagefind/shards.json: HTTP ${reply.status}`);
+  const [first, ...others] = (await reply.json()).shards;
+  const shard = (name) => new URL(`pagefind/${name}/`, siteRoot);
+  const pf = await import(new URL("pagefind.js", shard(first)).href);
+  const options = { baseUrl: siteRoot.pathname, excerptLength: 24 };
+  await pf.options(options);
+  await pf.init();
+  await Promise.all(others.map((name) => pf.mergeIndex(shard(name).pathname, options)));
+  return pf;
+}
+
 async function engine() {
   if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-    await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 24 });
-    pagefind.init();
+    pagefind = loadEngine();
+    pagefind.catch(() => { pagefind = null; }); // a failed load is tried again on the next search
   }
   return pagefind;
 }
