@@ -90,6 +90,52 @@ function resultItem(data) {
   return li;
 }
 
+/* Pagefind matches each word by prefix, and where an index has no word starting with it, it takes
+   the longest word of that index that the search word starts with ("777" for "7777"). A shard
+   lacking a word that others have would then bring in pages that do not contain it, which one
+   index over the whole site never does. So a page is kept only if, for every search word, one
+   of its matched words shares the word's start (all of it for numbers; a few letters less for
+   other words, which Pagefind may have stemmed) — unless no page at all does, as one index would. */
+const MAX_CHECKED = 100; // pages whose matched words are read to find the first MAX_RESULTS
+
+function normalize(word) {
+  return word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+function neededStart(term) {
+  return /^\p{N}+$/u.test(term) ? term.length : term.length - Math.min(3, Math.floor(term.length / 3));
+}
+
+function commonStart(a, b) {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  return i;
+}
+
+function matchedWords(data) {
+  const words = data.content.split(/\s+/);
+  return data.locations.map((at) => normalize(words[at] || ""));
+}
+
+function meetsTerm(matched, term) {
+  return matched.some((word) => commonStart(word, term) >= neededStart(term));
+}
+
+async function checkedResults(results) {
+  const terms = [...new Set(results.query.split(/\s+/).map(normalize).filter(Boolean))];
+  const pages = [];
+  let checked = 0;
+  while (checked < results.all.length && checked < MAX_CHECKED && pages.filter((p) => p.kept).length < MAX_RESULTS) {
+    const batch = await Promise.all(results.all.slice(checked, checked + MAX_RESULTS).map((r) => r.data()));
+    checked += batch.length;
+    pages.push(...batch.map((data) => ({ data, matched: matchedWords(data), kept: true })));
+    const evident = terms.filter((term) => pages.some((p) => meetsTerm(p.matched, term)));
+    pages.forEach((p) => { p.kept = evident.every((term) => meetsTerm(p.matched, term)); });
+  }
+  const dropped = pages.filter((p) => !p.kept).length;
+  return { shown: pages.filter((p) => p.kept).slice(0, MAX_RESULTS).map((p) => p.data), total: results.all.length - dropped };
+}
+
 async function run(query) {
   const id = ++latest;
   const words = query.trim();
@@ -102,10 +148,9 @@ async function run(query) {
   try {
     const pf = await engine();
     const search = await pf.search(words);
-    const results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
+    const { shown, total: n } = await checkedResults({ query: words, all: search.results });
     if (id !== latest) return;
-    list.replaceChildren(...results.map(resultItem));
-    const n = search.results.length;
+    list.replaceChildren(...shown.map(resultItem));
     status.textContent = n === 0 ? `No pages match “${words}”.`
       : `${n} page${n === 1 ? "" : "s"} match “${words}”${n > MAX_RESULTS ? `; the first ${MAX_RESULTS} are shown` : ""}.`;
   } catch (error) {

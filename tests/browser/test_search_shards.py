@@ -116,3 +116,31 @@ def test_an_edited_page_is_found_after_a_cached_rebuild(sharded: tuple[Path, str
         assert edited in json.loads((root / "site/pagefind/shards.json").read_text())["shards"]
     finally:
         page.write_text(text, encoding="utf-8")
+
+
+def test_a_word_some_shards_lack_brings_in_no_page_that_lacks_it(sharded: tuple[Path, str], browser: Any,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind answers a word an index lacks with the longest indexed word it starts with: a shard
+    holding only "quokka" would answer "quokkaberths" with its page; one index over the whole
+    site (which has "quokkaberths") would not, and neither may the merged shards."""
+    root, url = sharded
+    build(root, monkeypatch)
+    shard = shards_of(root)
+    pages = sorted(f"{p.stem}.html" for p in (root / "content/pages").glob("*.md"))
+    other = next(page for page in pages if shard[page] != shard["framework.html"])
+    texts = {name: (root / "content/pages" / name.replace(".html", ".md")).read_text(encoding="utf-8")
+             for name in ("framework.html", other)}
+    for name, word in (("framework.html", "quokkaberths"), (other, "quokka")):
+        (root / "content/pages" / name.replace(".html", ".md")).write_text(
+            texts[name].replace("\n\n", f"\n\nA {word} was seen.\n\n", 1), encoding="utf-8")
+    try:
+        build(root, monkeypatch)
+        context = browser.new_context()
+        try:
+            assert search(context, url, "quokkaberths")[0] == ["framework.html"]
+            assert sorted(search(context, url, "quokka")[0]) == sorted(["framework.html", other])
+        finally:
+            context.close()
+    finally:
+        for name, text in texts.items():
+            (root / "content/pages" / name.replace(".html", ".md")).write_text(text, encoding="utf-8")
