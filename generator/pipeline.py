@@ -187,7 +187,7 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
         if live:
             for path, data in shard_files(FIRST_SHARD, live.finish()).items():
                 sink.add(path, data)
-        for path, data in indexing.result().items():
+        for path, data in indexing.files():
             sink.add(path, data)
         sink.add(*manifest(searched))
         timer.lap("search")

@@ -23,7 +23,7 @@ import os
 import queue
 import subprocess
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -246,8 +246,14 @@ class ShardIndexing:
                 self.running.discard(indexer)
 
     def result(self) -> dict[str, bytes]:
+        return dict(self.files())
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """(path, bytes) of every index file, shard by shard in order, each shard's as soon as
+        it is done (and then let go of, so a large site's index is never all in memory)."""
         try:
-            return {path: data for future in self.futures for path, data in future.result().items()}
+            while self.futures:
+                yield from self.futures.pop(0).result().items()
         except BaseException:
             self.cancel()
             raise

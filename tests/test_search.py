@@ -187,3 +187,16 @@ def test_a_damaged_shard_in_the_site_is_indexed_again(sharded: Briefing, tmp_pat
     victim.write_bytes(b"edited by hand")
     assert sharded.build().exit_code == 0
     assert tree_digest(site) == _clean_build(sharded.content, tmp_path / "clean", "--jobs", "1")
+
+
+def test_a_failing_pagefind_fails_a_sharded_build_clearly_and_keeps_the_site(sharded: Briefing,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import search
+
+    before = tree_digest(sharded.root / "site")
+    monkeypatch.setattr(search, "_pagefind_command", lambda: [sys.executable, "-c", "pass"])
+    sharded.replace("pages/framework.md", "North Port opens berths", "North Port opens quokka berths")
+    result = sharded.build()
+    assert result.exit_code == 1
+    assert "search index:0: pagefind stopped after" in result.output and "Traceback" not in result.output
+    assert tree_digest(sharded.root / "site") == before
