@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from .cache import ENGINE_DIR, BuildCache, uncached
 from .config import BuildConfig
-from .docs import PARALLEL_FROM_TEXTS, FactsParser, engine_digest, load_facts, save_facts
+from .docs import FactsParser, engine_digest, load_facts, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
 from .kind import list_files
 from .load import load_content
 from .markdown import make_parser
-from .resolve import Resolved, markdown_fields, resolve_references
+from .resolve import Resolved, resolve_references
 from .validate import validate_content
 
 if TYPE_CHECKING:
@@ -70,11 +70,8 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     if validated.content is not None:
         # A file the loader could not read may define any id: then "unknown id" would be noise.
         known_broken = None if raw.unreadable else validated.broken_ids
-        # The facts parser parses in workers and keeps only facts, so the renderer parses each
-        # text again: worth it with many texts or a cache; a few are parsed once, here.
-        parallel = workers > 1 and sum(1 for _ in markdown_fields(validated.content)) >= PARALLEL_FROM_TEXTS
         facts = FactsParser(make_parser(), workers, engine_digest(ENGINE_DIR), load_facts(cache_dir) if cache_dir else {}) \
-            if cache_dir or parallel else None
+            if cache_dir or workers > 1 else None
         resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
                                              cache.markdown.get if cache else uncached, facts)
         problems += found

@@ -75,7 +75,7 @@ def plain_text(html: str) -> str:
 
 def render_calendar(resolved: Resolved, md: MarkdownIt) -> bytes:
     b = resolved.content.briefing
-    links = PageLinks(CALENDAR_FILE, resolved, md, anchors=False)
+    links = PageLinks(CALENDAR_FILE, resolved, anchors=False)
     items: list[Event | Deadline] = [*resolved.content.events, *resolved.content.deadlines]
     events = [line for item in sorted(items, key=lambda e: (e.date.sort_key, e.id))
               for line in _calendar_event(item, resolved, links)]
@@ -170,7 +170,7 @@ def _calendar_description(item: Event | Deadline, resolved: Resolved, links: Pag
 def render_feed(resolved: Resolved, md: MarkdownIt) -> bytes:
     """Atom: one entry for the briefing as of its date, one per event up to that date, newest first."""
     b = resolved.content.briefing
-    links = PageLinks(FEED_FILE, resolved, md, anchors=False)
+    links = PageLinks(FEED_FILE, resolved, anchors=False)
     feed = ET.Element("feed", {"xmlns": _ATOM, "xml:lang": b.language, "xml:base": absolute(b, "")})
     _text(feed, "id", absolute(b, ""))
     _text(feed, "title", b.title)
