@@ -94,7 +94,7 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
     the search index, in memory. The preview server uses this, with its own `env` to keep
     compiled templates, and renders the pages open in the browser first, without exports."""
     timer = _Timer(report)
-    plan = page_plan(resolved)
+    plan = page_plan(resolved, None if exports else only)  # the exports list every page
     html_paths = [path for path, _, _ in plan]
     _fail_on(check_output_paths(html_paths), strict=False)
     md = make_parser()

@@ -24,6 +24,8 @@ from .config import BuildConfig
 from .errors import BuildFailed, Location
 from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
+from .markdown import make_parser
+from .preview.bodies import edited_bodies, with_new_bodies
 from .preview.server import PortUnavailable, PreviewServer
 from .preview.updates import EVERYTHING, UpdateLog
 from .preview.watch import ChangeQueue, Changes, rebuild_changes, watch_changes
@@ -82,7 +84,8 @@ class Previewer:
         self.cache = BuildCache()
         self.resolved: Resolved | None = None
         self.static: Outputs = {}  # templates/static/ as last copied, by output path ("static/style.css")
-        self.render_all_next = False  # the last rebuild failed or stopped early: render every page next time
+        self.render_all_next = False  # a rebuild of every page failed or stopped early: render every page next time
+        self.checked = False  # `resolved` is the content on disk as last checked in full (a template edit need not check it again)
         # Held while files are written (by rebuilds, the search refresh and every request), so a
         # request sees one whole state. Reentrant: the update callback runs under it.
         self.lock = threading.RLock()
@@ -98,7 +101,7 @@ class Previewer:
             self.full_build()
             return
         if changes.content or changes.templates:
-            self.rebuild(everything=changes.templates, superseded=superseded)
+            self.rebuild(everything=changes.templates, superseded=superseded, recheck=changes.content)
         if changes.static:
             self._copy_static()
 
@@ -113,7 +116,7 @@ class Previewer:
             except BuildFailed as exc:
                 self._failed(exc)
                 return
-            self.resolved, self.outputs, self.failure = report.resolved, report.outputs, None
+            self.resolved, self.outputs, self.failure, self.checked = report.resolved, report.outputs, None, True
             self.static = read_static(self.config.static_dir)
             self.on_update(Outcome(frozenset({EVERYTHING})))
         click.echo(f"full build ok in {_ms_since(started)} ms")
@@ -121,18 +124,55 @@ class Previewer:
     def content_changed(self) -> None:
         self.rebuild(everything=False)
 
-    def rebuild(self, everything: bool, superseded: Callable[[], bool] = _never) -> None:
+    def show_first(self, paths: frozenset[Path]) -> frozenset[str]:
+        """The fast path, taken for each batch of file events before the rebuild: if only bodies of
+        actor or page files changed, keeping their references, render the open pages among theirs
+        from the last briefing, write and announce them (and say which). The rebuild still
+        checks everything; it stops rather than write over these pages with older text."""
+        started = time.perf_counter()
+        edits = edited_bodies(paths, self.config.content_dir)
+        if not edits:
+            return frozenset()
+        with self.lock:
+            if self.resolved is None or self.failure is not None:
+                return frozenset()
+            found = with_new_bodies(self.resolved, self.config.content_dir, edits, make_parser())
+            first = found[1] & self.open_pages() if found else frozenset()
+            if not found or not first:
+                return frozenset()
+            try:
+                pages = self._render(found[0], first.__contains__, exports=False)
+            except BuildFailed:  # a template problem: the rebuild reports it
+                return frozenset()
+            self.generation += 1
+            self.resolved, self.checked = found[0], False
+            self._commit(self.outputs | pages)
+        click.echo(f"open page{'s' if len(pages) > 1 else ''} written in {_ms_since(started)} ms; checking the rest")
+        return first
+
+    def rebuild(self, everything: bool, superseded: Callable[[], bool] = _never, recheck: bool = True) -> None:
         """Rebuild in memory: the open pages first (written and announced at once), then the other
         pages that can have changed and the exports; the search index follows in the background.
-        If `superseded` turns true meanwhile (a newer save is waiting), the rest is left to the
-        next rebuild, which then renders every page."""
+        The check runs without the lock, so pages are served (and `show_first` writes) meanwhile.
+        If `superseded` turns true meanwhile (a newer save is waiting), or `show_first` wrote
+        since this began, the rest is left to the next rebuild. Without `recheck` (only templates
+        changed), the content as last checked is rendered again."""
         started = time.perf_counter()
         everything = everything or self.render_all_next
+        with self.lock:
+            self.generation += 1
+            mine = self.generation
+        overtaken = lambda: self.generation != mine  # noqa: E731 - read under the lock, at each commit
+        shown = ""
         try:
-            with self.lock:
-                self.generation += 1
+            resolved = self.resolved if self.checked and not recheck else None
+            if resolved is None:
+                self.checked = False
                 self.cache.next_build()
                 resolved = check_content(self.config, BuildReport(), self.cache)
+            with self.lock:
+                if overtaken():
+                    raise _Superseded
                 dirty = None if everything else pages_to_rerender(self.resolved, resolved)
                 first = frozenset(p for p in self.open_pages() if dirty is None or p in dirty)
                 pages = self._render(resolved, first.__contains__, exports=False) if first else {}
@@ -144,15 +184,17 @@ class Previewer:
                 self.settle(reloading)
             rest = self._render_rest(resolved, lambda p: p not in first and (dirty is None or p in dirty), superseded)
             with self.lock:
+                if overtaken():
+                    raise _Superseded
                 kept = self.outputs if dirty is not None else _search_files(self.outputs)
                 changed = self._commit(kept | pages | rest)
-                self.resolved, self.render_all_next = resolved, False
+                self.resolved, self.render_all_next, self.checked = resolved, False, True
         except _Superseded:
-            self.render_all_next = True
+            self.render_all_next = everything  # a rebuild of everything still owes the other pages
             click.echo(f"rebuild cut short after {_ms_since(started)} ms for a newer save{shown}")
             return
         except BuildFailed as exc:
-            self.render_all_next = True  # cheap: the open pages are still rendered first
+            self.render_all_next = everything
             self._failed(exc)
             return
         click.echo(f"rebuild ok in {_ms_since(started)} ms{shown}")
@@ -281,6 +323,19 @@ def _apply(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:
     previewer.apply(changes, superseded=queue.waiting)
 
 
+def _found(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:
+    """On the watcher's thread, for each batch: the open page's fast path (which can run while a
+    rebuild is checking), then, once the browsers have fetched what it wrote, the rebuild."""
+    try:
+        shown = previewer.show_first(changes.paths) if changes.content else frozenset()
+        if shown:
+            previewer.settle(shown)
+    except Exception as exc:  # noqa: BLE001 - the rebuild below still shows the change
+        click.echo(f"preview: fast path stopped by {exc!r}", err=True)
+    finally:
+        queue.put(changes)
+
+
 def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = True) -> None:
     """Listen first (a busy port fails fast), build, then serve and watch until Ctrl+C."""
     updates = UpdateLog()
@@ -292,7 +347,7 @@ def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = T
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
     stop, queue = threading.Event(), ChangeQueue()
-    watcher = threading.Thread(target=watch_changes, args=(config, queue.put, stop), daemon=True)
+    watcher = threading.Thread(target=watch_changes, args=(config, partial(_found, previewer, queue), stop), daemon=True)
     rebuilder = threading.Thread(target=rebuild_changes, daemon=True,
                                  args=(queue, partial(_apply, previewer, queue), stop))
     try:
