@@ -402,6 +402,29 @@ def test_preview_serves_exactly_the_bytes_build_writes_and_only_pages_get_the_sc
     assert status == 200 and headers["content-type"].startswith("text/javascript") and b"EventSource" in body
 
 
+def test_assets_are_revalidated_not_fetched_again_and_pages_never_kept(preview: Preview) -> None:
+    port = int(preview.url.rsplit(":", 1)[1].strip("/"))
+
+    def get(target: str, etag: str = "") -> http.client.HTTPResponse:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", target, headers={"If-None-Match": etag} if etag else {})
+        response = connection.getresponse()
+        response.read()
+        return response
+
+    first = get("/static/style.css")
+    etag = first.getheader("ETag") or ""
+    assert first.status == 200 and etag and first.getheader("Cache-Control") == "no-cache"
+    assert get("/static/style.css", etag).status == 304  # the browser keeps its copy
+    with (preview.templates / "static" / "style.css").open("a", encoding="utf-8") as f:
+        f.write("\n.probe { color: red }\n")
+    preview.wait_for_log(r"copied static/style\.css")
+    changed = get("/static/style.css", etag)
+    assert changed.status == 200 and changed.getheader("ETag") not in ("", etag)
+    page = get("/index.html")
+    assert page.getheader("ETag") is None and page.getheader("Cache-Control") == "no-store"
+
+
 @pytest.mark.parametrize("target, status", [
     ("/%2e%2e/%2e%2e/etc/passwd", 400),
     ("/../../etc/passwd", 400),

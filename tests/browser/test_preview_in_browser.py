@@ -93,6 +93,18 @@ def test_an_actor_edit_shows_without_navigation(tab: Tab, briefing: Briefing) ->
     tab.shows("Ruiz steered the talks")
 
 
+def test_an_edit_shows_in_place_and_the_page_then_reloads_with_its_scripts(tab: Tab, briefing: Briefing) -> None:
+    tab.open("actors/ana-ruiz.html")
+    tab.connected()
+    tab.until("document.getElementById('link-preview') !== null")  # site.js's link previews are set up
+    tab.page.evaluate("window.sameDocument = true")
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    tab.shows("Ruiz steered the talks")
+    tab.until("window.sameDocument === undefined")  # then a real reload: a fresh document ...
+    tab.until("document.getElementById('link-preview') !== null")  # ... whose own scripts ran again
+    tab.shows("Ruiz steered the talks")
+
+
 def test_three_saves_150_ms_apart_end_on_the_last(tab: Tab, briefing: Briefing) -> None:
     tab.open("actors/ana-ruiz.html")
     tab.connected()
