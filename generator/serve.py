@@ -1,7 +1,9 @@
 """Preview server: build, serve the output folder on 127.0.0.1, rebuild on every change, and
 tell the open pages at once.
 
-A content edit rebuilds in memory (templates stay compiled, unchanged files are not parsed again)
+An edit of actor or page bodies first takes a fast path on the watcher's thread: the open page is
+rendered from the last briefing with the new bodies (`preview/bodies.py`) and pushed. Then every
+content edit rebuilds in memory (templates stay compiled, unchanged files are not parsed again)
 and rewrites only the files whose bytes changed; a template edit renders every page again; a
 stylesheet edit copies just that file, and the browser swaps it in place. A failed rebuild is
 printed and shown in the open pages; the server keeps running. The HTTP side, the file watcher
