@@ -195,6 +195,15 @@ def page_plan(resolved: Resolved, only: Callable[[str], bool] | None = None) -> 
     return plan
 
 
+def page_paths(resolved: Resolved) -> list[str]:
+    """Every HTML page's output path in `page_plan`'s order, without making any view (the exports
+    list the pages; the preview renders them apart)."""
+    c = resolved.content
+    fixed = [HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH]
+    return [*fixed, *(kind.page for kind, records in c.declared if records), *map(entity_url, c.actors),
+            *map(entity_url, c.pages)]
+
+
 def _every_page(path: str) -> bool:
     return True
 
