@@ -38,6 +38,9 @@ from .write import Outputs, sync_changed
 
 SETTLE_SECONDS = 0.2  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
 SEARCH_QUIET_SECONDS = 1.0  # the search index is refreshed once saves pause this long, not after each one
+# After the fast path has shown a save, the full rebuild waits until saves pause this long: in a
+# burst, the next save's fast path then does not compete with a check of the whole briefing.
+SHOWN_QUIET_SECONDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class Previewer:
         # request sees one whole state. Reentrant: the update callback runs under it.
         self.lock = threading.RLock()
         self.generation = 0  # bumped by every rebuild; a stale search refresh is dropped
+        self.shown_at = -SHOWN_QUIET_SECONDS  # time.monotonic() of the last fast path
 
     @property
     def out_dir(self) -> Path:
@@ -147,7 +151,7 @@ class Previewer:
             except BuildFailed:  # a template problem: the rebuild reports it
                 return frozenset()
             self.generation += 1
-            self.resolved, self.checked = found[0], False
+            self.resolved, self.checked, self.shown_at = found[0], False, time.monotonic()
             self._commit(self.outputs | pages)
         click.echo(f"open page{'s' if len(pages) > 1 else ''} written in {_ms_since(started)} ms; checking the rest")
         return first
@@ -167,6 +171,7 @@ class Previewer:
         overtaken = lambda: self.generation != mine  # noqa: E731 - read under the lock, at each commit
         shown = ""
         try:
+            self._wait_for_a_pause(superseded)
             resolved = self.resolved if self.checked and not recheck else None
             if resolved is None:
                 self.checked = False
@@ -202,6 +207,14 @@ class Previewer:
         click.echo(f"rebuild ok in {_ms_since(started)} ms{shown}")
         if any(path.endswith(".html") for path in changed):
             self._refresh_search_later(self.outputs, resolved.content.briefing.language)
+
+    def _wait_for_a_pause(self, superseded: Callable[[], bool]) -> None:
+        """Until SHOWN_QUIET_SECONDS have passed since the fast path last showed a save; a newer
+        save meanwhile ends this rebuild (the next one takes both)."""
+        while (left := self.shown_at + SHOWN_QUIET_SECONDS - time.monotonic()) > 0:
+            if superseded():
+                raise _Superseded
+            time.sleep(min(left, 0.02))
 
     def _render_rest(self, resolved: Resolved, wanted: Callable[[str], bool], superseded: Callable[[], bool]) -> Outputs:
         def only(path: str) -> bool:

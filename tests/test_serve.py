@@ -322,6 +322,22 @@ def test_a_rebuild_never_writes_older_text_over_the_fast_path(briefing: Briefing
            full_build_outputs(briefing, tmp_path / "full")
 
 
+def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Briefing, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    page = "actors/ana-ruiz.html"
+    preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({page}))
+    edited = frozenset({briefing.path("actors/ana-ruiz.md").absolute()})
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    assert preview.show_first(edited) == {page}
+    with monkeypatch.context() as patch:  # a newer save within the pause: no check competes with its fast path
+        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("checked during a burst of saves"))
+        preview.rebuild(everything=False, superseded=lambda: True)
+    assert heard == [Outcome(frozenset({page}))]
+    preview.rebuild(everything=False)  # the saves paused
+    assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
+           full_build_outputs(briefing, tmp_path / "full")
+
+
 def test_a_template_edit_renders_the_content_as_last_checked(briefing: Briefing, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     templates = tmp_path / "templates"
