@@ -38,6 +38,7 @@ TARGETS = {"actor": (100, 250), "page": (100, 250), "template": (300, None), "br
 SCALE_TARGET = (500, 500)  # issue 11: at 10,000 pages, one edited page visible in < 500 ms
 SCALE_PAGES = 5000  # a briefing this large is measured against SCALE_TARGET
 WAIT_SECONDS = 5.0
+DONE_AT: list[float] = []  # when the server said "rebuild ok"
 
 # Runs in every document before the page's own scripts; records when each marker first appears.
 PROBE_JS = r"""
@@ -84,9 +85,26 @@ def start_server(content: Path, templates: Path, out: Path) -> tuple[subprocess.
     for line in proc.stdout:
         log.append(line.rstrip())
         if match := re.search(r"at (http://\S+/) ", line):
-            threading.Thread(target=lambda: log.extend(l.rstrip() for l in proc.stdout), daemon=True).start()  # type: ignore[union-attr]
+            threading.Thread(target=_read_log, args=(proc, log), daemon=True).start()
             return proc, match.group(1), log
     sys.exit("the preview server did not start:\n" + "\n".join(log))
+
+
+def _read_log(proc: subprocess.Popen[str], log: list[str]) -> None:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        DONE_AT.append(time.time()) if line.startswith("rebuild ok") else None
+        log.append(line.rstrip())
+
+
+def wait_until_current(since: float, seconds: float) -> float | None:
+    """Seconds from `since` to the server's next "rebuild ok" (every page and export current)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if done := [t for t in DONE_AT if t > since]:
+            return done[0] - since
+        time.sleep(0.05)
+    return None
 
 
 def replace_marker(path: Path, pattern: str, marker: str) -> None:
@@ -169,6 +187,9 @@ def run(content_src: Path, chromium: str, actor_saves: int, other_saves: int, ve
                 save(s, body, marker, n)
                 time.sleep(0.15)
             wait_seen(page, s.writes[-1][0])
+            current = wait_until_current(s.writes[-1][1], 300)
+            print(f"last {edit} save -> the whole site current (the server's 'rebuild ok'): "
+                  + (f"{current:.2f} s" if current is not None else "not within 300 s"))
             time.sleep(pause)
             for kind, path, pattern in (("template", templates / "base.html", r"templateprobe\d+x"),
                                         ("briefing", content / "briefing.yaml", r"briefingprobe\d+x")):
