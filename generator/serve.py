@@ -24,9 +24,9 @@ import click
 from .cache import BuildCache
 from .config import BuildConfig
 from .errors import BuildFailed, Location
+from .markdown import make_parser
 from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
-from .markdown import make_parser
 from .preview.bodies import edited_bodies, with_new_bodies
 from .preview.server import PortUnavailable, PreviewServer
 from .preview.updates import EVERYTHING, UpdateLog
@@ -168,7 +168,10 @@ class Previewer:
         with self.lock:
             self.generation += 1
             mine = self.generation
-        overtaken = lambda: self.generation != mine  # noqa: E731 - read under the lock, at each commit
+
+        def overtaken() -> bool:  # asked under the lock, before each commit
+            return self.generation != mine
+
         shown = ""
         try:
             self._wait_for_a_pause(superseded)
