@@ -152,7 +152,7 @@ class Previewer:
                 return frozenset()
             self.generation += 1
             self.resolved, self.checked, self.shown_at = found[0], False, time.monotonic()
-            self._commit(self.outputs | pages)
+            self._commit(self.outputs | pages, only=pages)
         click.echo(f"open page{'s' if len(pages) > 1 else ''} written in {_ms_since(started)} ms; checking the rest")
         return first
 
@@ -186,7 +186,7 @@ class Previewer:
                 dirty = None if everything else pages_to_rerender(self.resolved, resolved)
                 first = frozenset(p for p in self.open_pages() if dirty is None or p in dirty)
                 pages = self._render(resolved, first.__contains__, exports=False) if first else {}
-                reloading = frozenset(self._commit(self.outputs | pages)) if pages else frozenset()
+                reloading = frozenset(self._commit(self.outputs | pages, only=pages)) if pages else frozenset()
             shown = f" (open page{'s' if len(pages) > 1 else ''} written in {_ms_since(started)} ms)" if pages else ""
             # Outside the lock, and once the browsers have fetched what they reload (or a moment
             # has passed): the rest of the rebuild would otherwise compete with serving them.
@@ -232,10 +232,15 @@ class Previewer:
     def _render(self, resolved: Resolved, only: Callable[[str], bool], exports: bool) -> Outputs:
         return render_site(self.config, resolved, BuildReport(), env=self.env, search=False, only=only, exports=exports)
 
-    def _commit(self, outputs: Outputs) -> list[str]:
-        """Write what changed, make it the current state, and tell (the caller holds the lock)."""
-        changed = sync_changed(outputs, self.config.out_dir, self.outputs)
-        removed = self.outputs.keys() - outputs.keys()
+    def _commit(self, outputs: Outputs, only: Outputs | None = None) -> list[str]:
+        """Write what changed, make it the current state, and tell (the caller holds the lock).
+        `only`: the outputs that can have changed (the others are the current ones, unchecked)."""
+        if only is not None:
+            changed = sync_changed(only, self.config.out_dir, {p: self.outputs[p] for p in only if p in self.outputs})
+            removed: set[str] = set()
+        else:
+            changed = sync_changed(outputs, self.config.out_dir, self.outputs)
+            removed = self.outputs.keys() - outputs.keys()
         self.outputs, self.failure = outputs, None
         if changed or removed:
             click.echo(f"rewrote {len(changed)} file(s): {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")

@@ -73,9 +73,10 @@ def _references(parsed: ParsedDoc) -> list[tuple[str, str, str, str, str]]:
 
 
 def _with_record(content: Content, old: Actor | Page, new: Actor | Page) -> Content:
-    """`content` with `new` in the place of `old` (found by identity first: quick among 10,000)."""
+    """`content` with `new` in the place of `old`, found by identity: quick among 10,000 pages,
+    where comparing records field by field is not."""
     if isinstance(new, Actor):
-        at = content.actors.index(old)  # type: ignore[arg-type]
+        at = next(i for i, actor in enumerate(content.actors) if actor is old)
         return replace(content, actors=content.actors[:at] + (new,) + content.actors[at + 1:])
-    at = content.pages.index(old)  # type: ignore[arg-type]
+    at = next(i for i, page in enumerate(content.pages) if page is old)
     return replace(content, pages=content.pages[:at] + (new,) + content.pages[at + 1:])
