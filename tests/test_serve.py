@@ -328,12 +328,14 @@ def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Brie
     preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({page}))
     edited = frozenset({briefing.path("actors/ana-ruiz.md").absolute()})
     briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    monkeypatch.setattr("generator.serve.SHOWN_QUIET_SECONDS", 60.0)  # however slow the machine
     assert preview.show_first(edited) == {page}
     with monkeypatch.context() as patch:  # a newer save within the pause: no check competes with its fast path
         patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("checked during a burst of saves"))
         preview.rebuild(everything=False, superseded=lambda: True)
     assert heard == [Outcome(frozenset({page}))]
-    preview.rebuild(everything=False)  # the saves paused
+    preview.shown_at -= 60  # the saves paused
+    preview.rebuild(everything=False)
     assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
            full_build_outputs(briefing, tmp_path / "full")
 
