@@ -33,7 +33,7 @@ from .preview.updates import EVERYTHING, UpdateLog
 from .preview.watch import ChangeQueue, Changes, rebuild_changes, watch_changes
 from .render import make_environment
 from .resolve import Resolved
-from .search import SEARCH_DIR, index_pages
+from .search import SEARCH_DIR, SearchIndex, is_indexed, page_digest, update_index
 from .write import Outputs, sync_changed
 
 SETTLE_SECONDS = 0.2  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
@@ -96,6 +96,7 @@ class Previewer:
         self.lock = threading.RLock()
         self.generation = 0  # bumped by every rebuild; a stale search refresh is dropped
         self.shown_at = -SHOWN_QUIET_SECONDS  # time.monotonic() of the last fast path
+        self.search: SearchIndex | None = None  # the index on disk: a refresh re-indexes only its stale shards
 
     @property
     def out_dir(self) -> Path:
@@ -123,6 +124,8 @@ class Previewer:
                 self._failed(exc)
                 return
             self.resolved, self.outputs, self.failure, self.checked = report.resolved, report.outputs, None, True
+            self.search = SearchIndex(_search_files(self.outputs),
+                                      {path: page_digest(data) for path, data in self.outputs.items() if is_indexed(path)})
             self.static = read_static(self.config.static_dir)
             self.on_update(Outcome(frozenset({EVERYTHING})))
         click.echo(f"full build ok in {_ms_since(started)} ms")
@@ -274,7 +277,7 @@ class Previewer:
         if generation != self.generation:  # saved again meanwhile: that rebuild refreshes it
             return
         try:
-            index = index_pages(pages, language)
+            index = update_index(pages, language, self.search)
         except BuildFailed as exc:
             click.echo(exc.format_message(), err=True)
             return
@@ -283,11 +286,12 @@ class Previewer:
                 return
             old_index = _search_files(self.outputs)
             try:
-                sync_changed(index, self.config.out_dir, old_index)
+                sync_changed(dict(index.files), self.config.out_dir, old_index)
             except BuildFailed as exc:  # a full disk, say: reported like any failed rebuild
                 click.echo(exc.format_message(), err=True)
                 return
-            self.outputs = {p: d for p, d in self.outputs.items() if p not in old_index} | index
+            self.outputs = {p: d for p, d in self.outputs.items() if p not in old_index} | dict(index.files)
+            self.search = index
 
 
 def _ms_since(started: float) -> int:

@@ -396,6 +396,35 @@ def test_the_search_index_catches_up_with_a_content_edit_in_the_background(brief
         assert on_disk == {p for p in preview.outputs if p.startswith("pagefind/")}
 
 
+def test_the_search_refresh_reindexes_only_the_shards_an_edit_touched(briefing: Briefing, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.search
+
+    monkeypatch.setenv("BRIEFING_SEARCH_SHARD_PAGES", "2")  # the fixture's pages in several shards
+    monkeypatch.setattr("generator.serve.SEARCH_QUIET_SECONDS", 0.0)
+    indexed: list[str] = []
+    index_shards = generator.search.index_shards
+    monkeypatch.setattr("generator.search.index_shards",
+                        lambda names, *args, **kwargs: (indexed.extend(names), index_shards(names, *args, **kwargs))[1])
+    preview = Previewer(BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "preview"))
+    preview.full_build()
+    seeded = preview.search
+    shards = {p.split("/")[1] for p in preview.outputs if p.count("/") >= 2 and p.startswith("pagefind/")}
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the quinquennial talks")
+    preview.content_changed()
+    wait_for(lambda: preview.search is not seeded)
+    assert 1 <= len(indexed) < len(shards) >= 3  # the edited page's shard, not all of them
+    full = build_site_outputs(briefing, tmp_path / "full")
+    assert {p: d for p, d in preview.outputs.items() if p.startswith("pagefind/")} == \
+           {p: d for p, d in full.items() if p.startswith("pagefind/")}
+
+
+def build_site_outputs(briefing: Briefing, out: Path) -> dict[str, bytes]:
+    from generator.pipeline import build_site
+
+    return build_site(BuildConfig(content_dir=briefing.content, out_dir=out)).outputs
+
+
 # --- the server as a user runs it ---
 
 def test_preview_serves_exactly_the_bytes_build_writes_and_only_pages_get_the_script(

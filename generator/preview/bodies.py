@@ -57,10 +57,10 @@ def with_new_bodies(resolved: Resolved, content_dir: Path, edits: list[tuple[str
         before = docs.get(key)
         if before is None:
             return None
-        parsed = parse_doc(md, record.body, key, before.home)
+        parsed = parse_doc(md, record.body, key, before.home, resolved.glossary_pattern)
         if parsed.problems or _references(parsed) != _references(before.parsed):
             return None
-        docs[key] = replace(before, parsed=parsed, reparse=None)
+        docs[key] = replace(before, parsed=parsed)
         index[record.id] = record
         content = _with_record(content, old, record)
         pages.add(page_of(before.home))
