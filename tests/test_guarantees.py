@@ -76,7 +76,7 @@ def test_the_preview_rerenders_only_the_page_of_an_edited_body(briefing: Briefin
     render_counter.clear()
     briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
     preview.content_changed()
-    assert dict(render_counter) == {"actor.html": 1}
+    assert render_counter - Counter({"_nav.html": 1}) == Counter({"actor.html": 1})  # and the shared menu, made once
 
     render_counter.clear()  # a change other pages show (a name) renders them all again
     briefing.replace("actors/ana-ruiz.md", "name: Ana Ruiz", "name: Ana Ruiz-Vega")
