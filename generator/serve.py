@@ -178,11 +178,7 @@ class Previewer:
         shown = ""
         try:
             self._wait_for_a_pause(superseded)
-            resolved = self.resolved if self.checked and not recheck else None
-            if resolved is None:
-                self.checked = False
-                self.cache.next_build()
-                resolved = check_content(self.config, BuildReport(), self.cache)
+            resolved = self._content(recheck)
             with self.lock:
                 if overtaken():
                     raise _Superseded
@@ -213,6 +209,14 @@ class Previewer:
         click.echo(f"rebuild ok in {_ms_since(started)} ms{shown}")
         if any(path.endswith(".html") for path in changed):
             self._refresh_search_later(self.outputs, resolved.content.briefing.language)
+
+    def _content(self, recheck: bool) -> Resolved:
+        """The briefing on disk, checked again; or, if only templates changed, as last checked."""
+        if self.checked and not recheck and self.resolved is not None:
+            return self.resolved
+        self.checked = False
+        self.cache.next_build()
+        return check_content(self.config, BuildReport(), self.cache)
 
     def _wait_for_a_pause(self, superseded: Callable[[], bool]) -> None:
         """Until SHOWN_QUIET_SECONDS have passed since the fast path last showed a save; a newer
