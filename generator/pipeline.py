@@ -16,7 +16,7 @@ from .errors import BuildFailed
 from .exports import render_exports
 from .markdown import make_parser
 from .output import OutputSink
-from .render import PagePlan, make_environment, page_plan, render_pages
+from .render import PagePlan, make_environment, page_paths, page_plan, render_pages
 from .resolve import Resolved
 from .search import (FIRST_SHARD, SEARCH_DIR, SearchIndexer, ShardIndexing, assign_shards, index_pages, is_indexed,
                      live_indexer, manifest, page_digest, shard_files, stale_shards)
@@ -34,8 +34,8 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
     the search index, in memory. The preview server uses this, with its own `env` to keep
     compiled templates, and renders the pages open in the browser first, without exports."""
     timer = Timer(report)
-    plan = page_plan(resolved)
-    html_paths = [path for path, _, _ in plan]
+    plan = page_plan(resolved, only)
+    html_paths = page_paths(resolved) if exports else [path for path, _, _ in plan]  # the exports list every page
     fail_on(check_output_paths(html_paths), strict=False)
     md = make_parser()
     with _template_errors(config):
