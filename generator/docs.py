@@ -1,10 +1,10 @@
-"""Parse every Markdown text for the resolve stage: in worker processes, keeping only facts,
-and from the on-disk cache for texts parsed by an earlier build.
+"""Parse every Markdown text for the resolve stage: in worker processes, and from the on-disk
+cache for texts parsed by an earlier build.
 
-A build of thousands of pages would otherwise hold millions of tokens until the end. The
-resolve stage needs only each text's facts (references, problems, heading ids), so workers
-send back those, with the heading tokens alone; the renderer parses a text again when it
-renders it. Facts are cached by a digest of the text, its place, and the engine's code.
+Workers send back each text's facts (references, problems, heading ids) and its HTML with
+holes for what the rendering page fills in (markdown.py), never the tokens: the tokens of
+thousands of pages would hold a gigabyte, and each text is parsed once. Parsed texts are
+cached by a digest of the text, its place, the glossary's terms and the engine's code.
 """
 from __future__ import annotations
 
@@ -27,11 +27,6 @@ PARALLEL_FROM_TEXTS = 400  # below this, forking costs more than it saves
 Text = tuple[str, str, str, Markdown]  # (doc key, home page, owner title, text)
 
 
-def facts_of(parsed: ParsedDoc) -> ParsedDoc:
-    """The parse without its tokens, except headings (the resolve stage checks `#section` links)."""
-    return ParsedDoc(parsed.key, [t for t in parsed.tokens if t.type == "heading_open"], parsed.refs, parsed.problems)
-
-
 @dataclass
 class FactsParser:
     """A `DocParser` for resolve_references: parses what `known` lacks, in `workers` processes."""
@@ -43,12 +38,12 @@ class FactsParser:
     used: dict[str, ParsedDoc] = field(default_factory=dict)
     changed: bool = False  # `used` differs from what was `known`: worth saving
 
-    def __call__(self, texts: list[Text]) -> list[ParsedDoc]:
-        keys = [self._key(text) for text in texts]
+    def __call__(self, texts: list[Text], glossary: str) -> list[ParsedDoc]:
+        keys = [self._key(text, glossary) for text in texts]
         missing = [i for i, key in enumerate(keys) if key not in self.known]
 
         def parse_chunk(chunk: list[int]) -> list[ParsedDoc]:
-            return [facts_of(parse_doc(self.md, texts[i][3], texts[i][0], texts[i][1])) for i in chunk]
+            return [parse_doc(self.md, texts[i][3], texts[i][0], texts[i][1], glossary) for i in chunk]
 
         chunks = [missing[i:i + TEXTS_PER_CHUNK] for i in range(0, len(missing), TEXTS_PER_CHUNK)]
         workers = self.workers if len(missing) >= PARALLEL_FROM_TEXTS else 1
@@ -58,9 +53,9 @@ class FactsParser:
         self.changed = bool(missing) or len(self.used) != len(self.known)
         return [self.known[key] for key in keys]
 
-    def _key(self, text: Text) -> str:
+    def _key(self, text: Text, glossary: str) -> str:
         key, home, _, doc = text
-        data = repr((self.engine, key, home, doc.location.path, doc.location.line, doc.text))
+        data = repr((self.engine, key, home, glossary, doc.location.path, doc.location.line, doc.text))
         return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
 
 

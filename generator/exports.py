@@ -85,7 +85,7 @@ def render_calendar(resolved: Resolved, md: MarkdownIt) -> bytes:
     from icalendar import Calendar  # 30 ms to import: not paid by `check`, which writes no calendar
 
     b = resolved.content.briefing
-    links = PageLinks(CALENDAR_FILE, resolved, md, anchors=False)
+    links = PageLinks(CALENDAR_FILE, resolved, anchors=False)
     cal = Calendar()
     cal.add("prodid", f"-//{b.title}//Briefing site generator//{b.language.upper()}")
     cal.add("version", "2.0")
@@ -180,7 +180,7 @@ def _calendar_description(item: Event | Deadline, resolved: Resolved, links: Pag
 def render_feed(resolved: Resolved, md: MarkdownIt) -> bytes:
     """Atom: one entry for the briefing as of its date, one per event up to that date, newest first."""
     b = resolved.content.briefing
-    links = PageLinks(FEED_FILE, resolved, md, anchors=False)
+    links = PageLinks(FEED_FILE, resolved, anchors=False)
     feed = ET.Element("feed", {"xmlns": _ATOM, "xml:lang": b.language, "xml:base": absolute(b, "")})
     _text(feed, "id", absolute(b, ""))
     _text(feed, "title", b.title)

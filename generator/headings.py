@@ -6,8 +6,6 @@ The anchors plugin finds a free id by trying `notes-1`, `notes-2`... from 1 for 
 """
 from __future__ import annotations
 
-import re
-
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors.index import slugify
@@ -19,9 +17,9 @@ HEADING_LEVELS = (2, 3, 4)  # the headings that get ids (h1 is the page's own ti
 # Ids that base.html, actor.html and page.html (with _macros.html) give elements of the pages
 # whose body keeps plain heading ids; a heading that would take one gets the next free id
 # instead, with a warning. tests/test_hostile_markdown.py checks this list against those templates.
-BODY_TEMPLATES = ("base.html", "actor.html", "page.html", "_macros.html")
+BODY_TEMPLATES = ("base.html", "_nav.html", "actor.html", "page.html", "_macros.html")
 TEMPLATE_IDS = frozenset({
-    "endnotes-title", "main", "site-nav", "site-nav-list", "site-search-q",  # base.html
+    "endnotes-title", "main", "site-search-q", "site-nav", "site-nav-list",  # base.html, _nav.html
     "events", "members", "quotations", "view", *(f"view-{n}" for n in range(2, 21)),  # actor.html
     "tracker"})  # page.html
 
@@ -54,8 +52,10 @@ def heading_ids_rule(state: StateCore) -> None:
 
 
 def _is_generated_id(element_id: str, key: str) -> bool:
-    """An id the renderer gives footnotes (`fn-KEY-1`) or references (`KEY-r1`) of this text."""
-    return element_id.startswith(("fn-", "fnref-")) or re.fullmatch(rf"{re.escape(key)}-r[0-9]+", element_id) is not None
+    """An id the renderer gives footnotes (`fn-KEY-1`) or references (`KEY-r1`) of this text.
+    (No pattern built from the key: compiling one per text cost more than parsing its headings.)"""
+    number = element_id[len(key) + 2:] if element_id.startswith(f"{key}-r") else ""
+    return element_id.startswith(("fn-", "fnref-")) or number.isascii() and number.isdigit()
 
 
 def reserved_heading_warnings(tokens: list[Token], doc: Markdown) -> list[Diagnostic]:

@@ -100,7 +100,7 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
     _fail_on(check_output_paths(html_paths), strict=False)
     md = make_parser()
     with _template_errors(config):
-        outputs = dict(render_pages(resolved, plan, env or make_environment(config.templates_dir), md, only))
+        outputs = dict(render_pages(resolved, plan, env or make_environment(config.templates_dir), only))
         timer.lap("render")
         if exports:
             outputs |= render_exports(resolved, md, html_paths)
@@ -171,7 +171,7 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
     indexing: ShardIndexing | None = None
     try:
         with _template_errors(config):
-            pages = render_pages(resolved, plan, env or make_environment(config.templates_dir), md,
+            pages = render_pages(resolved, plan, env or make_environment(config.templates_dir),
                                  (lambda path: path not in reused) if reused else None, workers)
             # started after the render workers were forked: they must not inherit its threads
             live = live_indexer(sum(map(is_indexed, html_paths)), language) if previous is None else None

@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from .cache import Memoize, uncached
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .evidence import Evidence, check_against_texts, cited_passages
+from .labels import LinkLabel, link_labels
 from .markdown import ParsedDoc, heading_ids, parse_markdown
 from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
 from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
@@ -30,10 +31,10 @@ class DocInfo:
     home: str
     owner_title: str
     field: str  # the briefing field it belongs to, as `require_evidence` names it
-    reparse: Markdown | None = None  # set when `parsed` kept only its facts (refs, headings): render parses this
 
 
-DocParser = Callable[[list[tuple[str, str, str, Markdown]]], list[ParsedDoc]]  # (key, home, title, text) -> parsed
+# (key, home, title, text) of each text, and the glossary's pattern -> each text parsed
+DocParser = Callable[[list[tuple[str, str, str, Markdown]], str], list[ParsedDoc]]
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Resolved:
     evidence: dict[str, tuple[Evidence, ...]] | None = None  # source id -> the passages cited from it
     glossary_terms: dict[str, str] = field(default_factory=dict)  # lower-case name -> id of the record it links to
     glossary_pattern: str = ""  # matches any term or alias as a whole word ("" with no glossary)
+    labels: dict[str, LinkLabel] = field(default_factory=dict)  # id -> what a link to it shows
 
 
 def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown, str]]:
@@ -100,13 +102,15 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     `parse_all` parses the texts instead of `md` here (in workers, keeping only their facts)."""
     problems: list[Diagnostic] = []
     index = _index_ids(content, problems)
+    glossary = _glossary(content)
+    pattern = glossary["glossary_pattern"]
     if parse_all is None:
-        docs = {key: DocInfo(memo((key, text), lambda: parse_doc(md, text, key, home)), home, title, group)
+        docs = {key: DocInfo(memo((key, text, pattern), lambda: parse_doc(md, text, key, home, pattern)), home, title, group)
                 for key, home, title, text, group in markdown_fields(content)}
     else:
         fields = list(markdown_fields(content))
-        parsed = parse_all([(key, home, title, text) for key, home, title, text, _ in fields])
-        docs = {key: DocInfo(one, home, title, group, text) for (key, home, title, text, group), one in zip(fields, parsed)}
+        parsed = parse_all([(key, home, title, text) for key, home, title, text, _ in fields], pattern)
+        docs = {key: DocInfo(one, home, title, group) for (key, home, title, text, group), one in zip(fields, parsed)}
     urls = {entity_id: url_of(content, entity) for entity_id, entity in index.items()}
     for info in docs.values():
         problems.extend(info.parsed.problems)
@@ -127,14 +131,15 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     if broken_ids is not None:  # with a file unread, "never cited" may just mean "cited there"
         problems.extend(_unused(content, docs, field_refs))
     mentions = _mentions(docs, {q.id: q.source for q in content.quotes})
+    citation_numbers = {s.id: n for n, s in enumerate(content.sources, 1)}
     resolved = Resolved(
         content, index, docs, urls,
-        citation_numbers={s.id: n for n, s in enumerate(content.sources, 1)},
+        citation_numbers=citation_numbers,
         backlinks={t: m for (kind, t), m in mentions.items() if kind != "cite"},
         citations={t: m for (kind, t), m in mentions.items() if kind == "cite"},
         checked_sources=frozenset(s.id for s in content.sources if s.full_text),
         evidence=cited_passages((ref, info.owner_title, page_of(info.home)) for info in docs.values() for ref in info.parsed.refs),
-        **_glossary(content))
+        labels=link_labels(content, index, citation_numbers), **glossary)
     return resolved, problems
 
 
@@ -148,12 +153,12 @@ def url_of(content: Content, entity: Entity) -> str:
     return kind.url(entity) if kind else entity_url(entity)
 
 
-def parse_doc(md: MarkdownIt, text: Markdown, key: str, home: str) -> ParsedDoc:
+def parse_doc(md: MarkdownIt, text: Markdown, key: str, home: str, glossary: str | None) -> ParsedDoc:
     # Many texts share a generated page (the timeline, the appendix, a kind's page, where each
     # record's home is PAGE#id): their heading ids get the text's key as a prefix there, so two
     # "## Notes" cannot clash. A page's own body keeps plain ids.
     shared_page = "#" in home or page_of(home) in GENERATED_PAGES
-    return parse_markdown(md, text, key, heading_prefix=key if shared_page else "")
+    return parse_markdown(md, text, key, heading_prefix=key if shared_page else "", glossary=glossary)
 
 
 def _index_ids(content: Content, problems: list[Diagnostic]) -> dict[str, Entity]:

@@ -130,6 +130,17 @@ def test_breadcrumbs(site: Site) -> None:
     assert crumbs(site, "index.html") == []
 
 
+def test_navigation_marks_the_page_it_is_on_and_no_other(site: Site) -> None:
+    """The navigation is rendered once per folder and again for each page it names (render.py):
+    each page must still get its own current mark, and links that work from its folder."""
+    for page, root in site.pages.items():
+        nav = root.find("nav", cls="site-nav")
+        current = [site.page_linked(page, a.attrs["href"]) for a in nav.links() if "aria-current" in a.attrs]
+        linked = {site.page_linked(page, a.attrs["href"]) for a in nav.links() if "#" not in a.attrs["href"]}
+        assert current == ([page] if page in linked else []), page
+        assert linked <= set(site.pages), page
+
+
 def test_raw_html_in_content_is_shown_as_text(briefing: Briefing) -> None:
     briefing.append("pages/framework.md", "\n<script>alert(1)</script>\n\nAn <img src=x onerror=alert(2)> image.\n")
     briefing.replace("events.yaml", "title: Earlier accord", "title: <b onmouseover=alert(3)>Earlier</b> accord")

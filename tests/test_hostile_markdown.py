@@ -79,7 +79,7 @@ def test_duplicate_headings_get_the_same_ids_as_before() -> None:
     """Linear, but the ids are those of mdit-py-plugins' anchors plugin, so links keep working."""
     text = "## Notes\n\n## Notes\n\n## Notes 1\n\n## Notes\n\n### Notes-2\n"
     parsed = parse_markdown(make_parser(), Markdown(text, Location("doc.md", 1)), "doc")
-    ids = [t.attrs["id"] for t in parsed.tokens if t.type == "heading_open"]
+    ids = list(parsed.headings)
     assert ids == ["notes", "notes-1", "notes-1-1", "notes-2", "notes-2-1"]
 
 

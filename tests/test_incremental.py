@@ -14,7 +14,12 @@ from engine import PROJECT_ROOT, TEXTS, Briefing, invoke, tree_digest
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 from generate import write_briefing  # noqa: E402
 
+from markdown_it import MarkdownIt  # noqa: E402
+
 from generator import render  # noqa: E402
+from generator.config import BuildConfig  # noqa: E402
+from generator.pipeline import build_site  # noqa: E402
+from generator.resolve import markdown_fields  # noqa: E402
 
 
 def build(content: Path, out: Path, *args: str) -> str:
@@ -95,7 +100,8 @@ def test_editing_one_page_rewrites_only_what_it_changes(briefing: Briefing, tmp_
     assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
 
 
-@pytest.mark.parametrize("edit", ["page title", "page body", "actor", "quote", "template", "delete page", "add page"])
+@pytest.mark.parametrize("edit", ["page title", "page body", "actor", "quote", "template", "delete page", "add page",
+                                  "glossary term"])
 def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefing: Briefing, tmp_path: Path,
                                                                           edit: str) -> None:
     templates = tmp_path / "templates"
@@ -121,10 +127,27 @@ def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefin
         (briefing.content / "pages" / "extra.md").unlink()
     elif edit == "add page":
         briefing.write("pages/extra.md", "---\ntitle: Extra\nsummary: More.\n---\nSee [[framework]] and [[ana-ruiz]].\n")
+    elif edit == "glossary term":
+        # unedited texts that use the new alias (the framework's "berths") must link it now
+        briefing.replace("glossary.yaml", "aliases: [old customs house]", "aliases: [old customs house, berths]")
     output = briefing.build("--templates", templates).output
     assert "nothing changed" not in output
     assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean",
                                                               "--templates", str(templates))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_each_markdown_text_is_parsed_once_per_build(briefing: Briefing, tmp_path: Path, workers: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts are parsed (and rendered, holes aside) in the resolve stage; pages only fill the holes."""
+    parses: list[str] = []
+    real = MarkdownIt.parse
+    monkeypatch.setattr(MarkdownIt, "parse", lambda md, src, env=None: parses.append(src) or real(md, src, env))
+    config = BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "site")
+    report = build_site(config, cache_dir=tmp_path / "cache", workers=workers)
+    texts = [text.text for _, _, _, text, _ in markdown_fields(report.resolved.content)]  # type: ignore[union-attr]
+    assert sorted(parses) == sorted(texts)
+    assert '<a class="gloss" href="glossary.html#customs-house"' in report.outputs["timeline.html"].decode()
 
 
 def test_a_changed_source_text_is_noticed(briefing: Briefing, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ A failing case is named by its line in the fixture file, e.g. `render.txt:42 Cit
 """
 from __future__ import annotations
 
+import copy
 import re
 from html import escape
 from urllib.parse import quote as percent_encode
@@ -13,7 +14,7 @@ from markdown_it.utils import read_fixture_file
 
 from engine import FIXTURES
 from generator.errors import Location
-from generator.markdown import ParsedDoc, make_parser, parse_markdown, render_markdown
+from generator.markdown import Gloss, ParsedDoc, make_parser, parse_markdown, render_markdown
 from generator.model import Markdown, Quote
 
 MARKDOWN_FIXTURES = FIXTURES / "markdown"
@@ -80,7 +81,7 @@ def parse(text: str) -> ParsedDoc:
 
 
 def render(text: str, anchors: bool = True) -> str:
-    return render_markdown(make_parser(), parse(text), StubSite(anchors))
+    return render_markdown(parse(text), StubSite(anchors))
 
 
 def describe_refs(parsed: ParsedDoc) -> str:
@@ -120,21 +121,31 @@ def test_text_rendered_away_from_its_home_page_has_no_reference_anchors() -> Non
 def test_embedded_quotation_links_to_the_passage_in_the_original_where_the_source_has_a_url() -> None:
     deep = "https://example.org/a#:~:text=We%20agree"
     site = StubSite(passages={"ruiz-deal": deep})
-    block = render_markdown(make_parser(), parse("![[ruiz-deal]]\n"), site)
-    inline = render_markdown(make_parser(), parse("She said ![[ruiz-deal]] twice.\n"), site)
+    block = render_markdown(parse("![[ruiz-deal]]\n"), site)
+    inline = render_markdown(parse("She said ![[ruiz-deal]] twice.\n"), site)
     assert f'<blockquote cite="{deep}">' in block
     assert f'<a class="passage" href="{deep}">read it in the original</a>' in block
     assert f'<q id="doc-r1" cite="{deep}">' in inline
     assert "passage" not in render("![[ruiz-deal]]\n")  # no URL, no link
 
 
-def test_rendering_never_changes_the_parsed_tokens() -> None:
-    """Parsed texts are shared by every page (and worker process) that renders them: a render
-    rule must not write to them, not even when it has to defuse an unsafe link."""
-    import copy
+def test_rendering_never_changes_the_parsed_text() -> None:
+    """A parsed text is shared by every page (and worker process) that renders it: filling its
+    holes for one page must not change what the next page gets, not even an unsafe link."""
     parsed = parse("A [bad](javascript:alert(1)) link, [[ana-ruiz]], ![[ruiz-deal]] and a harbour [@gazette].\n")
-    before = copy.deepcopy(parsed.tokens)
-    first = render_markdown(make_parser(), parsed, StubSite())
+    before = copy.deepcopy(parsed)
+    first = render_markdown(parsed, StubSite())
     assert 'href="#"' in first and "javascript:" not in first
-    assert parsed.tokens == before
-    assert render_markdown(make_parser(), parsed, StubSite()) == first
+    assert parsed == before
+    assert render_markdown(parsed, StubSite()) == first
+
+
+def test_only_prose_that_holds_a_glossary_term_is_left_for_the_page_to_link() -> None:
+    """The parse renders the text once; prose with a glossary term (any case) stays a hole, so
+    the page links the term's first use there, and the HTML is the same as with every prose hole."""
+    text = "The Harbour opens.\n\nNo term here.\n\n## harbour\n\nA harbour again [[talks]].\n"
+    doc = Markdown(text, Location("doc.md", FIRST_LINE))
+    parsed = parse_markdown(make_parser(), doc, "doc", glossary=r"(?<!\w)(?:harbour)(?!\w)")
+    assert [h.text for h in parsed.html.holes if isinstance(h, Gloss)] == ["The Harbour opens.", "A harbour again "]
+    assert not any(isinstance(h, Gloss) for h in parse_markdown(make_parser(), doc, "doc", glossary="").html.holes)
+    assert render_markdown(parsed, StubSite()) == render(text)
