@@ -165,17 +165,27 @@ def _start_search(sink: OutputSink, searched: dict[str, str], language: str, liv
     `live`, the first shard is being indexed as its pages render (a one-shard cold build)."""
     previous = sink.previous
     stale = stale_shards(searched, previous.search if previous else {})
+    old_files = _files_by_shard(previous.outputs if previous else {})
     for name in assign_shards(searched):
-        if name not in stale and not (previous and _reuse_shard(sink, previous.outputs, name)):
+        if name not in stale and not _reuse_shard(sink, old_files.get(name, [])):
             stale.append(name)
     if live:
         stale.remove(FIRST_SHARD)
     return ShardIndexing(sorted(stale, key=int), searched, sink.page_bytes, language)
 
 
-def _reuse_shard(sink: OutputSink, outputs: dict[str, tuple[str, int, int]], name: str) -> bool:
-    """Link the last build's files of shard `name` into the new site, if all are intact."""
-    files = [path for path in outputs if path.startswith(f"{SEARCH_DIR}/{name}/")]
+def _files_by_shard(outputs: dict[str, tuple[str, int, int]]) -> dict[str, list[str]]:
+    """{shard name: its files} among a build's outputs (`pagefind/<shard>/...`)."""
+    shards: dict[str, list[str]] = {}
+    for path in outputs:
+        folder, _, rest = path.partition("/")
+        if folder == SEARCH_DIR and "/" in rest:
+            shards.setdefault(rest.partition("/")[0], []).append(path)
+    return shards
+
+
+def _reuse_shard(sink: OutputSink, files: list[str]) -> bool:
+    """Link the last build's files of a shard into the new site, if all are intact."""
     if files and all(sink.reuse(path) for path in files):
         return True
     for path in files:  # some file was edited or lost: the shard is indexed afresh

@@ -38,7 +38,7 @@ from .urls import NOT_FOUND, SEARCH
 SEARCH_DIR = "pagefind"
 MANIFEST = "shards.json"
 FIRST_SHARD = "0"
-SHARD_PAGES = 1000  # at most per shard: Pagefind then needs ~130 MB and ~1 s per shard
+SHARD_PAGES = 600  # at most per shard: two Pagefinds at once then need ~200 MB; 32 shards at 10,000 pages
 NOT_INDEXED = (NOT_FOUND, SEARCH)
 # The search page loads pagefind.js (and its worker, WebAssembly and index); not the stock UIs.
 _UNUSED_PREFIXES = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
