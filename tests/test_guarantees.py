@@ -52,12 +52,14 @@ def test_a_source_text_linked_from_outside_the_sources_folder_is_not_read(briefi
 
 @pytest.fixture
 def render_counter(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Counts every template render, by template name."""
+    """Counts every page rendered, by template name (not partials such as `_nav.html`, which
+    is rendered once per folder for the pages that carry it)."""
     counts: Counter[str] = Counter()
     real = jinja2.Template.render
 
     def render(self: jinja2.Template, *args: object, **kwargs: object) -> str:
-        counts[str(self.name)] += 1
+        if not str(self.name).startswith("_"):
+            counts[str(self.name)] += 1
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Template, "render", render)
