@@ -72,6 +72,7 @@ class BuildRecord:
     keys: dict[str, str]
     outputs: dict[str, tuple[str, int, int]]  # path -> (digest, size, mtime ns)
     warnings: tuple[str, ...] = ()
+    search: dict[str, str] = field(default_factory=dict)  # indexed page -> digest of the text Pagefind read
 
 
 def stamp(path: Path) -> Stamp | None:
@@ -110,7 +111,7 @@ def load_record(cache_dir: Path) -> BuildRecord | None:
             return None
         return BuildRecord(data["options"], {p: tuple(s) for p, s in data["inputs"].items()},  # type: ignore[misc]
                            data["keys"], {p: tuple(o) for p, o in data["outputs"].items()},  # type: ignore[misc]
-                           tuple(data["warnings"]))
+                           tuple(data["warnings"]), dict(data.get("search", {})))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -118,7 +119,8 @@ def load_record(cache_dir: Path) -> BuildRecord | None:
 def save_record(cache_dir: Path, record: BuildRecord) -> None:
     """Keep the record for the next build; one that cannot be written only makes that build cold."""
     data = {"version": RECORD_VERSION, "options": record.options, "inputs": record.inputs, "keys": record.keys,
-            "outputs": record.outputs, "warnings": list(record.warnings)}
+            "outputs": record.outputs, "warnings": list(record.warnings),
+            "search": record.search}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cache_dir / f".{RECORD_FILE}.new"

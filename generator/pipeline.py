@@ -23,7 +23,8 @@ from .markdown import make_parser
 from .output import OutputSink
 from .render import make_environment, page_plan, render_pages
 from .resolve import Resolved, resolve_references
-from .search import SEARCH_DIR, SearchIndexer, index_pages, is_indexed
+from .search import (FIRST_SHARD, SEARCH_DIR, SearchIndexer, ShardIndexing, assign_shards, index_pages, is_indexed,
+                     live_indexer, manifest, page_digest, shard_files, stale_shards)
 from .templating import template_problem
 from .validate import validate_content
 from .write import Outputs, StagedSite, check_output_paths, refuse_unsafe_out_dir, terminate_gracefully
@@ -137,7 +138,7 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
         try:
             sink = OutputSink(site, record, keep_outputs)
             with heap_frozen():
-                _render_into(sink, config, resolved, keys, env, workers, report, progress)
+                searched = _render_into(sink, config, resolved, keys, env, workers, report, progress)
             timer = _Timer(report)
             site.commit()
             timer.lap("write")
@@ -148,13 +149,15 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
             raise
     report.outputs, report.files = sink.kept, sorted(sink.stored)
     if cache_dir:
-        save_record(cache_dir, BuildRecord(options, stamps, keys, sink.stored, tuple(map(str, sorted(report.warnings)))))
+        save_record(cache_dir, BuildRecord(options, stamps, keys, sink.stored, tuple(map(str, sorted(report.warnings))),
+                                           searched))
     return report
 
 
 def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys: dict[str, str],
-                 env: Environment | None, workers: int, report: BuildReport, progress: Progress) -> None:
-    """Render what changed into the sink: pages, exports, static assets and the search index."""
+                 env: Environment | None, workers: int, report: BuildReport, progress: Progress) -> dict[str, str]:
+    """Render what changed into the sink: pages, exports, static assets and the search index.
+    Returns the digest of each indexed page's text, for the next build's record."""
     timer = _Timer(report)
     plan = page_plan(resolved)
     html_paths = [path for path, _, _ in plan]
@@ -164,52 +167,82 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
               and path in previous.outputs and sink.reuse(path)}
     md = make_parser()
     language = resolved.content.briefing.language
-    with _template_errors(config):
-        pages = render_pages(resolved, plan, env or make_environment(config.templates_dir),
-                             (lambda path: path not in reused) if reused else None, workers)
-        # A cold build indexes each page as it is rendered, in Pagefind's own process.
-        indexer = SearchIndexer(language) if previous is None else None
-        try:
-            for done, (path, html) in enumerate(pages, len(reused) + 1):
-                sink.add(path, html)
-                if indexer:
-                    indexer.add(path, html.decode("utf-8"))
-                progress(done, len(plan))
+    live: SearchIndexer | None = None
+    indexing: ShardIndexing | None = None
+    try:
+        with _template_errors(config):
+            pages = render_pages(resolved, plan, env or make_environment(config.templates_dir),
+                                 (lambda path: path not in reused) if reused else None, workers)
+            # started after the render workers were forked: they must not inherit its threads
+            live = live_indexer(sum(map(is_indexed, html_paths)), language) if previous is None else None
+            rendered = _add_pages(sink, pages, live, len(reused), len(plan), progress)
             timer.lap("render")
+            searched = _search_digests(sink, html_paths, rendered)
+            indexing = _start_search(sink, searched, language, live is not None)
             for path, data in render_exports(resolved, md, html_paths).items():
                 sink.add(path, data)
             for path, data in sink.site.copy_static(config.static_dir).items():
                 sink.add(path, data, keep_bytes=False)  # copied assets, not outputs the preview tracks
             timer.lap("exports")
-            _search_into(sink, indexer, html_paths, language)
-            timer.lap("search")
-        finally:
-            if indexer:
-                indexer.close()
+        if live:
+            for path, data in shard_files(FIRST_SHARD, live.finish()).items():
+                sink.add(path, data)
+        for path, data in indexing.files():
+            sink.add(path, data)
+        sink.add(*manifest(searched))
+        timer.lap("search")
+    finally:
+        if live:
+            live.close()
+        if indexing:
+            indexing.cancel()
+    return searched
 
 
-def _search_into(sink: OutputSink, indexer: SearchIndexer | None, html_paths: list[str], language: str) -> None:
-    """The search index: from the cold build's indexer; else the last one if no indexed page
-    changed; else a new one over every page, in the same order as a cold build."""
-    indexed = [path for path in html_paths if is_indexed(path)]
+def _add_pages(sink: OutputSink, pages: Iterator[tuple[str, bytes]], live: SearchIndexer | None, done: int,
+               total: int, progress: Progress) -> dict[str, str]:
+    """Store the rendered pages (and feed them to the `live` indexer); returns their search digests."""
+    searched: dict[str, str] = {}
+    for done, (path, html) in enumerate(pages, done + 1):
+        sink.add(path, html)
+        if is_indexed(path):
+            searched[path] = page_digest(html)
+            if live:
+                live.add(path, html.decode("utf-8"))
+        progress(done, total)
+    return searched
+
+
+def _search_digests(sink: OutputSink, html_paths: list[str], rendered: dict[str, str]) -> dict[str, str]:
+    """Every indexed page's search digest, in plan order: rendered now, or from the last record."""
+    known = sink.previous.search if sink.previous else {}
+    return {path: rendered.get(path) or known.get(path) or page_digest(sink.page_bytes(path))
+            for path in html_paths if is_indexed(path)}
+
+
+def _start_search(sink: OutputSink, searched: dict[str, str], language: str, live: bool) -> ShardIndexing:
+    """The search index, shard by shard: the last build's files where a shard's pages and their
+    text are unchanged; the others are indexed on a background thread (two Pagefind processes
+    at a time, reading the pages back from the new site) while the exports are made. With
+    `live`, the first shard is being indexed as its pages render (a one-shard cold build)."""
     previous = sink.previous
-    if indexer is None and previous is not None:
-        old_index = [p for p in previous.outputs if p.startswith(f"{SEARCH_DIR}/")]
-        same_pages = sorted(indexed) == sorted(p for p in previous.outputs if is_indexed(p))
-        if not sink.changed_pages and same_pages and old_index and all(sink.reuse(p) for p in old_index):
-            return
-        indexer = SearchIndexer(language)
-        try:
-            for path in indexed:
-                indexer.add(path, sink.page_bytes(path).decode("utf-8"))
-            files = indexer.finish()
-        finally:
-            indexer.close()
-    else:
-        assert indexer is not None
-        files = indexer.finish()
-    for path, data in files.items():
-        sink.add(path, data)
+    stale = stale_shards(searched, previous.search if previous else {})
+    for name in assign_shards(searched):
+        if name not in stale and not (previous and _reuse_shard(sink, previous.outputs, name)):
+            stale.append(name)
+    if live:
+        stale.remove(FIRST_SHARD)
+    return ShardIndexing(sorted(stale, key=int), searched, sink.page_bytes, language)
+
+
+def _reuse_shard(sink: OutputSink, outputs: dict[str, tuple[str, int, int]], name: str) -> bool:
+    """Link the last build's files of shard `name` into the new site, if all are intact."""
+    files = [path for path in outputs if path.startswith(f"{SEARCH_DIR}/{name}/")]
+    if files and all(sink.reuse(path) for path in files):
+        return True
+    for path in files:  # some file was edited or lost: the shard is indexed afresh
+        sink.forget(path)
+    return False
 
 
 @contextmanager

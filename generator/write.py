@@ -145,6 +145,19 @@ class StagedSite:
     def read_current(self, path: str) -> bytes:
         return (self.out_dir / path).read_bytes()
 
+    def remove(self, path: str) -> None:
+        """Remove a file put or kept in the new site (never one of the current site)."""
+        try:
+            (self.staging / path).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise BuildFailed([os_problem(exc, str(self.shown / path), "cannot remove")]) from None
+
+    def read_new(self, path: str) -> bytes:
+        """A file already put or kept in the new site."""
+        return (self.staging / path).read_bytes()
+
     def copy_static(self, static_dir: Path) -> dict[str, bytes]:
         """Copy the static assets under static/; returns them by output path."""
         files = {}

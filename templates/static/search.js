@@ -1,6 +1,8 @@
 /* The search page: queries the Pagefind index built with the site (pagefind/ at the site root).
-   The index's base URL is the folder the site is served from, so it can live in any folder of any host.
-   Without JavaScript the page says how to browse instead. */
+   A large site's index comes in shards (pagefind/0/, pagefind/1/..., listed in pagefind/shards.json):
+   the first is loaded and the others merged into it with Pagefind's own mergeIndex, so one search
+   covers every page, ranked together. The index's base URL is the folder the site is served from,
+   so it can live in any folder of any host. Without JavaScript the page says how to browse instead. */
 const siteRoot = new URL("../", import.meta.url);
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
@@ -12,11 +14,23 @@ const MAX_SECTIONS = 3;
 let pagefind = null;
 let latest = 0;
 
+async function loadEngine() {
+  const reply = await fetch(new URL("pagefind/shards.json", siteRoot));
+  if (!reply.ok) throw new Error(`pagefind/shards.json: HTTP ${reply.status}`);
+  const [first, ...others] = (await reply.json()).shards;
+  const shard = (name) => new URL(`pagefind/${name}/`, siteRoot);
+  const pf = await import(new URL("pagefind.js", shard(first)).href);
+  const options = { baseUrl: siteRoot.pathname, excerptLength: 24 };
+  await pf.options(options);
+  await pf.init();
+  await Promise.all(others.map((name) => pf.mergeIndex(shard(name).pathname, options)));
+  return pf;
+}
+
 async function engine() {
   if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-    await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 24 });
-    pagefind.init();
+    pagefind = loadEngine();
+    pagefind.catch(() => { pagefind = null; }); // a failed load is tried again on the next search
   }
   return pagefind;
 }
@@ -76,6 +90,52 @@ function resultItem(data) {
   return li;
 }
 
+/* Pagefind matches each word by prefix, and where an index has no word starting with it, it takes
+   the longest word of that index that the search word starts with ("777" for "7777"). A shard
+   lacking a word that others have would then bring in pages that do not contain it, which one
+   index over the whole site never does. So a page is kept only if, for every search word, one
+   of its matched words shares the word's start (all of it for numbers; a few letters less for
+   other words, which Pagefind may have stemmed) — unless no page at all does, as one index would. */
+const MAX_CHECKED = 100; // pages whose matched words are read to find the first MAX_RESULTS
+
+function normalize(word) {
+  return word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+function neededStart(term) {
+  return /^\p{N}+$/u.test(term) ? term.length : term.length - Math.min(3, Math.floor(term.length / 3));
+}
+
+function commonStart(a, b) {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  return i;
+}
+
+function matchedWords(data) {
+  const words = data.content.split(/\s+/);
+  return data.locations.map((at) => normalize(words[at] || ""));
+}
+
+function meetsTerm(matched, term) {
+  return matched.some((word) => commonStart(word, term) >= neededStart(term));
+}
+
+async function checkedResults(results) {
+  const terms = [...new Set(results.query.split(/\s+/).map(normalize).filter(Boolean))];
+  const pages = [];
+  let checked = 0;
+  while (checked < results.all.length && checked < MAX_CHECKED && pages.filter((p) => p.kept).length < MAX_RESULTS) {
+    const batch = await Promise.all(results.all.slice(checked, checked + MAX_RESULTS).map((r) => r.data()));
+    checked += batch.length;
+    pages.push(...batch.map((data) => ({ data, matched: matchedWords(data), kept: true })));
+    const evident = terms.filter((term) => pages.some((p) => meetsTerm(p.matched, term)));
+    pages.forEach((p) => { p.kept = evident.every((term) => meetsTerm(p.matched, term)); });
+  }
+  const dropped = pages.filter((p) => !p.kept).length;
+  return { shown: pages.filter((p) => p.kept).slice(0, MAX_RESULTS).map((p) => p.data), total: results.all.length - dropped };
+}
+
 async function run(query) {
   const id = ++latest;
   const words = query.trim();
@@ -88,10 +148,9 @@ async function run(query) {
   try {
     const pf = await engine();
     const search = await pf.search(words);
-    const results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
+    const { shown, total: n } = await checkedResults({ query: words, all: search.results });
     if (id !== latest) return;
-    list.replaceChildren(...results.map(resultItem));
-    const n = search.results.length;
+    list.replaceChildren(...shown.map(resultItem));
     status.textContent = n === 0 ? `No pages match “${words}”.`
       : `${n} page${n === 1 ? "" : "s"} match “${words}”${n > MAX_RESULTS ? `; the first ${MAX_RESULTS} are shown` : ""}.`;
   } catch (error) {
