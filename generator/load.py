@@ -196,6 +196,16 @@ def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: 
     return files
 
 
+def load_markdown_file(content_dir: Path, folder: str, name: str) -> tuple[RawFile | None, list[Diagnostic]]:
+    """One file of content/actors or content/pages, read and split as `load_content` reads it
+    (the preview's fast path for an edited body)."""
+    problems: list[Diagnostic] = []
+    file = content_dir / folder / name
+    text = _read_content_text(file, Path(os.path.realpath(content_dir)), problems)
+    raw = split_front_matter(text, display_path(file), file.stem, problems) if text is not None else None
+    return raw, problems
+
+
 def split_front_matter(text: str, shown: str, stem: str, problems: list[Diagnostic]) -> RawFile | None:
     """Split `---` YAML front matter from the Markdown body, keeping line numbers."""
     text = text.lstrip("\ufeff")

@@ -21,7 +21,7 @@ from .kind import list_files
 from .load import load_content
 from .markdown import make_parser
 from .output import OutputSink
-from .render import make_environment, page_plan, render_pages
+from .render import make_environment, page_paths, page_plan, render_pages
 from .resolve import Resolved, resolve_references
 from .search import (FIRST_SHARD, SEARCH_DIR, SearchIndexer, ShardIndexing, assign_shards, index_pages, is_indexed,
                      live_indexer, manifest, page_digest, shard_files, stale_shards)
@@ -95,8 +95,8 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
     the search index, in memory. The preview server uses this, with its own `env` to keep
     compiled templates, and renders the pages open in the browser first, without exports."""
     timer = _Timer(report)
-    plan = page_plan(resolved)
-    html_paths = [path for path, _, _ in plan]
+    plan = page_plan(resolved, only)
+    html_paths = page_paths(resolved) if exports else [path for path, _, _ in plan]  # the exports list every page
     _fail_on(check_output_paths(html_paths), strict=False)
     md = make_parser()
     with _template_errors(config):

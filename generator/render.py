@@ -141,31 +141,49 @@ def make_environment(templates_dir: Path, auto_reload: bool = False) -> Environm
 PagePlan = list[tuple[str, str, dict[str, Any]]]  # (output path, template, page-specific context)
 
 
-def page_plan(resolved: Resolved) -> PagePlan:
-    """(output path, template, page-specific context) for every HTML page of the site."""
+def page_plan(resolved: Resolved, only: Callable[[str], bool] | None = None) -> PagePlan:
+    """(output path, template, page-specific context) for every HTML page of the site, or for
+    those `only` selects (the views are the costly part: the preview makes just the open page's)."""
+    wanted = only or _every_page
     c = resolved.content
-    statuses = deadline_statuses(c)
-    plan: PagePlan = [
-        (HOME, "home.html", {"title": c.briefing.title, "crumbs": [], "view": home_view(resolved, HOME, statuses)}),
-        (ACTORS, "actors.html", {"title": "Actors", "crumbs": [], "view": actors_view(resolved)}),
-        (TIMELINE, "timeline.html", {"title": "Timeline and deadlines", "crumbs": [], "view": timeline_view(resolved, TIMELINE)}),
-        (VIEWS, "views.html", {"title": "Analyst views", "crumbs": [], "view": views_view(resolved, VIEWS)}),
-        (QUOTES, "quotes.html", {"title": "Quotations", "crumbs": [], "view": quotes_view(resolved, QUOTES)}),
-        (SOURCES, "sources.html", {"title": "Source appendix", "crumbs": [], "view": sources_view(resolved, SOURCES)}),
-        (NOT_FOUND, "404.html", {"title": "Page not found", "crumbs": []}),
-        (SEARCH, "search.html", {"title": "Search", "crumbs": [],
-                                 "example": c.actors[0].name if c.actors else ""}),
+    fixed: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
+        (HOME, "home.html", lambda: {"title": c.briefing.title, "crumbs": [],
+                                     "view": home_view(resolved, HOME, deadline_statuses(c))}),
+        (ACTORS, "actors.html", lambda: {"title": "Actors", "crumbs": [], "view": actors_view(resolved)}),
+        (TIMELINE, "timeline.html", lambda: {"title": "Timeline and deadlines", "crumbs": [], "view": timeline_view(resolved, TIMELINE)}),
+        (VIEWS, "views.html", lambda: {"title": "Analyst views", "crumbs": [], "view": views_view(resolved, VIEWS)}),
+        (QUOTES, "quotes.html", lambda: {"title": "Quotations", "crumbs": [], "view": quotes_view(resolved, QUOTES)}),
+        (SOURCES, "sources.html", lambda: {"title": "Source appendix", "crumbs": [], "view": sources_view(resolved, SOURCES)}),
+        (NOT_FOUND, "404.html", lambda: {"title": "Page not found", "crumbs": []}),
+        (SEARCH, "search.html", lambda: {"title": "Search", "crumbs": [],
+                                         "example": c.actors[0].name if c.actors else ""}),
     ]
-    views = {kind.file: kind.view(resolved, records, kind.page) for kind, records in c.declared if records}
-    plan += [(kind.page, kind.template, {"title": kind.title, "crumbs": [], "view": views[kind.file]})
-             for kind, records in c.declared if records]
-    groups = group_by_actor(c)
-    plan += [(entity_url(a), "actor.html", {"title": a.name, "crumbs": [NavItem("Actors", ACTORS)],
-                                            "view": actor_view(resolved, a, entity_url(a), groups)})
-             for a in c.actors]
+    plan: PagePlan = [(path, template, context()) for path, template, context in fixed if wanted(path)]
+    plan += [(kind.page, kind.template, {"title": kind.title, "crumbs": [], "view": kind.view(resolved, records, kind.page)})
+             for kind, records in c.declared if records and wanted(kind.page)]
+    actors = [a for a in c.actors if wanted(entity_url(a))]
+    if actors:
+        groups = group_by_actor(c)
+        plan += [(entity_url(a), "actor.html", {"title": a.name, "crumbs": [NavItem("Actors", ACTORS)],
+                                                "view": actor_view(resolved, a, entity_url(a), groups)})
+                 for a in actors]
     plan += [(entity_url(p), "page.html", {"title": p.title, "crumbs": [],
-                                           "view": free_page_view(resolved, p, _tracker(p, resolved))}) for p in c.pages]
+                                           "view": free_page_view(resolved, p, _tracker(p, resolved))})
+             for p in c.pages if wanted(entity_url(p))]
     return plan
+
+
+def page_paths(resolved: Resolved) -> list[str]:
+    """Every HTML page's output path in `page_plan`'s order, without making any view (the exports
+    list the pages; the preview renders them apart)."""
+    c = resolved.content
+    fixed = [HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH]
+    return [*fixed, *(kind.page for kind, records in c.declared if records), *map(entity_url, c.actors),
+            *map(entity_url, c.pages)]
+
+
+def _every_page(path: str) -> bool:
+    return True
 
 
 def _tracker(page: Page, resolved: Resolved) -> tuple[Any, ...]:

@@ -1,7 +1,9 @@
 """Preview server: build, serve the output folder on 127.0.0.1, rebuild on every change, and
 tell the open pages at once.
 
-A content edit rebuilds in memory (templates stay compiled, unchanged files are not parsed again)
+An edit of actor or page bodies first takes a fast path on the watcher's thread: the open page is
+rendered from the last briefing with the new bodies (`preview/bodies.py`) and pushed. Then every
+content edit rebuilds in memory (templates stay compiled, unchanged files are not parsed again)
 and rewrites only the files whose bytes changed; a template edit renders every page again; a
 stylesheet edit copies just that file, and the browser swaps it in place. A failed rebuild is
 printed and shown in the open pages; the server keeps running. The HTTP side, the file watcher
@@ -22,18 +24,23 @@ import click
 from .cache import BuildCache
 from .config import BuildConfig
 from .errors import BuildFailed, Location
+from .markdown import make_parser
 from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
+from .preview.bodies import edited_bodies, with_new_bodies
 from .preview.server import PortUnavailable, PreviewServer
 from .preview.updates import EVERYTHING, UpdateLog
 from .preview.watch import ChangeQueue, Changes, rebuild_changes, watch_changes
 from .render import make_environment
 from .resolve import Resolved
-from .search import SEARCH_DIR, index_pages
+from .search import SEARCH_DIR, SearchIndex, is_indexed, page_digest, update_index
 from .write import Outputs, sync_changed
 
 SETTLE_SECONDS = 0.2  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
 SEARCH_QUIET_SECONDS = 1.0  # the search index is refreshed once saves pause this long, not after each one
+# After the fast path has shown a save, the full rebuild waits until saves pause this long: in a
+# burst, the next save's fast path then does not compete with a check of the whole briefing.
+SHOWN_QUIET_SECONDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -82,11 +89,14 @@ class Previewer:
         self.cache = BuildCache()
         self.resolved: Resolved | None = None
         self.static: Outputs = {}  # templates/static/ as last copied, by output path ("static/style.css")
-        self.render_all_next = False  # the last rebuild failed or stopped early: render every page next time
+        self.render_all_next = False  # a rebuild of every page failed or stopped early: render every page next time
+        self.checked = False  # `resolved` is the content on disk as last checked in full (a template edit need not check it again)
         # Held while files are written (by rebuilds, the search refresh and every request), so a
         # request sees one whole state. Reentrant: the update callback runs under it.
         self.lock = threading.RLock()
         self.generation = 0  # bumped by every rebuild; a stale search refresh is dropped
+        self.shown_at = -SHOWN_QUIET_SECONDS  # time.monotonic() of the last fast path
+        self.search: SearchIndex | None = None  # the index on disk: a refresh re-indexes only its stale shards
 
     @property
     def out_dir(self) -> Path:
@@ -98,7 +108,7 @@ class Previewer:
             self.full_build()
             return
         if changes.content or changes.templates:
-            self.rebuild(everything=changes.templates, superseded=superseded)
+            self.rebuild(everything=changes.templates, superseded=superseded, recheck=changes.content)
         if changes.static:
             self._copy_static()
 
@@ -113,7 +123,9 @@ class Previewer:
             except BuildFailed as exc:
                 self._failed(exc)
                 return
-            self.resolved, self.outputs, self.failure = report.resolved, report.outputs, None
+            self.resolved, self.outputs, self.failure, self.checked = report.resolved, report.outputs, None, True
+            self.search = SearchIndex(_search_files(self.outputs),
+                                      {path: page_digest(data) for path, data in self.outputs.items() if is_indexed(path)})
             self.static = read_static(self.config.static_dir)
             self.on_update(Outcome(frozenset({EVERYTHING})))
         click.echo(f"full build ok in {_ms_since(started)} ms")
@@ -121,22 +133,59 @@ class Previewer:
     def content_changed(self) -> None:
         self.rebuild(everything=False)
 
-    def rebuild(self, everything: bool, superseded: Callable[[], bool] = _never) -> None:
+    def show_first(self, paths: frozenset[Path]) -> frozenset[str]:
+        """The fast path, taken for each batch of file events before the rebuild: if only bodies of
+        actor or page files changed, keeping their references, render the open pages among theirs
+        from the last briefing, write and announce them (and say which). The rebuild still
+        checks everything; it stops rather than write over these pages with older text."""
+        started = time.perf_counter()
+        edits = edited_bodies(paths, self.config.content_dir)
+        if not edits:
+            return frozenset()
+        with self.lock:
+            if self.resolved is None or self.failure is not None:
+                return frozenset()
+            found = with_new_bodies(self.resolved, self.config.content_dir, edits, make_parser())
+            first = found[1] & self.open_pages() if found else frozenset()
+            if not found or not first:
+                return frozenset()
+            try:
+                pages = self._render(found[0], first.__contains__, exports=False)
+            except BuildFailed:  # a template problem: the rebuild reports it
+                return frozenset()
+            self.generation += 1
+            self.resolved, self.checked, self.shown_at = found[0], False, time.monotonic()
+            self._commit(self.outputs | pages, only=pages)
+        click.echo(f"open page{'s' if len(pages) > 1 else ''} written in {_ms_since(started)} ms; checking the rest")
+        return first
+
+    def rebuild(self, everything: bool, superseded: Callable[[], bool] = _never, recheck: bool = True) -> None:
         """Rebuild in memory: the open pages first (written and announced at once), then the other
         pages that can have changed and the exports; the search index follows in the background.
-        If `superseded` turns true meanwhile (a newer save is waiting), the rest is left to the
-        next rebuild, which then renders every page."""
+        The check runs without the lock, so pages are served (and `show_first` writes) meanwhile.
+        If `superseded` turns true meanwhile (a newer save is waiting), or `show_first` wrote
+        since this began, the rest is left to the next rebuild. Without `recheck` (only templates
+        changed), the content as last checked is rendered again."""
         started = time.perf_counter()
         everything = everything or self.render_all_next
+        with self.lock:
+            self.generation += 1
+            mine = self.generation
+
+        def overtaken() -> bool:  # asked under the lock, before each commit
+            return self.generation != mine
+
+        shown = ""
         try:
+            self._wait_for_a_pause(superseded)
+            resolved = self._content(recheck)
             with self.lock:
-                self.generation += 1
-                self.cache.next_build()
-                resolved = check_content(self.config, BuildReport(), self.cache)
+                if overtaken():
+                    raise _Superseded
                 dirty = None if everything else pages_to_rerender(self.resolved, resolved)
                 first = frozenset(p for p in self.open_pages() if dirty is None or p in dirty)
                 pages = self._render(resolved, first.__contains__, exports=False) if first else {}
-                reloading = frozenset(self._commit(self.outputs | pages)) if pages else frozenset()
+                reloading = frozenset(self._commit(self.outputs | pages, only=pages)) if pages else frozenset()
             shown = f" (open page{'s' if len(pages) > 1 else ''} written in {_ms_since(started)} ms)" if pages else ""
             # Outside the lock, and once the browsers have fetched what they reload (or a moment
             # has passed): the rest of the rebuild would otherwise compete with serving them.
@@ -144,20 +193,38 @@ class Previewer:
                 self.settle(reloading)
             rest = self._render_rest(resolved, lambda p: p not in first and (dirty is None or p in dirty), superseded)
             with self.lock:
+                if overtaken():
+                    raise _Superseded
                 kept = self.outputs if dirty is not None else _search_files(self.outputs)
                 changed = self._commit(kept | pages | rest)
-                self.resolved, self.render_all_next = resolved, False
+                self.resolved, self.render_all_next, self.checked = resolved, False, True
         except _Superseded:
-            self.render_all_next = True
+            self.render_all_next = everything  # a rebuild of everything still owes the other pages
             click.echo(f"rebuild cut short after {_ms_since(started)} ms for a newer save{shown}")
             return
         except BuildFailed as exc:
-            self.render_all_next = True  # cheap: the open pages are still rendered first
+            self.render_all_next = everything
             self._failed(exc)
             return
         click.echo(f"rebuild ok in {_ms_since(started)} ms{shown}")
         if any(path.endswith(".html") for path in changed):
             self._refresh_search_later(self.outputs, resolved.content.briefing.language)
+
+    def _content(self, recheck: bool) -> Resolved:
+        """The briefing on disk, checked again; or, if only templates changed, as last checked."""
+        if self.checked and not recheck and self.resolved is not None:
+            return self.resolved
+        self.checked = False
+        self.cache.next_build()
+        return check_content(self.config, BuildReport(), self.cache)
+
+    def _wait_for_a_pause(self, superseded: Callable[[], bool]) -> None:
+        """Until SHOWN_QUIET_SECONDS have passed since the fast path last showed a save; a newer
+        save meanwhile ends this rebuild (the next one takes both)."""
+        while (left := self.shown_at + SHOWN_QUIET_SECONDS - time.monotonic()) > 0:
+            if superseded():
+                raise _Superseded
+            time.sleep(min(left, 0.02))
 
     def _render_rest(self, resolved: Resolved, wanted: Callable[[str], bool], superseded: Callable[[], bool]) -> Outputs:
         def only(path: str) -> bool:
@@ -172,10 +239,15 @@ class Previewer:
     def _render(self, resolved: Resolved, only: Callable[[str], bool], exports: bool) -> Outputs:
         return render_site(self.config, resolved, BuildReport(), env=self.env, search=False, only=only, exports=exports)
 
-    def _commit(self, outputs: Outputs) -> list[str]:
-        """Write what changed, make it the current state, and tell (the caller holds the lock)."""
-        changed = sync_changed(outputs, self.config.out_dir, self.outputs)
-        removed = self.outputs.keys() - outputs.keys()
+    def _commit(self, outputs: Outputs, only: Outputs | None = None) -> list[str]:
+        """Write what changed, make it the current state, and tell (the caller holds the lock).
+        `only`: the outputs that can have changed (the others are the current ones, unchecked)."""
+        if only is not None:
+            changed = sync_changed(only, self.config.out_dir, {p: self.outputs[p] for p in only if p in self.outputs})
+            removed: set[str] = set()
+        else:
+            changed = sync_changed(outputs, self.config.out_dir, self.outputs)
+            removed = self.outputs.keys() - outputs.keys()
         self.outputs, self.failure = outputs, None
         if changed or removed:
             click.echo(f"rewrote {len(changed)} file(s): {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
@@ -209,7 +281,7 @@ class Previewer:
         if generation != self.generation:  # saved again meanwhile: that rebuild refreshes it
             return
         try:
-            index = index_pages(pages, language)
+            index = update_index(pages, language, self.search)
         except BuildFailed as exc:
             click.echo(exc.format_message(), err=True)
             return
@@ -218,11 +290,12 @@ class Previewer:
                 return
             old_index = _search_files(self.outputs)
             try:
-                sync_changed(index, self.config.out_dir, old_index)
+                sync_changed(dict(index.files), self.config.out_dir, old_index)
             except BuildFailed as exc:  # a full disk, say: reported like any failed rebuild
                 click.echo(exc.format_message(), err=True)
                 return
-            self.outputs = {p: d for p, d in self.outputs.items() if p not in old_index} | index
+            self.outputs = {p: d for p, d in self.outputs.items() if p not in old_index} | dict(index.files)
+            self.search = index
 
 
 def _ms_since(started: float) -> int:
@@ -281,6 +354,19 @@ def _apply(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:
     previewer.apply(changes, superseded=queue.waiting)
 
 
+def _found(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:
+    """On the watcher's thread, for each batch: the open page's fast path (which can run while a
+    rebuild is checking), then, once the browsers have fetched what it wrote, the rebuild."""
+    try:
+        shown = previewer.show_first(changes.paths) if changes.content else frozenset()
+        if shown:
+            previewer.settle(shown)
+    except Exception as exc:  # noqa: BLE001 - the rebuild below still shows the change
+        click.echo(f"preview: fast path stopped by {exc!r}", err=True)
+    finally:
+        queue.put(changes)
+
+
 def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = True) -> None:
     """Listen first (a busy port fails fast), build, then serve and watch until Ctrl+C."""
     updates = UpdateLog()
@@ -292,7 +378,7 @@ def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = T
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
     stop, queue = threading.Event(), ChangeQueue()
-    watcher = threading.Thread(target=watch_changes, args=(config, queue.put, stop), daemon=True)
+    watcher = threading.Thread(target=watch_changes, args=(config, partial(_found, previewer, queue), stop), daemon=True)
     rebuilder = threading.Thread(target=rebuild_changes, daemon=True,
                                  args=(queue, partial(_apply, previewer, queue), stop))
     try:

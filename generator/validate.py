@@ -171,6 +171,14 @@ def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
+def validate_markdown_file(folder: str, raw: RawFile) -> tuple[Actor | Page | None, list[Diagnostic]]:
+    """One file of content/actors or content/pages as `validate_content` makes it (the preview's
+    fast path for an edited body)."""
+    checker = _Checker([], [])
+    record = _actor(raw, checker) if folder == "actors" else _page(raw, checker)
+    return record, checker.problems
+
+
 def _list_records(raw: RawFile | None, spec: schema.RecordSpec, checker: _Checker) -> list[dict[str, Any]]:
     if raw is None or raw.node is None:
         return []

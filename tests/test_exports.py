@@ -204,11 +204,11 @@ def test_quotation_links_to_the_passage_in_the_original(site: Path) -> None:
 # --- search, metadata, CSP, determinism -------------------------------------------------------
 
 def test_search_index_covers_every_page_but_404_and_search(site: Path) -> None:
-    shards = [site / "pagefind" / name for name in json.loads((site / "pagefind" / "shards.json").read_bytes())["shards"]]
-    entries = [json.loads((shard / "pagefind-entry.json").read_text(encoding="utf-8")) for shard in shards]
+    shards = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    entries = [json.loads((site / "pagefind" / shard / "pagefind-entry.json").read_text(encoding="utf-8")) for shard in shards]
     pages = [p for p in site.rglob("*.html") if p.name not in ("404.html", "search.html")]
     assert sum(entry["languages"]["en"]["page_count"] for entry in entries) == len(pages)
-    assert all((shard / "pagefind.js").is_file() for shard in shards)
+    assert all((site / "pagefind" / shard / "pagefind.js").is_file() for shard in shards)
     assert not list((site / "pagefind").rglob("pagefind-ui*"))  # the stock UI is not shipped
 
 

@@ -143,3 +143,15 @@ def test_headings_in_a_kinds_records_get_ids_unique_on_its_page(briefing: Briefi
     build_site(config(briefing))
     ids = re.findall(r'<h2 id="([^"]+)">Why</h2>', (briefing.root / "site" / "risks.html").read_text("utf-8"))
     assert len(ids) == 2 and len(set(ids)) == 2, ids
+
+
+def test_the_page_list_and_a_partial_plan_agree_with_the_whole_plan(briefing: Briefing) -> None:
+    """The exports and the preview list or render pages without making every view: the same pages,
+    in the same order, with the same views."""
+    from generator.render import page_paths
+
+    resolved = check_content(config(with_risks(briefing)))
+    plan = page_plan(resolved)
+    assert page_paths(resolved) == [path for path, _, _ in plan]
+    wanted = {"risks.html", "actors/ana-ruiz.html", "about.html", "index.html"}
+    assert page_plan(resolved, wanted.__contains__) == [entry for entry in plan if entry[0] in wanted]

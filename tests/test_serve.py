@@ -184,11 +184,12 @@ def test_changes_are_sorted_by_what_they_touch(tmp_path: Path) -> None:
                          out_dir=tmp_path / "content" / "site")
     def kinds(*paths: str) -> Changes:
         return classify([str(tmp_path / p) for p in paths], config)
-    assert kinds("content/actors/a.md") == Changes(content=True)
+    assert kinds("content/actors/a.md") == Changes(content=True, paths=frozenset({tmp_path / "content/actors/a.md"}))
     assert kinds("templates/base.html") == Changes(templates=True)
     assert kinds("templates/static/style.css") == Changes(static=True)
     assert not kinds("content/site/index.html")  # our own output, never a reason to rebuild
-    assert kinds("content/briefing.yaml", "templates/static/site.js") == Changes(content=True, static=True)
+    assert kinds("content/briefing.yaml", "templates/static/site.js") == \
+        Changes(content=True, static=True, paths=frozenset({tmp_path / "content/briefing.yaml"}))
 
 
 def test_changes_saved_during_a_rebuild_are_merged_into_the_next_and_none_is_lost() -> None:
@@ -254,6 +255,109 @@ def test_a_rebuild_cut_short_by_a_newer_save_still_ends_equal_to_a_full_build(br
            {p: d for p, d in full.items() if not p.startswith("pagefind/")}
 
 
+def full_build_outputs(briefing: Briefing, out: Path) -> dict[str, bytes]:
+    from generator.pipeline import build_site
+
+    full = build_site(BuildConfig(content_dir=briefing.content, out_dir=out)).outputs
+    return {p: d for p, d in full.items() if not p.startswith("pagefind/")}
+
+
+def test_a_body_edit_shows_in_the_open_page_before_the_briefing_is_checked_again(
+        briefing: Briefing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = "actors/ana-ruiz.html"
+    preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({page}))
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    edited = frozenset({briefing.path("actors/ana-ruiz.md").absolute(), briefing.path("actors/.ana-ruiz.md.swp").absolute()})
+    with monkeypatch.context() as patch:  # the fast path must not check (nor render) the whole briefing
+        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("the whole briefing was checked"))
+        assert preview.show_first(edited) == {page}
+    assert heard == [Outcome(frozenset({page}))]  # only the open page, written before it was announced
+    assert "Ruiz steered the talks" in (tmp_path / "preview" / page).read_text(encoding="utf-8")
+    preview.apply(Changes(content=True, paths=edited))  # the rebuild that always follows
+    assert page not in heard[-1].changed  # the fast path already wrote exactly these bytes
+    assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
+           full_build_outputs(briefing, tmp_path / "full")
+
+
+@pytest.mark.parametrize("edit", ["front matter", "new reference", "unknown reference", "new file", "yaml", "removed"])
+def test_the_fast_path_leaves_every_other_edit_to_the_full_rebuild(briefing: Briefing, tmp_path: Path, edit: str) -> None:
+    preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({"actors/ana-ruiz.html", "index.html"}))
+    changed = {"front matter": "actors/ana-ruiz.md", "new reference": "actors/ana-ruiz.md",
+               "unknown reference": "actors/ana-ruiz.md", "new file": "actors/new-one.md",
+               "yaml": "events.yaml", "removed": "actors/ben-okafor.md"}[edit]
+    if edit == "front matter":
+        briefing.replace(changed, "name: Ana Ruiz", "name: Ana Ruiz-Soto")
+    elif edit == "new reference":
+        briefing.replace(changed, "Ruiz led the talks", "Ruiz led the talks with [[ben-okafor]]")
+    elif edit == "unknown reference":
+        briefing.replace(changed, "Ruiz led the talks", "Ruiz led the talks with [[nobody-here]]")
+    elif edit == "new file":
+        briefing.write(changed, briefing.path("actors/ana-ruiz.md").read_text(encoding="utf-8"))
+    elif edit == "yaml":
+        briefing.append(changed, "\n")
+    else:
+        briefing.path(changed).unlink()
+    assert preview.show_first(frozenset({briefing.path(changed).absolute()})) == frozenset()
+    assert heard == [] and preview.checked  # nothing written, nothing announced: the rebuild decides
+
+
+def test_a_rebuild_never_writes_older_text_over_the_fast_path(briefing: Briefing, tmp_path: Path) -> None:
+    page = "actors/ana-ruiz.html"
+    preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({page}))
+    edited = frozenset({briefing.path("actors/ana-ruiz.md").absolute()})
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+
+    def newer_save_meanwhile() -> bool:  # while this rebuild renders, a newer save takes the fast path
+        if not heard or heard[-1].changed != {page} or "newer" in (tmp_path / "preview" / page).read_text(encoding="utf-8"):
+            return False
+        briefing.replace("actors/ana-ruiz.md", "Ruiz steered the talks", "Ruiz steered the newer talks")
+        assert preview.show_first(edited) == {page}
+        return False
+
+    preview.rebuild(everything=True, superseded=newer_save_meanwhile)
+    assert "Ruiz steered the newer talks" in (tmp_path / "preview" / page).read_text(encoding="utf-8")
+    assert not any(page in o.changed for o in heard[heard.index(Outcome(frozenset({page}))) + 2:])
+    preview.rebuild(everything=False)  # the rebuild that the newer save queued
+    assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
+           full_build_outputs(briefing, tmp_path / "full")
+
+
+def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Briefing, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    page = "actors/ana-ruiz.html"
+    preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({page}))
+    edited = frozenset({briefing.path("actors/ana-ruiz.md").absolute()})
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    monkeypatch.setattr("generator.serve.SHOWN_QUIET_SECONDS", 60.0)  # however slow the machine
+    assert preview.show_first(edited) == {page}
+    with monkeypatch.context() as patch:  # a newer save within the pause: no check competes with its fast path
+        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("checked during a burst of saves"))
+        preview.rebuild(everything=False, superseded=lambda: True)
+    assert heard == [Outcome(frozenset({page}))]
+    preview.shown_at -= 60  # the saves paused
+    preview.rebuild(everything=False)
+    assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
+           full_build_outputs(briefing, tmp_path / "full")
+
+
+def test_a_template_edit_renders_the_content_as_last_checked(briefing: Briefing, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    preview = Previewer(BuildConfig(content_dir=briefing.content, templates_dir=templates, out_dir=tmp_path / "out"))
+    preview.full_build()
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace('<main id="main">', '<main id="main"><p>probe</p>'),
+                    encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("unchanged content was checked again"))
+        preview.apply(Changes(templates=True))
+    assert all(b"<p>probe</p>" in data for path, data in preview.outputs.items() if path.endswith(".html"))
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    preview.apply(Changes(content=True, templates=True))  # content changed too: checked again
+    assert b"Ruiz steered the talks" in preview.outputs["actors/ana-ruiz.html"]
+
+
 def test_an_error_is_announced_and_its_fix_brings_the_pages_back(briefing: Briefing, tmp_path: Path) -> None:
     preview, heard = recording_previewer(briefing, tmp_path)
     briefing.append("events.yaml", "- id: [broken\n")
@@ -292,6 +396,35 @@ def test_the_search_index_catches_up_with_a_content_edit_in_the_background(brief
         assert on_disk == {p for p in preview.outputs if p.startswith("pagefind/")}
 
 
+def test_the_search_refresh_reindexes_only_the_shards_an_edit_touched(briefing: Briefing, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.search
+
+    monkeypatch.setenv("BRIEFING_SEARCH_SHARD_PAGES", "2")  # the fixture's pages in several shards
+    monkeypatch.setattr("generator.serve.SEARCH_QUIET_SECONDS", 0.0)
+    indexed: list[str] = []
+    index_shards = generator.search.index_shards
+    monkeypatch.setattr("generator.search.index_shards",
+                        lambda names, *args, **kwargs: (indexed.extend(names), index_shards(names, *args, **kwargs))[1])
+    preview = Previewer(BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "preview"))
+    preview.full_build()
+    seeded = preview.search
+    shards = {p.split("/")[1] for p in preview.outputs if p.count("/") >= 2 and p.startswith("pagefind/")}
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the quinquennial talks")
+    preview.content_changed()
+    wait_for(lambda: preview.search is not seeded)
+    assert 1 <= len(indexed) < len(shards) >= 3  # the edited page's shard, not all of them
+    full = build_site_outputs(briefing, tmp_path / "full")
+    assert {p: d for p, d in preview.outputs.items() if p.startswith("pagefind/")} == \
+           {p: d for p, d in full.items() if p.startswith("pagefind/")}
+
+
+def build_site_outputs(briefing: Briefing, out: Path) -> dict[str, bytes]:
+    from generator.pipeline import build_site
+
+    return build_site(BuildConfig(content_dir=briefing.content, out_dir=out)).outputs
+
+
 # --- the server as a user runs it ---
 
 def test_preview_serves_exactly_the_bytes_build_writes_and_only_pages_get_the_script(
@@ -314,6 +447,29 @@ def test_preview_serves_exactly_the_bytes_build_writes_and_only_pages_get_the_sc
             assert body == path.read_bytes(), rel
     status, headers, body = raw_get(preview, RELOAD_JS)
     assert status == 200 and headers["content-type"].startswith("text/javascript") and b"EventSource" in body
+
+
+def test_assets_are_revalidated_not_fetched_again_and_pages_never_kept(preview: Preview) -> None:
+    port = int(preview.url.rsplit(":", 1)[1].strip("/"))
+
+    def get(target: str, etag: str = "") -> http.client.HTTPResponse:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", target, headers={"If-None-Match": etag} if etag else {})
+        response = connection.getresponse()
+        response.read()
+        return response
+
+    first = get("/static/style.css")
+    etag = first.getheader("ETag") or ""
+    assert first.status == 200 and etag and first.getheader("Cache-Control") == "no-cache"
+    assert get("/static/style.css", etag).status == 304  # the browser keeps its copy
+    with (preview.templates / "static" / "style.css").open("a", encoding="utf-8") as f:
+        f.write("\n.probe { color: red }\n")
+    preview.wait_for_log(r"copied static/style\.css")
+    changed = get("/static/style.css", etag)
+    assert changed.status == 200 and changed.getheader("ETag") not in ("", etag)
+    page = get("/index.html")
+    assert page.getheader("ETag") is None and page.getheader("Cache-Control") == "no-store"
 
 
 @pytest.mark.parametrize("target, status", [

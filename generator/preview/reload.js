@@ -19,6 +19,25 @@
     location.reload(); // a reload, not a navigation: the browser puts the scroll position back
   }
 
+  // A page's new text is shown at once by putting the new body in place of the old, and the page
+  // is then reloaded as usual (scripts run afresh, the browser keeps the scroll position): a
+  // reload alone shows the text only once the browser has committed a new document, tens of ms later.
+  function showThenReload() {
+    if (reloading) return;
+    fetch(location.href, { cache: "no-store", credentials: "same-origin" }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("text/html") !== 0) throw new Error("not a page");
+      return response.text();
+    }).then(function (html) {
+      if (reloading) return;
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      document.title = fresh.title;
+      document.body.replaceWith(document.adoptNode(fresh.body));
+      requestAnimationFrame(function () { setTimeout(reload, 0); }); // once the new text is painted,
+      setTimeout(reload, 100); // or soon in any case (a hidden tab paints no frames)
+    }).catch(reload);
+  }
+
   function swapStylesheets(paths) {
     var links = document.querySelectorAll('link[rel~="stylesheet"]');
     Array.prototype.forEach.call(links, function (link) {
@@ -71,7 +90,7 @@
     var mine = changed.some(function (path) {
       return path === "*" || pages.indexOf(path) >= 0 || (path.indexOf("static/") === 0 && !/\.css$/.test(path));
     });
-    if (mine) { reload(); return; }
+    if (mine) { showThenReload(); return; }
     var sheets = changed.filter(function (path) { return /\.css$/.test(path); });
     if (sheets.length) swapStylesheets(sheets);
   }

@@ -8,6 +8,7 @@ error page (which carries the same script, so it goes away by itself on the fix)
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import mimetypes
 import re
@@ -52,6 +53,7 @@ class Reply:
     kind: str
     body: bytes
     location: str = ""
+    etag: str = ""  # set: the browser may keep the file and ask again with If-None-Match (304 if unchanged)
 
 
 class PortUnavailable(Exception):
@@ -136,7 +138,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
         kind = mimetypes.guess_type(found.file.name)[0] or "application/octet-stream"
         if kind == "text/html":
             data = with_reload_script(data, [found.output], build, at_root=found.output == "404.html")
-        return Reply(200, kind, data)
+            return Reply(200, kind, data)
+        # Not a page: a reload revalidates the stylesheet, scripts and fonts instead of fetching them again.
+        etag = f'"{hashlib.blake2b(data, digest_size=12).hexdigest()}"'
+        if etag in (self.headers.get("If-None-Match") or "").replace("W/", "").split(", "):
+            return Reply(304, kind, b"", etag=etag)
+        return Reply(200, kind, data, etag=etag)
 
     def _stream(self, target: Target) -> None:
         """Server-sent events: one `update` event per rebuild, newer than the page's own build."""
@@ -170,9 +177,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _send(self, reply: Reply, send_body: bool) -> None:
         self.send_response(reply.status)
         charset = "; charset=utf-8" if reply.kind.startswith("text/") or reply.kind.endswith(("json", "xml")) else ""
-        self.send_header("Content-Type", reply.kind + charset)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Cache-Control", "no-store")
+        if reply.status != 304:  # a 304 has no body, so no length or type of one
+            self.send_header("Content-Type", reply.kind + charset)
+            self.send_header("Content-Length", str(len(reply.body)))
+        if reply.etag:
+            self.send_header("ETag", reply.etag)
+        self.send_header("Cache-Control", "no-cache" if reply.etag else "no-store")  # no-cache: keep, but always ask
         self.send_header("X-Content-Type-Options", "nosniff")
         if reply.location:
             self.send_header("Location", reply.location)

@@ -27,12 +27,14 @@ class Changes:
     content: bool = False  # content/ or the sources' full texts: rebuild in memory
     templates: bool = False  # a Jinja template: render every page again
     static: bool = False  # templates/static/: copy the changed files (a stylesheet swaps in place)
+    paths: frozenset[Path] = frozenset()  # the changed files of `content` (absolute), for the open page's fast path
 
     def __bool__(self) -> bool:
         return self.content or self.templates or self.static
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(self.content or other.content, self.templates or other.templates, self.static or other.static)
+        return Changes(self.content or other.content, self.templates or other.templates, self.static or other.static,
+                       self.paths | other.paths)
 
 
 class ChangeQueue:
@@ -66,7 +68,8 @@ class ChangeQueue:
 def classify(paths: Iterable[str], config: BuildConfig) -> Changes:
     """What a batch of changed paths touches; files in the output folder itself are ignored."""
     content_roots = [config.content_dir] + ([config.sources_dir] if config.sources_dir else [])
-    content = templates = static = False
+    templates = static = False
+    content: set[Path] = set()
     for raw in paths:
         path = Path(raw).absolute()
         if _inside(path, [config.out_dir]):
@@ -76,8 +79,8 @@ def classify(paths: Iterable[str], config: BuildConfig) -> Changes:
         elif _inside(path, [config.templates_dir]):
             templates = True
         elif _inside(path, content_roots):
-            content = True
-    return Changes(content, templates, static)
+            content.add(path)
+    return Changes(bool(content), templates, static, frozenset(content))
 
 
 def _inside(path: Path, roots: list[Path]) -> bool:
