@@ -38,9 +38,12 @@ from .write import Outputs, sync_changed
 
 SETTLE_SECONDS = 0.2  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
 SEARCH_QUIET_SECONDS = 1.0  # the search index is refreshed once saves pause this long, not after each one
-# After the fast path has shown a save, the full rebuild waits until saves pause this long: in a
-# burst, the next save's fast path then does not compete with a check of the whole briefing.
+# After the fast path has shown a save, the full rebuild waits until saves pause this long, or
+# twice as long as its last check of the whole briefing took if that is longer: in a burst, the
+# next save's fast path and its page's reload then do not compete with a check that save would
+# throw away (at 10,000 pages a check takes seconds, and a check once begun runs to its end).
 SHOWN_QUIET_SECONDS = 0.3
+QUIET_CHECKS = 2.0
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Previewer:
         self.lock = threading.RLock()
         self.generation = 0  # bumped by every rebuild; a stale search refresh is dropped
         self.shown_at = -SHOWN_QUIET_SECONDS  # time.monotonic() of the last fast path
+        self.check_seconds = 0.0  # how long the last check of the whole briefing took
         self.search: SearchIndex | None = None  # the index on disk: a refresh re-indexes only its stale shards
 
     @property
@@ -216,12 +220,18 @@ class Previewer:
             return self.resolved
         self.checked = False
         self.cache.next_build()
-        return check_content(self.config, BuildReport(), self.cache)
+        started = time.perf_counter()
+        try:
+            return check_content(self.config, BuildReport(), self.cache)
+        finally:
+            self.check_seconds = time.perf_counter() - started
 
     def _wait_for_a_pause(self, superseded: Callable[[], bool]) -> None:
-        """Until SHOWN_QUIET_SECONDS have passed since the fast path last showed a save; a newer
-        save meanwhile ends this rebuild (the next one takes both)."""
-        while (left := self.shown_at + SHOWN_QUIET_SECONDS - time.monotonic()) > 0:
+        """Until saves have paused since the fast path last showed one (SHOWN_QUIET_SECONDS, or
+        QUIET_CHECKS times the last check of the whole briefing); a newer save meanwhile ends
+        this rebuild (the next one takes both)."""
+        quiet = max(SHOWN_QUIET_SECONDS, QUIET_CHECKS * self.check_seconds)
+        while (left := self.shown_at + quiet - time.monotonic()) > 0:
             if superseded():
                 raise _Superseded
             time.sleep(min(left, 0.02))

@@ -340,6 +340,27 @@ def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Brie
            full_build_outputs(briefing, tmp_path / "full")
 
 
+def test_the_pause_after_the_fast_path_is_as_long_as_the_last_check(briefing: Briefing, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # At 10,000 pages a full check takes seconds: saves a few seconds apart must not each start one.
+    page = "actors/ana-ruiz.html"
+    preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({page}))
+    edited = frozenset({briefing.path("actors/ana-ruiz.md").absolute()})
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    assert preview.show_first(edited) == {page}
+    with monkeypatch.context() as patch:
+        patch.setattr("generator.serve.SHOWN_QUIET_SECONDS", 3.0)
+        preview.rebuild(everything=False)
+    assert 0 < preview.check_seconds < 3.0  # the check only: the wait for a pause is not counted (it would grow)
+    preview.check_seconds = 30.0  # as if the briefing were huge
+    briefing.replace("actors/ana-ruiz.md", "Ruiz steered the talks", "Ruiz led the talks")
+    assert preview.show_first(edited) == {page}
+    preview.shown_at -= 1  # a second ago: past the fixed pause, within the last check's time
+    with monkeypatch.context() as patch:
+        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("checked during a burst of saves"))
+        preview.rebuild(everything=False, superseded=lambda: True)
+
+
 def test_a_template_edit_renders_the_content_as_last_checked(briefing: Briefing, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     templates = tmp_path / "templates"
