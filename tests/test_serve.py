@@ -322,6 +322,14 @@ def test_a_rebuild_never_writes_older_text_over_the_fast_path(briefing: Briefing
            full_build_outputs(briefing, tmp_path / "full")
 
 
+def _rebuild_during_a_burst_checks_nothing(preview: Previewer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild with a newer save waiting, within the pause after the fast path: no check
+    competes with that save's fast path."""
+    with monkeypatch.context() as patch:
+        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("checked during a burst of saves"))
+        preview.rebuild(everything=False, superseded=lambda: True)
+
+
 def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Briefing, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     page = "actors/ana-ruiz.html"
@@ -330,9 +338,7 @@ def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Brie
     briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
     monkeypatch.setattr("generator.serve.SHOWN_QUIET_SECONDS", 60.0)  # however slow the machine
     assert preview.show_first(edited) == {page}
-    with monkeypatch.context() as patch:  # a newer save within the pause: no check competes with its fast path
-        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("checked during a burst of saves"))
-        preview.rebuild(everything=False, superseded=lambda: True)
+    _rebuild_during_a_burst_checks_nothing(preview, monkeypatch)
     assert heard == [Outcome(frozenset({page}))]
     preview.shown_at -= 60  # the saves paused
     preview.rebuild(everything=False)
@@ -343,22 +349,20 @@ def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Brie
 def test_the_pause_after_the_fast_path_is_as_long_as_the_last_check(briefing: Briefing, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     # At 10,000 pages a full check takes seconds: saves a few seconds apart must not each start one.
-    page = "actors/ana-ruiz.html"
-    preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({page}))
-    edited = frozenset({briefing.path("actors/ana-ruiz.md").absolute()})
-    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    page, body = "actors/ana-ruiz.html", "actors/ana-ruiz.md"
+    preview, _ = recording_previewer(briefing, tmp_path, open_pages=frozenset({page}))
+    edited = frozenset({briefing.path(body).absolute()})
+    briefing.replace(body, "Ruiz led the talks", "Ruiz steered the talks")
     assert preview.show_first(edited) == {page}
     with monkeypatch.context() as patch:
         patch.setattr("generator.serve.SHOWN_QUIET_SECONDS", 3.0)
         preview.rebuild(everything=False)
     assert 0 < preview.check_seconds < 3.0  # the check only: the wait for a pause is not counted (it would grow)
     preview.check_seconds = 30.0  # as if the briefing were huge
-    briefing.replace("actors/ana-ruiz.md", "Ruiz steered the talks", "Ruiz led the talks")
+    briefing.replace(body, "Ruiz steered the talks", "Ruiz led the talks")
     assert preview.show_first(edited) == {page}
     preview.shown_at -= 1  # a second ago: past the fixed pause, within the last check's time
-    with monkeypatch.context() as patch:
-        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("checked during a burst of saves"))
-        preview.rebuild(everything=False, superseded=lambda: True)
+    _rebuild_during_a_burst_checks_nothing(preview, monkeypatch)
 
 
 def test_a_template_edit_renders_the_content_as_last_checked(briefing: Briefing, tmp_path: Path,
