@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 SOURCES = ("wire", "gazette", "courier", "tribune", "ledger")
@@ -47,33 +48,29 @@ def _page_parts(i: int, n: int, rng: random.Random) -> dict[str, object]:
     }
 
 
-def _briefing_page(i: int, p: dict) -> str:
+def _page_body(p: dict, link: Callable[[int], str], cite: str) -> str:
+    """Page p's Markdown below its front matter, with `link(k)` for a link to page k."""
     a, b, c, d, e = p["links"]
     items = "\n".join(f"- {item}" for item in p["items"])
     rows = "\n".join(f"| {w} | {n} | {x} |" for w, n, x in p["rows"])
     body = p["body"]
-    return (f"---\ntitle: \"{p['title']}\"\nsummary: Synthetic page {i}.\norder: {100 + i}\n---\n"
-            f"{p['intro']} See [[page-{a}]] and [[page-{b}]] [@{p['source']}].\n\n"
+    return (f"{p['intro']} See {link(a)} and {link(b)} {cite}.\n\n"
             f"## {p['heading']}\n\n{items}\n\n"
             f"| word | count | note |\n|------|-------|------|\n{rows}\n\n"
-            f"{body[0]} This is *{p['emph']}* and **{p['emph']}**, as [[page-{c}]] shows.[^1]\n\n"
-            f"{body[1]} Compare [[page-{d}]].\n\n{body[2]} Also [[page-{e}]].\n\n"
+            f"{body[0]} This is *{p['emph']}* and **{p['emph']}**, as {link(c)} shows.[^1]\n\n"
+            f"{body[1]} Compare {link(d)}.\n\n{body[2]} Also {link(e)}.\n\n"
             f"[^1]: {p['note']}\n")
+
+
+def _briefing_page(i: int, p: dict) -> str:
+    return (f"---\ntitle: \"{p['title']}\"\nsummary: Synthetic page {i}.\norder: {100 + i}\n---\n"
+            + _page_body(p, lambda k: f"[[page-{k}]]", f"[@{p['source']}]"))
 
 
 def _hugo_page(i: int, p: dict) -> str:
-    a, b, c, d, e = p["links"]
-    items = "\n".join(f"- {item}" for item in p["items"])
-    rows = "\n".join(f"| {w} | {n} | {x} |" for w, n, x in p["rows"])
-    body = p["body"]
     return (f"---\ntitle: \"{p['title']}\"\ndate: {AS_OF}\nsummary: Synthetic page {i}.\nweight: {100 + i}\n"
             f"tags: [{p['source']}]\n---\n"
-            f"{p['intro']} See [Page {a}](/page-{a}/) and [Page {b}](/page-{b}/) [[1]](/sources/#{p['source']}).\n\n"
-            f"## {p['heading']}\n\n{items}\n\n"
-            f"| word | count | note |\n|------|-------|------|\n{rows}\n\n"
-            f"{body[0]} This is *{p['emph']}* and **{p['emph']}**, as [Page {c}](/page-{c}/) shows.[^1]\n\n"
-            f"{body[1]} Compare [Page {d}](/page-{d}/).\n\n{body[2]} Also [Page {e}](/page-{e}/).\n\n"
-            f"[^1]: {p['note']}\n")
+            + _page_body(p, lambda k: f"[Page {k}](/page-{k}/)", f"[[1]](/sources/#{p['source']})"))
 
 
 def write_briefing(n: int, root: Path) -> None:
