@@ -58,7 +58,7 @@ def uncached(key: Hashable, compute: Callable[[], Any]) -> Any:
 # inputs did not change. It lives in its own folder (default `.cache/`, beside `site/`).
 
 RECORD_FILE = "build-record.json"
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 Stamp = tuple[int, int]  # (size, mtime in ns) of a file
 
 
@@ -73,6 +73,8 @@ class BuildRecord:
     outputs: dict[str, tuple[str, int, int]]  # path -> (digest, size, mtime ns)
     warnings: tuple[str, ...] = ()
     search: dict[str, str] = field(default_factory=dict)  # indexed page -> digest of the text Pagefind read
+    fragments: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # JSON export -> its Spans (splice.py)
+    digests: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # input file -> (stamp, digest) (depends.py)
 
 
 def stamp(path: Path) -> Stamp | None:
@@ -111,7 +113,10 @@ def load_record(cache_dir: Path) -> BuildRecord | None:
             return None
         return BuildRecord(data["options"], {p: tuple(s) for p, s in data["inputs"].items()},  # type: ignore[misc]
                            data["keys"], {p: tuple(o) for p, o in data["outputs"].items()},  # type: ignore[misc]
-                           tuple(data["warnings"]), dict(data.get("search", {})))
+                           tuple(data["warnings"]), dict(data["search"]),
+                           {path: {key: tuple(span) for key, span in spans.items()}  # type: ignore[misc]
+                            for path, spans in data["fragments"].items()},
+                           {path: (tuple(st), d) for path, (st, d) in data["digests"].items()})  # type: ignore[misc]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -120,7 +125,7 @@ def save_record(cache_dir: Path, record: BuildRecord) -> None:
     """Keep the record for the next build; one that cannot be written only makes that build cold."""
     data = {"version": RECORD_VERSION, "options": record.options, "inputs": record.inputs, "keys": record.keys,
             "outputs": record.outputs, "warnings": list(record.warnings),
-            "search": record.search}
+            "search": record.search, "fragments": record.fragments, "digests": record.digests}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cache_dir / f".{RECORD_FILE}.new"

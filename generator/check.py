@@ -35,6 +35,7 @@ class BuildReport:
     resolved: Resolved | None = None  # the briefing the outputs were made from
     files: list[str] = field(default_factory=list)  # every output path, also when `outputs` keeps no bytes
     unchanged: bool = False  # nothing was edited since the last build: nothing was done
+    counts: dict[str, int] = field(default_factory=dict)  # what was done anew ("pages rendered": 3, ...)
 
 
 class Timer:

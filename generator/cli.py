@@ -75,7 +75,7 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
     started = time.perf_counter()
     config = BuildConfig(content_dir, templates_dir, out_dir, sources_dir, strict)
     cache_dir = None if no_cache else cache_folder(out_dir)
-    record, _, unchanged = up_to_date(config, cache_dir) if cache_dir else (None, {}, False)
+    record, stamps, unchanged = up_to_date(config, cache_dir) if cache_dir else (None, {}, False)
     if record and unchanged:
         files = [path for path in record.outputs if not path.startswith("static/")]
         if not quiet:
@@ -88,13 +88,16 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
 
     bar = ProgressBar(started, enabled=not quiet and sys.stderr.isatty())
     try:
-        report = build_site(config, cache_dir=cache_dir, workers=jobs or worker_count(), keep_outputs=False, progress=bar)
+        report = build_site(config, cache_dir=cache_dir, workers=jobs or worker_count(), keep_outputs=False, progress=bar,
+                            last=(record, stamps))
     finally:
         bar.clear()
     _print_warnings(report, quiet)
     if verbose:
         for stage, seconds in report.timings:
             click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms", err=True)
+        for work, count in report.counts.items():
+            click.echo(f"  {work}: {count}", err=True)
     if not quiet:
         files = [path for path in report.files if not path.startswith("static/")]  # generated, not copied
         elapsed = time.perf_counter() - started

@@ -12,39 +12,52 @@ are always rendered, and written only if their bytes changed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
 
-from .model import Page
-from .render import PagePlan
+from .cache import Stamp
+from .model import Actor, Page
 from .resolve import Resolved
-from .views import ActorView, FreePageView
+from .urls import entity_url
 
 PAGES_FOLDER = "pages"
+_PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "body")
 
 
-def shared_key(inputs: list[Path], content_dir: Path, resolved: Resolved, options: str) -> str:
-    """The part of every page's key that does not depend on which page it is."""
+def shared_key(stamps: Mapping[str, Stamp], content_dir: Path, resolved: Resolved, options: str,
+               known: Mapping[str, tuple[Stamp, str]]) -> tuple[str, dict[str, tuple[Stamp, str]]]:
+    """The part of every page's key that does not depend on which page it is, and the digest
+    of each file it covers (with the file's stamp), for the next build. A file whose stamp is
+    the one in `known` (the last build's) is not read again: the no-op check trusts stamps too."""
     h = hashlib.blake2b(options.encode(), digest_size=16)
-    skipped = content_dir / PAGES_FOLDER
-    for folder in inputs:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            if path.parent != skipped:
-                h.update(f"\0{path}\0".encode())
-                h.update(path.read_bytes())
-    for page in resolved.content.pages:
-        h.update(repr([(f.name, getattr(page, f.name)) for f in fields(page) if f.name != "body"]).encode())
-    return h.hexdigest()
-
-
-def page_keys(resolved: Resolved, plan: PagePlan, shared: str) -> dict[str, str]:
-    """{output path: key} for every actor and free page of the plan."""
-    keys = {}
-    for path, _, context in plan:
-        view = context.get("view")
-        if not isinstance(view, (ActorView, FreePageView)):
+    skipped = str(content_dir / PAGES_FOLDER)
+    digests: dict[str, tuple[Stamp, str]] = {}
+    for path in sorted(stamps):
+        if path.rpartition("/")[0] == skipped:
             continue
-        entity = resolved.index[view.id]
+        old = known.get(path)
+        digests[path] = old if old and tuple(old[0]) == stamps[path] else (stamps[path], _file_digest(path))
+        h.update(f"\0{path}\0{digests[path][1]}".encode())
+    for page in resolved.content.pages:
+        h.update(repr([getattr(page, name) for name in _PAGE_FIELDS]).encode())
+    return h.hexdigest(), digests
+
+
+def _file_digest(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.blake2b(f.read(), digest_size=16).hexdigest()
+    except OSError:  # gone since it was listed: the loader has reported it, or will next time
+        return ""
+
+
+def page_keys(resolved: Resolved, shared: str) -> dict[str, str]:
+    """{output path: key} for every actor and free page."""
+    keys = {}
+    entities: list[Actor | Page] = [*resolved.content.actors, *resolved.content.pages]
+    for entity in entities:
+        path = entity_url(entity)
         own = repr(entity.body) if isinstance(entity, Page) else ""
         text = f"{shared}\0{path}\0{entity.id}\0{own}\0{resolved.backlinks.get(entity.id)!r}"
         keys[path] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

@@ -19,10 +19,11 @@ from markdown_it import MarkdownIt
 
 from . import ics
 from .dates import FuzzyDate, describe
-from .export_json import DATA_FILE, SCHEMA_FILE, briefing_json, briefing_schema_json
+from .export_json import DATA_FILE, SCHEMA_FILE, briefing_data, briefing_schema_json
 from .model import BASIS_WORDS, EVENT_STATUS_WORDS, Briefing, Deadline, Event, deadline_status
 from .render import PageLinks
 from .resolve import Resolved
+from .splice import JsonFiles
 from .urls import HOME, NOT_FOUND, SEARCH
 
 CALENDAR_FILE = "deadlines.ics"
@@ -36,11 +37,14 @@ _PRECISION_WORDS = {"day": "the exact day", "month": "the month only", "part": "
                     "year": "the year only", "range": "a range of days"}
 
 
-def render_exports(resolved: Resolved, md: MarkdownIt, html_pages: list[str]) -> dict[str, bytes]:
-    """{output path: bytes} of every file beside the HTML pages."""
+def render_exports(resolved: Resolved, md: MarkdownIt, html_pages: list[str],
+                   json_files: JsonFiles | None = None) -> dict[str, bytes]:
+    """{output path: bytes} of every file beside the HTML pages; `json_files` copies the
+    unchanged records of `briefing.json` from the last build's file."""
     b = resolved.content.briefing
+    json_files = json_files or JsonFiles()
     outputs = {CALENDAR_FILE: render_calendar(resolved, md), ROBOTS_FILE: render_robots(b),
-               DATA_FILE: briefing_json(resolved), SCHEMA_FILE: briefing_schema_json(tuple(kind for kind, _ in resolved.content.declared))}
+               DATA_FILE: json_files.dump(DATA_FILE, briefing_data(resolved)), SCHEMA_FILE: briefing_schema_json(tuple(kind for kind, _ in resolved.content.declared))}
     if b.base_url:
         outputs[FEED_FILE] = render_feed(resolved, md)
         outputs[SITEMAP_FILE] = render_sitemap(b, html_pages)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
-from .cache import BuildCache, BuildRecord, build_inputs, build_options, forget_record, save_record, up_to_date
+from .cache import (BuildCache, BuildRecord, Stamp, build_inputs, build_options, forget_record, input_stamps,
+                    save_record, stamp, up_to_date)
 from .check import BuildReport, Timer, check_content, fail_on
 from .config import BuildConfig
 from .depends import page_keys, shared_key
@@ -16,8 +17,9 @@ from .errors import BuildFailed
 from .exports import render_exports
 from .markdown import make_parser
 from .output import OutputSink
-from .render import PagePlan, make_environment, page_paths, page_plan, render_pages
+from .render import make_environment, page_paths, page_plan, render_pages
 from .resolve import Resolved
+from .splice import JsonFiles
 from .search import (FIRST_SHARD, SEARCH_DIR, SearchIndexer, ShardIndexing, assign_shards, index_pages, is_indexed,
                      live_indexer, manifest, page_digest, shard_files, stale_shards)
 from .templating import template_problem
@@ -52,32 +54,40 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
 
 def build_site(config: BuildConfig, env: Environment | None = None, cache: BuildCache | None = None,
                cache_dir: Path | None = None, workers: int = 1, keep_outputs: bool = True,
-               progress: Progress | None = None) -> BuildReport:
+               progress: Progress | None = None, last: LastBuild | None = None) -> BuildReport:
     """The whole build; the output folder changes only if every stage succeeded.
     The preview server passes its compiled templates (`env`) and parse `cache`. With a
-    `cache_dir`, the last build's record there lets this one skip what did not change; with
+    `cache_dir`, the last build's record there lets this one skip what did not change (`last`:
+    that record and the inputs' stamps, if the caller has just read them with `up_to_date`); with
     `workers` > 1 pages render in that many processes; `keep_outputs` keeps every output's
     bytes in the report (else only their paths)."""
-    return _build_site(config, env, cache, cache_dir, workers, keep_outputs, progress or _no_progress)
+    return _build_site(config, env, cache, cache_dir, workers, keep_outputs, progress or _no_progress, last)
+
+
+LastBuild = tuple[BuildRecord | None, dict[str, Stamp]]  # the last build's record (if usable), the inputs' stamps now
 
 
 def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache | None, cache_dir: Path | None,
-                workers: int, keep_outputs: bool, progress: Progress) -> BuildReport:
+                workers: int, keep_outputs: bool, progress: Progress, last: LastBuild | None) -> BuildReport:
     report = BuildReport()
-    options, inputs = build_options(config), build_inputs(config)
-    record, stamps, unchanged = up_to_date(config, cache_dir) if cache_dir else (None, {}, False)
-    if record and unchanged:
-        return BuildReport(files=list(record.outputs), unchanged=True)
+    if cache_dir and last is None:
+        record, stamps, unchanged = up_to_date(config, cache_dir)
+        if record and unchanged:
+            return BuildReport(files=list(record.outputs), unchanged=True)
+    else:
+        record, stamps = last or (None, {})
     resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
     fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
-    plan = page_plan(resolved)  # once: at 10,000 pages its views take most of a second
-    keys = page_keys(resolved, plan, shared_key(inputs, config.content_dir, resolved, options)) if cache_dir else {}
+    timer = Timer(report)
+    keys, digests = _page_keys(config, resolved, stamps, record) if cache_dir else ({}, {})
+    timer.lap("keys")
     with terminate_gracefully():  # SIGTERM unwinds through `discard` below
         site = StagedSite(config.out_dir)
         try:
             sink = OutputSink(site, record, keep_outputs)
+            json_files = JsonFiles(record.fragments if record else {}, lambda path: _previous_file(sink, path))
             with heap_frozen():
-                searched = _render_into(sink, config, resolved, plan, keys, env, workers, report, progress)
+                searched = _render_into(sink, config, resolved, keys, env, workers, report, progress, json_files)
             timer = Timer(report)
             site.commit()
             timer.lap("write")
@@ -88,37 +98,52 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
             raise
     report.outputs, report.files = sink.kept, sorted(sink.stored)
     if cache_dir:
-        save_record(cache_dir, BuildRecord(options, stamps, keys, sink.stored, tuple(map(str, sorted(report.warnings))),
-                                           searched))
+        save_record(cache_dir, BuildRecord(build_options(config), stamps, keys, sink.stored,
+                                           tuple(map(str, sorted(report.warnings))), searched, json_files.spans, digests))
+        timer.lap("record")
     return report
 
 
-def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, plan: PagePlan, keys: dict[str, str],
-                 env: Environment | None, workers: int, report: BuildReport, progress: Progress) -> dict[str, str]:
+def _page_keys(config: BuildConfig, resolved: Resolved, stamps: dict[str, Stamp],
+               record: BuildRecord | None) -> tuple[dict[str, str], dict[str, tuple[Stamp, str]]]:
+    """Each actor's and free page's dependency key, and the input files' digests they cover."""
+    shared, digests = shared_key(stamps or input_stamps(build_inputs(config)), config.content_dir, resolved,
+                                 build_options(config), record.digests if record else {})
+    return page_keys(resolved, shared), digests
+
+
+def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys: dict[str, str],
+                 env: Environment | None, workers: int, report: BuildReport, progress: Progress,
+                 json_files: JsonFiles) -> dict[str, str]:
     """Render what changed into the sink: pages, exports, static assets and the search index.
     Returns the digest of each indexed page's text, for the next build's record."""
     timer = Timer(report)
-    html_paths = [path for path, _, _ in plan]
+    html_paths = page_paths(resolved)
     fail_on(check_output_paths(html_paths), strict=False)
     previous = sink.previous
     reused = {path for path in keys if previous and previous.keys.get(path) == keys[path]
               and path in previous.outputs and sink.reuse(path)}
+    # the views of the pages reused are not made: at 10,000 pages they take most of a second
+    plan = page_plan(resolved, (lambda path: path not in reused) if reused else None)
+    report.counts["pages rendered"] = len(plan)
+    timer.lap("plan")
     md = make_parser()
     language = resolved.content.briefing.language
     live: SearchIndexer | None = None
     indexing: ShardIndexing | None = None
     try:
         with _template_errors(config):
-            pages = render_pages(resolved, plan, env or make_environment(config.templates_dir),
-                                 (lambda path: path not in reused) if reused else None, workers)
+            pages = render_pages(resolved, plan, env or make_environment(config.templates_dir), None, workers)
             # started after the render workers were forked: they must not inherit its threads
             live = live_indexer(sum(map(is_indexed, html_paths)), language) if previous is None else None
-            rendered = _add_pages(sink, pages, live, len(reused), len(plan), progress)
+            rendered = _add_pages(sink, pages, live, len(reused), len(html_paths), progress)
             timer.lap("render")
             searched = _search_digests(sink, html_paths, rendered)
             indexing = _start_search(sink, searched, language, live is not None)
-            for path, data in render_exports(resolved, md, html_paths).items():
+            report.counts["search shards indexed"] = len(indexing.futures) + (live is not None)
+            for path, data in render_exports(resolved, md, html_paths, json_files).items():
                 sink.add(path, data)
+            report.counts["JSON records encoded"] = sum(json_files.encoded.values())
             for path, data in sink.site.copy_static(config.static_dir).items():
                 sink.add(path, data, keep_bytes=False)  # copied assets, not outputs the preview tracks
             timer.lap("exports")
@@ -135,6 +160,18 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, plan
         if indexing:
             indexing.cancel()
     return searched
+
+
+def _previous_file(sink: OutputSink, path: str) -> bytes | None:
+    """The current site's file at `path` as the last build wrote it, or None if it is gone or
+    was edited since (its size or modification time is not the record's)."""
+    old = sink.previous.outputs.get(path) if sink.previous else None
+    if old is None or stamp(sink.site.out_dir / path) != (old[1], old[2]):
+        return None
+    try:
+        return sink.site.read_current(path)
+    except OSError:
+        return None
 
 
 def _add_pages(sink: OutputSink, pages: Iterator[tuple[str, bytes]], live: SearchIndexer | None, done: int,

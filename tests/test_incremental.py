@@ -200,3 +200,25 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(synthetic: Path, tmp_path
 
     monkeypatch.setattr(cli.ProgressBar, "DELAY", 0.0)
     assert "rendering [" not in build(synthetic, tmp_path / "site", "--no-cache")
+
+
+def test_an_edit_redoes_only_its_page_its_json_record_and_its_search_shard(briefing: Briefing, tmp_path: Path) -> None:
+    config = BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "site")
+    cold = build_site(config, cache_dir=tmp_path / "cache")
+    assert cold.resolved is not None
+    pages = len(render.page_paths(cold.resolved))
+    generated = pages - len(cold.resolved.content.actors) - len(cold.resolved.content.pages)  # always rendered
+    assert cold.counts["pages rendered"] == pages and cold.counts["JSON records encoded"] > 20
+    briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    edited = build_site(config, cache_dir=tmp_path / "cache")
+    assert edited.counts == {"pages rendered": generated + 1, "search shards indexed": 1, "JSON records encoded": 1}
+    assert tree_digest(tmp_path / "site") == clean_build(briefing.content, tmp_path / "clean")
+
+
+def test_a_hand_edited_export_is_not_copied_from(briefing: Briefing, tmp_path: Path) -> None:
+    briefing.build()
+    data = briefing.root / "site" / "briefing.json"
+    data.write_bytes(data.read_bytes().replace(b"North Port", b"South Port"))
+    briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    briefing.build()
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
