@@ -32,6 +32,7 @@ class BuildReport:
     outputs: Outputs = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     timings: list[tuple[str, float]] = field(default_factory=list)
+    cpu_timings: list[tuple[str, float]] = field(default_factory=list)  # this process's CPU time (all threads)
     resolved: Resolved | None = None  # the briefing the outputs were made from
     files: list[str] = field(default_factory=list)  # every output path, also when `outputs` keeps no bytes
     unchanged: bool = False  # nothing was edited since the last build: nothing was done
@@ -40,12 +41,13 @@ class BuildReport:
 
 class Timer:
     def __init__(self, report: BuildReport) -> None:
-        self.report, self.start = report, time.perf_counter()
+        self.report, self.start, self.cpu = report, time.perf_counter(), time.process_time()
 
     def lap(self, stage: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.report.timings.append((stage, now - self.start))
-        self.start = now
+        self.report.cpu_timings.append((stage, cpu - self.cpu))
+        self.start, self.cpu = now, cpu
 
 
 def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None,
@@ -77,7 +79,9 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
                                              cache.markdown.get if cache else uncached, facts)
         problems += found
         if facts and cache_dir and keep and facts.changed:
-            save_facts(cache_dir, facts.used)
+            save_facts(cache_dir, facts.used, facts.changed)
+        if facts:
+            report.counts["texts parsed"] = facts.parsed
     timer.lap("resolve")
     fail_on(problems, config.strict)
     assert resolved is not None  # no errors means the briefing was complete

@@ -61,7 +61,7 @@ def main(ctx: click.Context) -> None:
 @_sources
 @_strict
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only (and no progress bar).")
-@click.option("-v", "--verbose", is_flag=True, help="Print the time each stage took.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the wall and CPU time each stage took, and what was done anew.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes that render pages (default: one per core).")
 @click.option("--no-cache", is_flag=True, help="Build everything afresh, ignoring and not keeping a build cache.")
@@ -94,8 +94,8 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
         bar.clear()
     _print_warnings(report, quiet)
     if verbose:
-        for stage, seconds in report.timings:
-            click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms", err=True)
+        for (stage, seconds), (_, cpu) in zip(report.timings, report.cpu_timings):
+            click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms  (CPU {cpu * 1000:7.1f} ms)", err=True)
         for work, count in report.counts.items():
             click.echo(f"  {work}: {count}", err=True)
     if not quiet:

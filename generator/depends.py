@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
 
-from .cache import Stamp
+from .cache import Stamp, digest
 from .model import Actor, Page
 from .resolve import Resolved
 from .urls import entity_url
@@ -30,7 +30,7 @@ def shared_key(stamps: Mapping[str, Stamp], content_dir: Path, resolved: Resolve
     """The part of every page's key that does not depend on which page it is, and the digest
     of each file it covers (with the file's stamp), for the next build. A file whose stamp is
     the one in `known` (the last build's) is not read again: the no-op check trusts stamps too."""
-    h = hashlib.blake2b(options.encode(), digest_size=16)
+    h = hashlib.sha256(options.encode())
     skipped = str(content_dir / PAGES_FOLDER)
     digests: dict[str, tuple[Stamp, str]] = {}
     for path in sorted(stamps):
@@ -41,13 +41,13 @@ def shared_key(stamps: Mapping[str, Stamp], content_dir: Path, resolved: Resolve
         h.update(f"\0{path}\0{digests[path][1]}".encode())
     for page in resolved.content.pages:
         h.update(repr([getattr(page, name) for name in _PAGE_FIELDS]).encode())
-    return h.hexdigest(), digests
+    return h.hexdigest()[:32], digests
 
 
 def _file_digest(path: str) -> str:
     try:
         with open(path, "rb") as f:
-            return hashlib.blake2b(f.read(), digest_size=16).hexdigest()
+            return digest(f.read())
     except OSError:  # gone since it was listed: the loader has reported it, or will next time
         return ""
 
@@ -58,7 +58,7 @@ def page_keys(resolved: Resolved, shared: str) -> dict[str, str]:
     entities: list[Actor | Page] = [*resolved.content.actors, *resolved.content.pages]
     for entity in entities:
         path = entity_url(entity)
-        own = repr(entity.body) if isinstance(entity, Page) else ""
-        text = f"{shared}\0{path}\0{entity.id}\0{own}\0{resolved.backlinks.get(entity.id)!r}"
-        keys[path] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        own = entity.body if isinstance(entity, Page) else None
+        head = f"{shared}\0{path}\0{entity.id}\0{own and own.location!r}\0{resolved.backlinks.get(entity.id)!r}\0"
+        keys[path] = digest(head.encode() + (own.text.encode() if own else b""))
     return keys

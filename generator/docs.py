@@ -4,12 +4,14 @@ cache for texts parsed by an earlier build.
 Workers send back each text's facts (references, problems, heading ids) and its HTML with
 holes for what the rendering page fills in (markdown.py), never the tokens: the tokens of
 thousands of pages would hold a gigabyte, and each text is parsed once. Parsed texts are
-cached by a digest of the text, its place, the glossary's terms and the engine's code.
+cached by a digest of the text, its place, the glossary's terms and the engine's code, in
+shards by that digest (`parsed/NN.pickle`), so a build that parsed one text rewrites one shard.
 """
 from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +22,8 @@ from .model import Markdown
 from .resolve import parse_doc
 from .workers import ordered_map
 
-FACTS_FILE = "parsed.pickle"
+FACTS_DIR = "parsed"
+FACTS_SHARDS = 64  # at 10,000 pages ~400 KB each: an edit rewrites one instead of all 25 MB
 TEXTS_PER_CHUNK = 128
 PARALLEL_FROM_TEXTS = 400  # below this, forking costs more than it saves
 
@@ -36,7 +39,8 @@ class FactsParser:
     engine: str  # digest of the engine's code: a new engine may parse differently
     known: dict[str, ParsedDoc] = field(default_factory=dict)
     used: dict[str, ParsedDoc] = field(default_factory=dict)
-    changed: bool = False  # `used` differs from what was `known`: worth saving
+    changed: frozenset[int] = frozenset()  # the shards whose texts differ from what was `known`: worth saving
+    parsed: int = 0  # texts parsed here (the others were known)
 
     def __call__(self, texts: list[Text], glossary: str) -> list[ParsedDoc]:
         keys = [self._key(text, glossary) for text in texts]
@@ -47,10 +51,12 @@ class FactsParser:
 
         chunks = [missing[i:i + TEXTS_PER_CHUNK] for i in range(0, len(missing), TEXTS_PER_CHUNK)]
         workers = self.workers if len(missing) >= PARALLEL_FROM_TEXTS else 1
+        loaded = set(self.known)
         for chunk, parsed in zip(chunks, ordered_map(parse_chunk, chunks, workers)):
             self.known.update(zip((keys[i] for i in chunk), parsed))
         self.used = {key: self.known[key] for key in keys}
-        self.changed = bool(missing) or len(self.used) != len(self.known)
+        self.changed = frozenset(map(facts_shard, loaded.symmetric_difference(self.used)))
+        self.parsed = len(missing)
         return [self.known[key] for key in keys]
 
     def _key(self, text: Text, glossary: str) -> str:
@@ -62,24 +68,39 @@ class FactsParser:
         return digest.hexdigest()
 
 
+def facts_shard(key: str) -> int:
+    return int(key[:4], 16) % FACTS_SHARDS
+
+
 def load_facts(cache_dir: Path) -> dict[str, ParsedDoc]:
     """Facts parsed by earlier builds (our own cache folder; nothing else writes it)."""
-    try:
-        with open(cache_dir / FACTS_FILE, "rb") as f:
-            facts = pickle.load(f)
-        return facts if isinstance(facts, dict) else {}
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return {}
+    facts: dict[str, ParsedDoc] = {}
+    for shard in range(FACTS_SHARDS):
+        try:
+            with open(cache_dir / FACTS_DIR / f"{shard:02d}.pickle", "rb") as f:
+                found = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            continue  # missing or unreadable: its texts are parsed again
+        if isinstance(found, dict):
+            facts.update(found)
+    return facts
 
 
-def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc]) -> None:
-    """Keep the facts for the next build; a cache that cannot be written is only a slower next build."""
+def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc], shards: Iterable[int] = range(FACTS_SHARDS)) -> None:
+    """Keep the facts of the given shards for the next build; a cache that cannot be written
+    is only a slower next build."""
+    by_shard: dict[int, dict[str, ParsedDoc]] = {shard: {} for shard in shards}
+    for key, parsed in facts.items():
+        if (shard := facts_shard(key)) in by_shard:
+            by_shard[shard][key] = parsed
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = cache_dir / f".{FACTS_FILE}.new"
-        with open(temporary, "wb") as f:
-            pickle.dump(facts, f, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(cache_dir / FACTS_FILE)
+        (cache_dir / FACTS_DIR).mkdir(parents=True, exist_ok=True)
+        for shard, found in by_shard.items():
+            target = cache_dir / FACTS_DIR / f"{shard:02d}.pickle"
+            temporary = target.with_name(f".{target.name}.new")
+            with open(temporary, "wb") as f:
+                pickle.dump(found, f, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(target)
     except OSError:
         pass
 

@@ -14,7 +14,7 @@ from .check import BuildReport, Timer, check_content, fail_on
 from .config import BuildConfig
 from .depends import page_keys, shared_key
 from .errors import BuildFailed
-from .exports import render_exports
+from .exports import BODY_FREE, render_exports
 from .markdown import make_parser
 from .output import OutputSink
 from .render import make_environment, page_paths, page_plan, render_pages
@@ -109,7 +109,7 @@ def _page_keys(config: BuildConfig, resolved: Resolved, stamps: dict[str, Stamp]
     """Each actor's and free page's dependency key, and the input files' digests they cover."""
     shared, digests = shared_key(stamps or input_stamps(build_inputs(config)), config.content_dir, resolved,
                                  build_options(config), record.digests if record else {})
-    return page_keys(resolved, shared), digests
+    return page_keys(resolved, shared) | dict.fromkeys(BODY_FREE, shared), digests
 
 
 def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys: dict[str, str],
@@ -126,6 +126,7 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
     # the views of the pages reused are not made: at 10,000 pages they take most of a second
     plan = page_plan(resolved, (lambda path: path not in reused) if reused else None)
     report.counts["pages rendered"] = len(plan)
+    report.counts["exports kept"] = len(reused.intersection(BODY_FREE))
     timer.lap("plan")
     md = make_parser()
     language = resolved.content.briefing.language
@@ -136,12 +137,12 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
             pages = render_pages(resolved, plan, env or make_environment(config.templates_dir), None, workers)
             # started after the render workers were forked: they must not inherit its threads
             live = live_indexer(sum(map(is_indexed, html_paths)), language) if previous is None else None
-            rendered = _add_pages(sink, pages, live, len(reused), len(html_paths), progress)
+            rendered = _add_pages(sink, pages, live, len(html_paths) - len(plan), len(html_paths), progress)
             timer.lap("render")
             searched = _search_digests(sink, html_paths, rendered)
             indexing = _start_search(sink, searched, language, live is not None)
             report.counts["search shards indexed"] = len(indexing.futures) + (live is not None)
-            for path, data in render_exports(resolved, md, html_paths, json_files).items():
+            for path, data in render_exports(resolved, md, html_paths, json_files, reused).items():
                 sink.add(path, data)
             report.counts["JSON records encoded"] = sum(json_files.encoded.values())
             for path, data in sink.site.copy_static(config.static_dir).items():

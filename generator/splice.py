@@ -11,12 +11,13 @@ and encodes only the others. Equal values give equal text, so the bytes are thos
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .cache import digest
 
 Spans = dict[str, tuple[int, int]]  # fragment digest -> (offset, length) of its text in the file
 _INNER = "\n    "  # a top-level element's text starts on its own line, at indent level 2
@@ -122,4 +123,4 @@ def _digest(name: str | None, value: Any) -> str | None:
         packed = marshal.dumps((name, value), 2)
     except ValueError:
         return None
-    return hashlib.sha1(packed).hexdigest()[:32]  # the fastest of hashlib's digests here
+    return digest(packed)

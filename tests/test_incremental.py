@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt  # noqa: E402
 
 from generator import render  # noqa: E402
 from generator.config import BuildConfig  # noqa: E402
+from generator.exports import BODY_FREE  # noqa: E402
 from generator.pipeline import build_site  # noqa: E402
 from generator.resolve import markdown_fields  # noqa: E402
 
@@ -211,7 +212,8 @@ def test_an_edit_redoes_only_its_page_its_json_record_and_its_search_shard(brief
     assert cold.counts["pages rendered"] == pages and cold.counts["JSON records encoded"] > 20
     briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
     edited = build_site(config, cache_dir=tmp_path / "cache")
-    assert edited.counts == {"pages rendered": generated + 1, "search shards indexed": 1, "JSON records encoded": 1}
+    assert edited.counts == {"texts parsed": 1, "pages rendered": generated + 1, "exports kept": len(BODY_FREE),
+                             "search shards indexed": 1, "JSON records encoded": 1}
     assert tree_digest(tmp_path / "site") == clean_build(briefing.content, tmp_path / "clean")
 
 
@@ -222,3 +224,14 @@ def test_a_hand_edited_export_is_not_copied_from(briefing: Briefing, tmp_path: P
     briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
     briefing.build()
     assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
+
+
+def test_the_exports_kept_after_a_body_edit_do_not_show_any_page_body(briefing: Briefing, tmp_path: Path) -> None:
+    """The exports in BODY_FREE are kept when only pages' bodies changed: so no body may show in them."""
+    config = BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "site")
+    before = build_site(config).outputs
+    for page in sorted((briefing.content / "pages").glob("*.md")):
+        page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added to every body.\n", encoding="utf-8")
+    after = build_site(config).outputs
+    assert before["briefing.json"] != after["briefing.json"]
+    assert {path: after[path] for path in BODY_FREE} == {path: before[path] for path in BODY_FREE}
