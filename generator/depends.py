@@ -6,8 +6,10 @@ A page's key hashes everything its output can depend on, so an equal key means e
   previews everywhere), and the build's options;
 - its own part: for a free page its body, for an actor nothing more (actor files are in the
   shared part), and for both the backlinks that other texts give it.
-The generated pages (home, timeline, sources...) read the whole briefing and get no key: they
-are always rendered, and written only if their bytes changed.
+The generated pages read the whole briefing, but of what the free pages' bodies decide only
+what `generated_keys` lists (the backlinks of events, quotes...; the sources' citations): their
+keys are the shared part and that. Each declared kind's page gets no key: it is always rendered,
+and written only if its bytes changed.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 from .cache import Stamp, digest
 from .model import Actor, Page
 from .resolve import Resolved
-from .urls import entity_url
+from .urls import ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url
 
 PAGES_FOLDER = "pages"
 _PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "body")
@@ -62,3 +64,16 @@ def page_keys(resolved: Resolved, shared: str) -> dict[str, str]:
         head = f"{shared}\0{path}\0{entity.id}\0{own and own.location!r}\0{resolved.backlinks.get(entity.id)!r}\0"
         keys[path] = digest(head.encode() + (own.text.encode() if own else b""))
     return keys
+
+
+def generated_keys(resolved: Resolved, shared: str) -> dict[str, str]:
+    """{output path: key} of the built-in generated pages: the shared part, and what each shows
+    that free pages' bodies decide (tests/test_incremental.py checks that no body shows otherwise)."""
+    c, backlinks = resolved.content, resolved.backlinks
+    reads: dict[str, object] = {
+        HOME: None, ACTORS: None, VIEWS: None, NOT_FOUND: None, SEARCH: None,
+        TIMELINE: [backlinks.get(record.id) for record in (*c.events, *c.deadlines)],
+        QUOTES: [backlinks.get(quote.id) for quote in c.quotes],
+        SOURCES: (resolved.citations, resolved.evidence),
+    }
+    return {path: digest(f"{shared}\0{path}\0{read!r}".encode()) for path, read in reads.items()}

@@ -12,7 +12,7 @@ from .cache import (BuildCache, BuildRecord, Stamp, build_inputs, build_options,
                     save_record, stamp, up_to_date)
 from .check import BuildReport, Timer, check_content, fail_on
 from .config import BuildConfig
-from .depends import page_keys, shared_key
+from .depends import generated_keys, page_keys, shared_key
 from .errors import BuildFailed
 from .exports import BODY_FREE, render_exports
 from .markdown import make_parser
@@ -78,6 +78,13 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
         record, stamps = last or (None, {})
     resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
     fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
+    with heap_frozen():  # the briefing stays out of the collector's sight until the build ends
+        return _write_site(config, resolved, report, record, stamps, env, cache_dir, workers, keep_outputs, progress)
+
+
+def _write_site(config: BuildConfig, resolved: Resolved, report: BuildReport, record: BuildRecord | None,
+                stamps: dict[str, Stamp], env: Environment | None, cache_dir: Path | None, workers: int,
+                keep_outputs: bool, progress: Progress) -> BuildReport:
     timer = Timer(report)
     keys, digests = _page_keys(config, resolved, stamps, record) if cache_dir else ({}, {})
     timer.lap("keys")
@@ -86,8 +93,7 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
         try:
             sink = OutputSink(site, record, keep_outputs)
             json_files = JsonFiles(record.fragments if record else {}, lambda path: _previous_file(sink, path))
-            with heap_frozen():
-                searched = _render_into(sink, config, resolved, keys, env, workers, report, progress, json_files)
+            searched = _render_into(sink, config, resolved, keys, env, workers, report, progress, json_files)
             timer = Timer(report)
             site.commit()
             timer.lap("write")
@@ -109,7 +115,7 @@ def _page_keys(config: BuildConfig, resolved: Resolved, stamps: dict[str, Stamp]
     """Each actor's and free page's dependency key, and the input files' digests they cover."""
     shared, digests = shared_key(stamps or input_stamps(build_inputs(config)), config.content_dir, resolved,
                                  build_options(config), record.digests if record else {})
-    return page_keys(resolved, shared) | dict.fromkeys(BODY_FREE, shared), digests
+    return page_keys(resolved, shared) | generated_keys(resolved, shared) | dict.fromkeys(BODY_FREE, shared), digests
 
 
 def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys: dict[str, str],

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt  # noqa: E402
 from generator import render  # noqa: E402
 from generator.config import BuildConfig  # noqa: E402
 from generator.exports import BODY_FREE  # noqa: E402
+from generator.urls import GENERATED_PAGES  # noqa: E402
 from generator.pipeline import build_site  # noqa: E402
 from generator.resolve import markdown_fields  # noqa: E402
 
@@ -102,7 +103,7 @@ def test_editing_one_page_rewrites_only_what_it_changes(briefing: Briefing, tmp_
 
 
 @pytest.mark.parametrize("edit", ["page title", "page body", "actor", "quote", "template", "delete page", "add page",
-                                  "glossary term"])
+                                  "glossary term", "page links an event", "page embeds a quote", "page cites a source"])
 def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefing: Briefing, tmp_path: Path,
                                                                           edit: str) -> None:
     templates = tmp_path / "templates"
@@ -113,6 +114,11 @@ def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefin
     elif edit == "page body":
         # a new first mention of an actor: that actor's page must show the new backlink anchor
         briefing.replace("pages/framework.md", "North Port opens berths", "[[ben-okafor]]: North Port opens berths")
+    elif edit in ("page links an event", "page embeds a quote", "page cites a source"):
+        # what the timeline, the quotations page and the source appendix show from other pages' bodies
+        added = {"page links an event": "[[council-vote]]", "page embeds a quote": "![[ben-hold]]",
+                 "page cites a source": "[@gazette, \"Delegations met\"]"}[edit]
+        briefing.append("pages/about.md", f"\n{added}\n")
     elif edit == "actor":
         briefing.replace("actors/ana-ruiz.md", "name: Ana Ruiz", "name: Ana Ruiz-Vega")
     elif edit == "quote":
@@ -208,11 +214,11 @@ def test_an_edit_redoes_only_its_page_its_json_record_and_its_search_shard(brief
     cold = build_site(config, cache_dir=tmp_path / "cache")
     assert cold.resolved is not None
     pages = len(render.page_paths(cold.resolved))
-    generated = pages - len(cold.resolved.content.actors) - len(cold.resolved.content.pages)  # always rendered
     assert cold.counts["pages rendered"] == pages and cold.counts["JSON records encoded"] > 20
     briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
     edited = build_site(config, cache_dir=tmp_path / "cache")
-    assert edited.counts == {"texts parsed": 1, "pages rendered": generated + 1, "exports kept": len(BODY_FREE),
+    kind_pages = sum(1 for _, records in cold.resolved.content.declared if records)  # always rendered
+    assert edited.counts == {"texts parsed": 1, "pages rendered": kind_pages + 1, "exports kept": len(BODY_FREE),
                              "search shards indexed": 1, "JSON records encoded": 1}
     assert tree_digest(tmp_path / "site") == clean_build(briefing.content, tmp_path / "clean")
 
@@ -226,12 +232,15 @@ def test_a_hand_edited_export_is_not_copied_from(briefing: Briefing, tmp_path: P
     assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
 
 
-def test_the_exports_kept_after_a_body_edit_do_not_show_any_page_body(briefing: Briefing, tmp_path: Path) -> None:
-    """The exports in BODY_FREE are kept when only pages' bodies changed: so no body may show in them."""
+def test_the_outputs_kept_after_a_body_edit_do_not_show_any_page_body(briefing: Briefing, tmp_path: Path) -> None:
+    """The exports in BODY_FREE and the generated pages are kept when only pages' bodies changed
+    (and with them no backlink, citation or cited passage, which the generated pages' keys cover):
+    so no body may show in them."""
     config = BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "site")
     before = build_site(config).outputs
     for page in sorted((briefing.content / "pages").glob("*.md")):
         page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added to every body.\n", encoding="utf-8")
     after = build_site(config).outputs
     assert before["briefing.json"] != after["briefing.json"]
-    assert {path: after[path] for path in BODY_FREE} == {path: before[path] for path in BODY_FREE}
+    kept = [*BODY_FREE, *GENERATED_PAGES]
+    assert {path: after[path] for path in kept} == {path: before[path] for path in kept}
