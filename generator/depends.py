@@ -72,7 +72,7 @@ def generated_keys(resolved: Resolved, shared: str) -> dict[str, str]:
     c, backlinks = resolved.content, resolved.backlinks
     reads: dict[str, object] = {
         HOME: None, ACTORS: None, VIEWS: None, NOT_FOUND: None, SEARCH: None,
-        TIMELINE: [backlinks.get(record.id) for record in (*c.events, *c.deadlines)],
+        TIMELINE: [backlinks.get(record_id) for record_id in (*(e.id for e in c.events), *(d.id for d in c.deadlines))],
         QUOTES: [backlinks.get(quote.id) for quote in c.quotes],
         SOURCES: (resolved.citations, resolved.evidence),
     }
