@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Hashable
+import pickle
+import zlib
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,3 +169,50 @@ def up_to_date(config: BuildConfig, cache_dir: Path) -> tuple[BuildRecord | None
 def outputs_intact(record: BuildRecord, out_dir: Path) -> bool:
     """Every file the last build wrote is still there, as written (nobody edited site/)."""
     return all(stamp(out_dir / path) == (size, mtime) for path, (_, size, mtime) in record.outputs.items())
+
+
+# --- pickled entries kept in shards ----------------------------------------------------------
+# Parsed texts (docs.py) and loaded files (load.py) are kept between builds in a folder of
+# SHARDS pickles, by a hash of each entry's key, so a build that changed one entry rewrites
+# one small file instead of tens of megabytes. Each shard is replaced whole (written beside
+# it, then renamed), and every entry is keyed by what decides it, so any mix of shards is valid.
+
+SHARDS = 64
+
+
+def shard_of(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) % SHARDS
+
+
+def load_shards(folder: Path) -> dict[str, Any]:
+    """Every entry kept in `folder` (one of our cache folders: nothing else writes it); a
+    shard that is missing or unreadable is left out (its entries are made again)."""
+    entries: dict[str, Any] = {}
+    for shard in range(SHARDS):
+        try:
+            with open(folder / f"{shard:02d}.pickle", "rb") as f:
+                found = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            continue
+        if isinstance(found, dict):
+            entries.update(found)
+    return entries
+
+
+def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = range(SHARDS)) -> None:
+    """Keep `entries` in the given shards (all of each shard's entries must be in `entries`);
+    one that cannot be written only makes the next build slower."""
+    by_shard: dict[int, dict[str, Any]] = {shard: {} for shard in shards}
+    for key, value in entries.items():
+        if (shard := shard_of(key)) in by_shard:
+            by_shard[shard][key] = value
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for shard, found in by_shard.items():
+            target = folder / f"{shard:02d}.pickle"
+            temporary = target.with_name(f".{target.name}.new")
+            with open(temporary, "wb") as f:
+                pickle.dump(found, f, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(target)
+    except OSError:
+        pass

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import ENGINE_DIR, BuildCache, uncached
+from .cache import ENGINE_DIR, BuildCache, load_shards, save_shards, uncached
 from .config import BuildConfig
 from .docs import FactsParser, engine_digest, load_facts, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
 from .kind import list_files
-from .load import load_content
+from .load import LoadedFiles, load_content
 from .markdown import make_parser
 from .resolve import Resolved, resolve_references
 from .validate import validate_content
@@ -50,6 +50,9 @@ class Timer:
         self.start, self.cpu = now, cpu
 
 
+LOADED_DIR = "loaded"  # the Markdown files of earlier builds, by stamp (load.LoadedFiles)
+
+
 def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None,
                   cache_dir: Path | None = None, workers: int = 1, save_facts: bool = True) -> Resolved:
     """Load, validate and resolve; raise BuildFailed with every problem found.
@@ -63,8 +66,14 @@ def check_content(config: BuildConfig, report: BuildReport | None = None, cache:
 def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache | None,
                    cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
     timer = Timer(report)
+    engine = engine_digest(ENGINE_DIR) if cache_dir or workers > 1 else ""
+    loaded = LoadedFiles(load_shards(cache_dir / LOADED_DIR), engine) if cache_dir else None
     raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
-                                 tuple(list_files(config.entity_kinds)))
+                                 tuple(list_files(config.entity_kinds)), loaded)
+    if loaded is not None and cache_dir and keep and (changed := loaded.changed_shards()):
+        save_shards(cache_dir / LOADED_DIR, loaded.used, changed)
+    if loaded is not None:
+        report.counts["files read"] = loaded.read
     timer.lap("load")
     validated = validate_content(raw, config.entity_kinds)
     problems += validated.problems
@@ -73,7 +82,7 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     if validated.content is not None:
         # A file the loader could not read may define any id: then "unknown id" would be noise.
         known_broken = None if raw.unreadable else validated.broken_ids
-        facts = FactsParser(make_parser(), workers, engine_digest(ENGINE_DIR), load_facts(cache_dir) if cache_dir else {}) \
+        facts = FactsParser(make_parser(), workers, engine, load_facts(cache_dir) if cache_dir else {}) \
             if cache_dir or workers > 1 else None
         resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
                                              cache.markdown.get if cache else uncached, facts)

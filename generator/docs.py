@@ -5,25 +5,24 @@ Workers send back each text's facts (references, problems, heading ids) and its 
 holes for what the rendering page fills in (markdown.py), never the tokens: the tokens of
 thousands of pages would hold a gigabyte, and each text is parsed once. Parsed texts are
 cached by a digest of the text, its place, the glossary's terms and the engine's code, in
-shards by that digest (`parsed/NN.pickle`), so a build that parsed one text rewrites one shard.
+shards (`parsed/NN.pickle`, cache.py), so a build that parsed one text rewrites one shard.
 """
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from .cache import SHARDS, load_shards, save_shards, shard_of
 from .markdown import ParsedDoc
 from .model import Markdown
 from .resolve import parse_doc
 from .workers import ordered_map
 
-FACTS_DIR = "parsed"
-FACTS_SHARDS = 64  # at 10,000 pages ~400 KB each: an edit rewrites one instead of all 25 MB
+FACTS_DIR = "parsed"  # in shards (cache.py): at 10,000 pages an edit rewrites ~400 KB, not 25 MB
 TEXTS_PER_CHUNK = 128
 PARALLEL_FROM_TEXTS = 400  # below this, forking costs more than it saves
 
@@ -55,7 +54,7 @@ class FactsParser:
         for chunk, parsed in zip(chunks, ordered_map(parse_chunk, chunks, workers)):
             self.known.update(zip((keys[i] for i in chunk), parsed))
         self.used = {key: self.known[key] for key in keys}
-        self.changed = frozenset(map(facts_shard, loaded.symmetric_difference(self.used)))
+        self.changed = frozenset(map(shard_of, loaded.symmetric_difference(self.used)))
         self.parsed = len(missing)
         return [self.known[key] for key in keys]
 
@@ -68,41 +67,13 @@ class FactsParser:
         return digest.hexdigest()
 
 
-def facts_shard(key: str) -> int:
-    return int(key[:4], 16) % FACTS_SHARDS
-
-
 def load_facts(cache_dir: Path) -> dict[str, ParsedDoc]:
-    """Facts parsed by earlier builds (our own cache folder; nothing else writes it)."""
-    facts: dict[str, ParsedDoc] = {}
-    for shard in range(FACTS_SHARDS):
-        try:
-            with open(cache_dir / FACTS_DIR / f"{shard:02d}.pickle", "rb") as f:
-                found = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            continue  # missing or unreadable: its texts are parsed again
-        if isinstance(found, dict):
-            facts.update(found)
-    return facts
+    """Facts parsed by earlier builds."""
+    return load_shards(cache_dir / FACTS_DIR)
 
 
-def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc], shards: Iterable[int] = range(FACTS_SHARDS)) -> None:
-    """Keep the facts of the given shards for the next build; a cache that cannot be written
-    is only a slower next build."""
-    by_shard: dict[int, dict[str, ParsedDoc]] = {shard: {} for shard in shards}
-    for key, parsed in facts.items():
-        if (shard := facts_shard(key)) in by_shard:
-            by_shard[shard][key] = parsed
-    try:
-        (cache_dir / FACTS_DIR).mkdir(parents=True, exist_ok=True)
-        for shard, found in by_shard.items():
-            target = cache_dir / FACTS_DIR / f"{shard:02d}.pickle"
-            temporary = target.with_name(f".{target.name}.new")
-            with open(temporary, "wb") as f:
-                pickle.dump(found, f, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(target)
-    except OSError:
-        pass
+def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc], shards: Iterable[int] = range(SHARDS)) -> None:
+    save_shards(cache_dir / FACTS_DIR, facts, shards)
 
 
 def engine_digest(engine_dir: Path) -> str:

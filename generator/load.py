@@ -9,10 +9,10 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Memoize, uncached
+from .cache import Memoize, Stamp, shard_of, uncached
 from .chars import char_name, forbidden_chars
 from .errors import Diagnostic, Location, error
 from .schema import LIST_FILES as LIST_SPECS
@@ -46,6 +46,35 @@ class RawContent:
     unreadable: bool = False  # some content file could not be read or parsed
 
 
+@dataclass
+class LoadedFiles:
+    """Markdown files loaded by earlier builds: key -> (size and modification time, file).
+    A plain file whose stamp is the recorded one is not read again (the no-op check trusts
+    stamps too); a file read now is kept if it loaded without a problem."""
+
+    known: dict[str, tuple[Stamp, RawFile]] = field(default_factory=dict)
+    engine: str = ""  # a digest of the engine's code, which decides what a file loads as
+    used: dict[str, tuple[Stamp, RawFile]] = field(default_factory=dict)
+    read: int = 0  # files read and parsed in this build
+
+    def key(self, shown: str) -> str:
+        return f"{self.engine}\0{shown}"
+
+    def changed_shards(self) -> frozenset[int]:
+        """The cache shards (cache.py) whose entries differ from what was `known`."""
+        known, used = self.known, self.used
+        return frozenset(shard_of(path) for path in known.keys() | used.keys() if known.get(path) != used.get(path))
+
+
+def _plain_stamp(entry: os.DirEntry[str]) -> Stamp | None:
+    """(size, modification time) of a folder entry that is a regular file, not a link."""
+    try:
+        status = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns) if stat.S_ISREG(status.st_mode) else None
+
+
 def display_path(path: Path) -> str:
     try:
         rel = os.path.relpath(path)
@@ -65,9 +94,11 @@ def _display_in(folder: Path) -> Callable[[str], str]:
 
 
 def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoize = uncached,
-                 list_files: tuple[str, ...] = LIST_FILES) -> tuple[RawContent, list[Diagnostic]]:
+                 list_files: tuple[str, ...] = LIST_FILES,
+                 loaded: LoadedFiles | None = None) -> tuple[RawContent, list[Diagnostic]]:
     """Read every content file. `memo` lets the preview server skip re-parsing unchanged text;
-    `list_files` names the list files to read (declared kinds add theirs: kind.list_files)."""
+    `list_files` names the list files to read (declared kinds add theirs: kind.list_files);
+    `loaded` holds the Markdown files of earlier builds, by stamp (and takes this one's)."""
     problems: list[Diagnostic] = []
     if not content_dir.is_dir():
         where = Location(display_path(content_dir), 0)
@@ -76,7 +107,7 @@ def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoi
     root = Path(os.path.realpath(content_dir))
     briefing = _load_yaml_file(content_dir / "briefing.yaml", root, problems, memo, required=True)
     lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, memo) for name in list_files}
-    markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo))
+    markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo, loaded))
                 for folder in MARKDOWN_FOLDERS}
     unreadable = bool(problems)
     if sources_dir is None and os.path.lexists(content_dir / SOURCE_TEXTS):
@@ -205,7 +236,7 @@ def _load_yaml_file(path: Path, root: Path, problems: list[Diagnostic], memo: Me
 
 
 def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: list[Diagnostic],
-                          memo: Memoize) -> list[RawFile]:
+                          memo: Memoize, loaded: LoadedFiles | None = None) -> list[RawFile]:
     path = content_dir / folder
     if not os.path.lexists(path):
         return []
@@ -228,11 +259,22 @@ def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: 
     files = []
     for entry in entries:
         file, shown = path / entry.name, shown_in(entry.name)
+        stamp = _plain_stamp(entry) if loaded is not None else None
+        known = loaded.known.get(loaded.key(shown)) if loaded is not None else None
+        if loaded is not None and known is not None and stamp == known[0]:
+            loaded.used[loaded.key(shown)] = known
+            files.append(known[1])
+            continue
+        found = len(problems)
         text = _read_content_text(file, root, problems, shown, entry)
         if text is not None:
             raw = memo((shown, text), lambda: split_front_matter(text, shown, file.stem, problems))
             if raw:
                 files.append(raw)
+                if loaded is not None and stamp is not None and len(problems) == found:
+                    loaded.used[loaded.key(shown)] = (stamp, raw)
+        if loaded is not None:
+            loaded.read += 1
     return files
 
 

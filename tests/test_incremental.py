@@ -218,7 +218,7 @@ def test_an_edit_redoes_only_its_page_its_json_record_and_its_search_shard(brief
     briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
     edited = build_site(config, cache_dir=tmp_path / "cache")
     kind_pages = sum(1 for _, records in cold.resolved.content.declared if records)  # always rendered
-    assert edited.counts == {"texts parsed": 1, "pages rendered": kind_pages + 1, "exports kept": len(BODY_FREE),
+    assert edited.counts == {"files read": 1, "texts parsed": 1, "pages rendered": kind_pages + 1, "exports kept": len(BODY_FREE),
                              "search shards indexed": 1, "JSON records encoded": 1}
     assert tree_digest(tmp_path / "site") == clean_build(briefing.content, tmp_path / "clean")
 
@@ -244,3 +244,19 @@ def test_the_outputs_kept_after_a_body_edit_do_not_show_any_page_body(briefing: 
     assert before["briefing.json"] != after["briefing.json"]
     kept = [*BODY_FREE, *GENERATED_PAGES]
     assert {path: after[path] for path in kept} == {path: before[path] for path in kept}
+
+
+def test_a_file_swapped_for_a_link_is_not_taken_from_the_cache(briefing: Briefing, tmp_path: Path) -> None:
+    """Files unchanged since the last build (same size and modification time) are not read
+    again, but only plain files: a link is always followed and checked."""
+    briefing.build()
+    page = briefing.content / "pages" / "about.md"
+    outside = tmp_path / "about.md"
+    shutil.copy2(page, outside)
+    status = page.stat()
+    page.unlink()
+    page.symlink_to(outside)
+    os.utime(outside, ns=(status.st_atime_ns, status.st_mtime_ns))  # the very stamp the cache recorded
+    briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    result = briefing.build()
+    assert result.exit_code == 1 and "link points outside content/" in result.output
