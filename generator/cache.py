@@ -210,6 +210,9 @@ def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = r
         folder.mkdir(parents=True, exist_ok=True)
         for shard, found in by_shard.items():
             target = folder / f"{shard:02d}.pickle"
+            if not found:  # a missing shard loads as an empty one: a small briefing writes few files
+                target.unlink(missing_ok=True)
+                continue
             temporary = target.with_name(f".{target.name}.new")
             with open(temporary, "wb") as f:
                 pickle.dump(found, f, protocol=pickle.HIGHEST_PROTOCOL)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .cache import SHARDS, load_shards, save_shards, shard_of
+from .cache import SHARDS, digest, load_shards, save_shards, shard_of
 from .markdown import ParsedDoc
 from .model import Markdown
 from .resolve import parse_doc
@@ -62,9 +62,7 @@ class FactsParser:
         key, home, _, doc = text
         where = repr((self.engine, key, home, glossary, doc.location.path, doc.location.line))
         # The text's bytes hashed as they are (its repr would scan and copy every character).
-        digest = hashlib.blake2b(where.encode() + b"\0", digest_size=16)
-        digest.update(doc.text.encode())
-        return digest.hexdigest()
+        return digest(where.encode() + b"\0" + doc.text.encode())
 
 
 def load_facts(cache_dir: Path) -> dict[str, ParsedDoc]:
