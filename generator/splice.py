@@ -78,41 +78,62 @@ def _text(value: Any, newline: str) -> str:
 
 
 class _Writer:
+    """The file's parts in order. Copied fragments that lay side by side in the old file (with
+    the same separator between them) are taken as one slice, so an unchanged section costs one
+    copy however many records it holds."""
+
     def __init__(self, previous: Spans, old_file: Callable[[], bytes | None]) -> None:
         self.previous, self.old_file = previous, old_file
-        self.old: bytes | None = None
-        self.parts: list[bytes] = []
+        self.old: memoryview | None = None
+        self.parts: list[bytes | memoryview] = []
+        self.run: tuple[int, int] | None = None  # a slice of the old file still to be added
         self.size = 0
         self.spans: Spans = {}
         self.encoded = 0
 
     def add(self, text: str | bytes) -> None:
+        self._flush()
         data = text.encode("utf-8") if isinstance(text, str) else text
         self.parts.append(data)
         self.size += len(data)
 
     def fragment(self, separator: str, name: str | None, value: Any) -> None:
         """One element of a top-level list (`name` None) or object, after its `separator`."""
-        self.add(separator)
         key = _digest(name, value)
-        data = self._copied(key) if key else None
-        if data is None:
+        span = self.previous.get(key) if key else None
+        if span and self._copy(separator.encode(), *span):
+            length = span[1]
+        else:
             head = _INNER if name is None else _INNER + _encode(name) + ": "
             data = (head + _text(value, _INNER)).encode("utf-8")
+            self.add(separator)
+            self.add(data)
             self.encoded += 1
+            length = len(data)
         if key:
-            self.spans[key] = (self.size, len(data))
-        self.add(data)
+            self.spans[key] = (self.size - length, length)
 
-    def _copied(self, key: str) -> bytes | None:
-        span = self.previous.get(key)
-        if span is None:
-            return None
+    def _copy(self, separator: bytes, offset: int, length: int) -> bool:
+        """Add the old file's bytes at `offset` after `separator`, if the old file holds them."""
         if self.old is None:
-            self.old = self.old_file() or b""
-        offset, length = span
-        data = self.old[offset:offset + length]
-        return data if len(data) == length else None
+            self.old = memoryview(self.old_file() or b"")
+        old, end = self.old, offset + length
+        if end > len(old):
+            return False
+        start = offset - len(separator)
+        if self.run and self.run[1] == start and old[start:offset] == separator:
+            self.run = (self.run[0], end)
+            self.size += len(separator) + length
+        else:
+            self.add(separator)
+            self.run = (offset, end)
+            self.size += length
+        return True
+
+    def _flush(self) -> None:
+        if self.run and self.old is not None:
+            self.parts.append(self.old[self.run[0]:self.run[1]])
+            self.run = None
 
 
 def _digest(name: str | None, value: Any) -> str | None:
