@@ -127,8 +127,8 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
     html_paths = page_paths(resolved)
     fail_on(check_output_paths(html_paths), strict=False)
     previous = sink.previous
-    reused = {path for path in keys if previous and previous.keys.get(path) == keys[path]
-              and path in previous.outputs and sink.reuse(path)}
+    reused = sink.reuse_all([path for path in keys if previous.keys.get(path) == keys[path]
+                             and path in previous.outputs]) if previous else set()
     # the views of the pages reused are not made: at 10,000 pages they take most of a second
     plan = page_plan(resolved, (lambda path: path not in reused) if reused else None)
     report.counts["pages rendered"] = len(plan)
@@ -230,7 +230,7 @@ def _files_by_shard(outputs: dict[str, tuple[str, int, int]]) -> dict[str, list[
 
 def _reuse_shard(sink: OutputSink, files: list[str]) -> bool:
     """Link the last build's files of a shard into the new site, if all are intact."""
-    if files and all(sink.reuse(path) for path in files):
+    if files and len(sink.reuse_all(files)) == len(files):
         return True
     for path in files:  # some file was edited or lost: the shard is indexed afresh
         sink.forget(path)

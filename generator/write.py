@@ -140,6 +140,23 @@ class StagedSite:
             return None
         return expected  # a hard link is the same file: same size and modification time
 
+    def keep_all(self, expected: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """`keep` for many files at once (at 10,000 pages ~22,000 of them): {path: stamp} of
+        those linked. The same checks, in one loop over plain strings."""
+        kept: dict[str, tuple[int, int]] = {}
+        current, staging, link, status = f"{self.out_dir}/", f"{self.staging}/", os.link, os.stat
+        for path, stamp in expected.items():
+            try:
+                st = status(current + path)
+                if (st.st_size, st.st_mtime_ns) == stamp:
+                    if path.rpartition("/")[0] not in self._folders:
+                        self._target(path)  # makes the folder
+                    link(current + path, staging + path)
+                    kept[path] = stamp
+            except OSError:
+                continue
+        return kept
+
     def read_current(self, path: str) -> bytes:
         return (self.out_dir / path).read_bytes()
 
