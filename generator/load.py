@@ -48,7 +48,7 @@ class RawContent:
 
 @dataclass
 class LoadedFiles:
-    """Markdown files loaded by earlier builds: key -> (size and modification time, file).
+    """Content files loaded by earlier builds: key -> (size and modification time, file).
     A plain file whose stamp is the recorded one is not read again (the no-op check trusts
     stamps too); a file read now is kept if it loaded without a problem."""
 
@@ -60,16 +60,29 @@ class LoadedFiles:
     def key(self, shown: str) -> str:
         return f"{self.engine}\0{shown}"
 
+    def hit(self, shown: str, stamp: Stamp | None) -> RawFile | None:
+        """The file as an earlier build loaded it, if its stamp is the one then (else it is read)."""
+        known = self.known.get(self.key(shown))
+        if stamp is None or known is None or known[0] != stamp:
+            self.read += 1
+            return None
+        self.used[self.key(shown)] = known
+        return known[1]
+
+    def keep(self, shown: str, stamp: Stamp | None, raw: RawFile) -> None:
+        if stamp is not None:
+            self.used[self.key(shown)] = (stamp, raw)
+
     def changed_shards(self) -> frozenset[int]:
         """The cache shards (cache.py) whose entries differ from what was `known`."""
         known, used = self.known, self.used
         return frozenset(shard_of(path) for path in known.keys() | used.keys() if known.get(path) != used.get(path))
 
 
-def _plain_stamp(entry: os.DirEntry[str]) -> Stamp | None:
-    """(size, modification time) of a folder entry that is a regular file, not a link."""
+def _plain_stamp(entry: os.DirEntry[str] | Path) -> Stamp | None:
+    """(size, modification time) of a folder entry (or path) that is a regular file, not a link."""
     try:
-        status = entry.stat(follow_symlinks=False)
+        status = entry.stat(follow_symlinks=False) if isinstance(entry, os.DirEntry) else os.lstat(entry)
     except OSError:
         return None
     return (status.st_size, status.st_mtime_ns) if stat.S_ISREG(status.st_mode) else None
@@ -98,15 +111,16 @@ def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoi
                  loaded: LoadedFiles | None = None) -> tuple[RawContent, list[Diagnostic]]:
     """Read every content file. `memo` lets the preview server skip re-parsing unchanged text;
     `list_files` names the list files to read (declared kinds add theirs: kind.list_files);
-    `loaded` holds the Markdown files of earlier builds, by stamp (and takes this one's)."""
+    `loaded` holds the files of earlier builds, by stamp (and takes this one's)."""
     problems: list[Diagnostic] = []
     if not content_dir.is_dir():
         where = Location(display_path(content_dir), 0)
         problems.append(error(where, "content folder not found", "pass --content DIR or run from the project root"))
         return RawContent(None, {}, {}, {}), problems
     root = Path(os.path.realpath(content_dir))
-    briefing = _load_yaml_file(content_dir / "briefing.yaml", root, problems, memo, required=True)
-    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, memo) for name in list_files}
+    briefing = _load_yaml_file(content_dir / "briefing.yaml", root, problems, memo, True, loaded)
+    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, memo, False, loaded)
+             for name in list_files}
     markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo, loaded))
                 for folder in MARKDOWN_FOLDERS}
     unreadable = bool(problems)
@@ -218,21 +232,27 @@ def _read_content_text(path: Path, root: Path, problems: list[Diagnostic], shown
 
 
 def _load_yaml_file(path: Path, root: Path, problems: list[Diagnostic], memo: Memoize,
-                    required: bool = False) -> RawFile | None:
+                    required: bool = False, loaded: LoadedFiles | None = None) -> RawFile | None:
     if not os.path.lexists(path):
         if required:
             problems.append(error(Location(display_path(path), 0), "file is missing",
                                   f"create {path.name}; see the README's content reference"))
         return None
     shown = display_path(path)
+    stamp = _plain_stamp(path) if loaded is not None else None
+    if loaded is not None and (known := loaded.hit(shown, stamp)):
+        return known
     text = _read_content_text(path, root, problems, shown)
     if text is None:
         return None
     try:
-        return memo((shown, text), lambda: RawFile(shown, path.stem, parse_yaml(text, shown)))
+        raw = memo((shown, text), lambda: RawFile(shown, path.stem, parse_yaml(text, shown)))
     except YamlProblem as problem:
         problems.append(problem.diagnostic)
         return None
+    if loaded is not None:
+        loaded.keep(shown, stamp, raw)
+    return raw
 
 
 def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: list[Diagnostic],
@@ -260,10 +280,8 @@ def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: 
     for entry in entries:
         file, shown = path / entry.name, shown_in(entry.name)
         stamp = _plain_stamp(entry) if loaded is not None else None
-        known = loaded.known.get(loaded.key(shown)) if loaded is not None else None
-        if loaded is not None and known is not None and stamp == known[0]:
-            loaded.used[loaded.key(shown)] = known
-            files.append(known[1])
+        if loaded is not None and (known := loaded.hit(shown, stamp)):
+            files.append(known)
             continue
         found = len(problems)
         text = _read_content_text(file, root, problems, shown, entry)
@@ -271,10 +289,8 @@ def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: 
             raw = memo((shown, text), lambda: split_front_matter(text, shown, file.stem, problems))
             if raw:
                 files.append(raw)
-                if loaded is not None and stamp is not None and len(problems) == found:
-                    loaded.used[loaded.key(shown)] = (stamp, raw)
-        if loaded is not None:
-            loaded.read += 1
+                if loaded is not None and len(problems) == found:
+                    loaded.keep(shown, stamp, raw)
     return files
 
 
