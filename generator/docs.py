@@ -72,6 +72,10 @@ def load_facts(cache_dir: Path) -> dict[str, ParsedDoc]:
 
 def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc], shards: Iterable[int] = range(SHARDS)) -> None:
     save_shards(cache_dir / FACTS_DIR, facts, shards)
+    try:
+        (cache_dir / "parsed.pickle").unlink(missing_ok=True)  # the one-file cache of earlier versions
+    except OSError:
+        pass
 
 
 def engine_digest(engine_dir: Path) -> str:
