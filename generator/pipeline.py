@@ -131,6 +131,7 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
                              and path in previous.outputs]) if previous else set()
     # the views of the pages reused are not made: at 10,000 pages they take most of a second
     plan = page_plan(resolved, (lambda path: path not in reused) if reused else None)
+    gc.freeze()  # the views too: render workers then share them untouched (heap_frozen thaws all at the end)
     report.counts["pages rendered"] = len(plan)
     report.counts["exports kept"] = len(reused.intersection(BODY_FREE))
     timer.lap("plan")
