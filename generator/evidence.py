@@ -10,10 +10,14 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, error, warning
 from .markdown import Ref
-from .model import Content, Entity, Quote, Source
+from .model import Content, Entity, Source
+
+if TYPE_CHECKING:
+    from .kinds.quote import Quote
 
 
 @dataclass(frozen=True)

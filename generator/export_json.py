@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .dates import FuzzyDate, describe
+from .jsonparts import DATE_REF as _DATE_REF, ID as _ID, OPT_DATE as _OPT_DATE, OPT_STR as _OPT_STR, STR as _STR, URL as _URL
+from .jsonparts import date as _date, list_of as _list_of, md as _md, record as _record
 from .kind import Kind
-from .model import Actor, Deadline, Event, Markdown, Page, Quote, Source, View, deadline_status
-from .render import passage_url
+from .urls import passage_url
+from .model import Actor, Deadline, Event, Page, Source, View, deadline_status
 from .resolve import Mention, Resolved
 
 DATA_FILE = "briefing.json"
@@ -49,10 +50,10 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
         "sources": [_source(s, resolved) for s in c.sources],
         "events": [_event(e, resolved) for e in c.events],
         "deadlines": [_deadline(d, resolved) for d in c.deadlines],
-        "quotes": [_quote(q, resolved) for q in c.quotes],
+        **_kinds(resolved, c.fixed_kinds()),
         "views": [_view(v, resolved) for v in c.views],
         "pages": [_page(p, resolved) for p in c.pages],
-        **{kind.file: [kind.export(record, resolved.urls[record.id]) for record in records] for kind, records in c.declared},
+        **_kinds(resolved, c.other_kinds()),
         "evidence": {source: [{"passage": e.passage, "in": e.owner_title, "url": e.url} for e in found]
                      for source, found in (resolved.evidence or {}).items()},
         "citations": {s.id: _mentions(resolved.citations.get(s.id, ())) for s in c.sources},
@@ -60,15 +61,8 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
     }
 
 
-def _md(text: Markdown | None) -> str | None:
-    return text.text if text is not None else None
-
-
-def _date(d: FuzzyDate | None) -> dict[str, str] | None:
-    if d is None:
-        return None
-    return {"text": d.text, "precision": d.precision, "first": d.first.isoformat(), "last": d.last.isoformat(),
-            "label": describe(d)}
+def _kinds(resolved: Resolved, declared: tuple[tuple[Kind, tuple[Any, ...]], ...]) -> dict[str, Any]:
+    return {kind.file: [kind.export(record, resolved) for record in records] for kind, records in declared}
 
 
 def _mentions(found: tuple[Mention, ...]) -> list[dict[str, Any]]:
@@ -106,13 +100,6 @@ def _deadline(d: Deadline, r: Resolved) -> dict[str, Any]:
             "body": _md(d.body)}
 
 
-def _quote(q: Quote, r: Resolved) -> dict[str, Any]:
-    source: Source = r.index[q.source]  # type: ignore[assignment]
-    return {"id": q.id, "url": r.urls[q.id], "speaker": q.speaker, "text": q.text, "source": q.source,
-            "context": _md(q.context), "passage_url": passage_url(source.url, q.text) if source.url else None,
-            "verified": q.source in r.checked_sources}
-
-
 def _view(v: View, r: Resolved) -> dict[str, Any]:
     return {"id": v.id, "url": r.urls[v.id], "analyst": v.analyst, "stance": v.stance, "gist": _md(v.gist),
             "quotes": list(v.quotes)}
@@ -124,23 +111,6 @@ def _page(p: Page, r: Resolved) -> dict[str, Any]:
 
 
 # --- the schema -------------------------------------------------------------------------------
-
-_STR = {"type": "string"}
-_OPT_STR = {"type": ["string", "null"]}
-_ID = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}
-_DATE_REF = {"$ref": "#/$defs/date"}
-_OPT_DATE = {"oneOf": [_DATE_REF, {"type": "null"}]}
-_URL = {"type": "string", "description": "Page (and #anchor) in the site, relative to its root."}
-
-
-def _record(doc: str, /, **properties: Any) -> dict[str, Any]:
-    return {"type": "object", "description": doc, "properties": properties,
-            "required": list(properties), "additionalProperties": False}
-
-
-def _list_of(item: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "array", "items": item}
-
 
 def briefing_schema(kinds: tuple[Kind, ...] = ()) -> dict[str, Any]:
     """The schema of briefing.json, with a list for each declared kind (`kinds`)."""
@@ -159,14 +129,12 @@ def briefing_schema(kinds: tuple[Kind, ...] = ()) -> dict[str, Any]:
         events=_list_of(_record("A dated event.", id=_ID, url=_URL, title=_STR, date=_DATE_REF,
                                 actors=_list_of(_ID), status={"enum": ["planned", "hindsight", None]}, body=_STR)),
         deadlines=_list_of(_deadline_schema()),
-        quotes=_list_of(_record("A quotation exactly as its source reports it.", id=_ID, url=_URL, speaker=_ID,
-                                text=_STR, source=_ID, context=_OPT_STR, passage_url=_OPT_STR,
-                                verified={"type": "boolean"})),
+        **{kind.file: _list_of(kind.export_schema()) for kind in kinds if kind.fixed},
         views=_list_of(_record("An analyst's view on the stance scale.", id=_ID, url=_URL, analyst=_ID,
                                stance=_ID, gist=_STR, quotes={"type": "array", "items": _ID})),
         pages=_list_of(_record("A free page.", id=_ID, url=_URL, title=_STR, summary=_STR,
                                order={"type": "integer"}, tracker=_OPT_STR, body=_STR)),
-        **{kind.file: _list_of(kind.export_schema()) for kind in kinds},
+        **{kind.file: _list_of(kind.export_schema()) for kind in kinds if not kind.fixed},
         evidence={"type": "object", "description": "Source id -> the passages citations quote from it.",
                   "additionalProperties": _list_of(_record("A cited passage.", passage=_STR, **{"in": _STR}, url=_URL))},
         citations={"type": "object", "description": "Source id -> the texts that cite it.",

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .dates import describe
-from .model import Actor, Content, Deadline, Entity, Event, Quote
+from .kind import Lookup
+from .model import Actor, Content, Deadline, Entity, Event
 
 
 class LinkLabel(NamedTuple):
@@ -20,38 +21,34 @@ class LinkLabel(NamedTuple):
 
 
 def link_labels(content: Content, index: dict[str, Entity], citation_numbers: dict[str, int]) -> dict[str, LinkLabel]:
-    labels = {entity_id: _label(entity, index) for entity_id, entity in index.items()}
-    return {entity_id: LinkLabel(labels[entity_id], _preview(content, entity, labels, citation_numbers),
-                                 _kind_noun(content, entity))
+    lookup = Lookup(index, citation_numbers)
+    labels = {entity_id: _label(content, entity, lookup) for entity_id, entity in index.items()}
+    return {entity_id: LinkLabel(labels[entity_id], _preview(content, entity, labels, lookup), _kind_noun(content, entity))
             for entity_id, entity in index.items()}
 
 
-def _label(entity: Entity, index: dict[str, Entity]) -> str:
+def _label(content: Content, entity: Entity, lookup: Lookup) -> str:
+    kind = content.kind_of(entity)
+    if kind:
+        return kind.link_label(entity, lookup)
     if isinstance(entity, Actor):
         return entity.name
-    if isinstance(entity, Quote):
-        return f"{_name(entity.speaker, index)}: “{entity.text}”"
     if entity.entity == "view":
-        return f"{_name(entity.analyst, index)}’s view"  # type: ignore[union-attr]
+        return f"{lookup.name(entity.analyst)}’s view"  # type: ignore[union-attr]
     return entity.title  # type: ignore[union-attr]
 
 
-def _name(actor_id: str, index: dict[str, Entity]) -> str:
-    actor = index.get(actor_id)  # unknown in a briefing with errors, which is never rendered
-    return actor.name if isinstance(actor, Actor) else actor_id
-
-
-def _preview(content: Content, entity: Entity, labels: dict[str, str], citation_numbers: dict[str, int]) -> str:
+def _preview(content: Content, entity: Entity, labels: dict[str, str], lookup: Lookup) -> str:
     if entity.entity == "source":
-        return f"[{citation_numbers[entity.id]}] {entity.title}"  # type: ignore[union-attr]
+        return f"[{lookup.citation_numbers[entity.id]}] {entity.title}"  # type: ignore[union-attr]
     if isinstance(entity, (Event, Deadline)):
         return f"{describe(entity.date)}: {entity.title}"
     kind = content.kind_of(entity)
     if kind:
-        return kind.hover(entity)
+        return kind.hover(entity, lookup)
     return getattr(entity, "summary", "") or labels[entity.id]
 
 
 def _kind_noun(content: Content, entity: Entity) -> str:
     kind = content.kind_of(entity)
-    return kind.label if kind else ""
+    return kind.kind_noun if kind else ""

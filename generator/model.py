@@ -10,6 +10,7 @@ from .errors import Location
 
 if TYPE_CHECKING:
     from .kind import Kind
+    from .kinds.quote import Quote
 
 EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page"]  # and declared kinds (kind.py)
 Basis = Literal["binding", "reported", "framing"]
@@ -177,21 +178,6 @@ class Deadline:
 
 
 @dataclass(frozen=True)
-class Quote:
-    id: str
-    speaker: str
-    text: str
-    source: str
-    context: Markdown | None
-    location: Location
-    entity: EntityKind = field(default="quote", init=False)
-
-    @property
-    def title(self) -> str:
-        return f"“{self.text}”"
-
-
-@dataclass(frozen=True)
 class View:
     id: str
     analyst: str
@@ -218,7 +204,7 @@ class Page:
     entity: EntityKind = field(default="page", init=False)
 
 
-Entity = Actor | Source | Event | Deadline | Quote | View | Page
+Entity = Actor | Source | Event | Deadline | View | Page | Any  # Any: a declared kind's record (kind.py)
 
 
 @dataclass(frozen=True)
@@ -230,15 +216,31 @@ class Content:
     sources: tuple[Source, ...]
     events: tuple[Event, ...]
     deadlines: tuple[Deadline, ...]
-    quotes: tuple[Quote, ...]
     views: tuple[View, ...]
     pages: tuple[Page, ...]
     declared: tuple[tuple[Kind, tuple[Any, ...]], ...] = ()  # each declared kind (kind.py) and its records
 
     def entities(self) -> tuple[Entity, ...]:
+        """Every record, in the briefing's one order: actors, the fixed pages' kinds, analyst views,
+        free pages, then the other declared kinds."""
         return (*self.actors, *self.sources, *self.events, *self.deadlines,
-                *self.quotes, *self.views, *self.pages,
-                *(record for _, records in self.declared for record in records))
+                *(record for _, records in self.fixed_kinds() for record in records), *self.views, *self.pages,
+                *(record for _, records in self.other_kinds() for record in records))
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.records("quotes")
+
+    def fixed_kinds(self) -> tuple[tuple[Kind, tuple[Any, ...]], ...]:
+        """The declared kinds of the site's own pages (Kind.fixed), with their records."""
+        return tuple((kind, records) for kind, records in self.declared if kind.fixed)
+
+    def other_kinds(self) -> tuple[tuple[Kind, tuple[Any, ...]], ...]:
+        return tuple((kind, records) for kind, records in self.declared if not kind.fixed)
+
+    def records(self, file: str) -> tuple[Any, ...]:
+        """The records of the declared kind read from content/FILE.yaml (none if it is not declared)."""
+        return next((records for kind, records in self.declared if kind.file == file), ())
 
     def kind_of(self, entity: Any) -> Kind | None:
         """The declaration of a record's kind, for records of declared kinds."""

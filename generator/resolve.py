@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
 from markdown_it import MarkdownIt
@@ -14,10 +15,11 @@ from markdown_it import MarkdownIt
 from .cache import Memoize, uncached
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .evidence import Evidence, check_against_texts, cited_passages
+from .kind import Kind, Lookup
 from .labels import LinkLabel, link_labels
 from .markdown import ParsedDoc, heading_ids, parse_markdown
 from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
-from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
+from .urls import GENERATED_PAGES, HOME, SOURCES, TIMELINE, VIEWS, entity_url, page_of
 from .validate import FieldRef
 
 _KIND_FOR_REF = {"cite": "source", "embed": "quote"}
@@ -60,8 +62,10 @@ class Resolved:
     labels: dict[str, LinkLabel] = field(default_factory=dict)  # id -> what a link to it shows
 
 
-def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown, str]]:
-    """(doc key, home page, owner title, text, briefing field) for every Markdown text in the briefing."""
+def markdown_fields(content: Content, index: Mapping[str, Entity] | None = None) -> Iterator[tuple[str, str, str, Markdown, str]]:
+    """(doc key, home page, owner title, text, briefing field) for every Markdown text in the briefing,
+    in its one order; `index`, every record by id, names the owners of some kinds' texts."""
+    lookup = Lookup(index if index is not None else {e.id: e for e in content.entities()})
     b = content.briefing
     yield "home-bottom-line", HOME, "Home", b.bottom_line, "bottom_line"
     yield "home-status", HOME, "Home", b.status, "status"
@@ -80,18 +84,19 @@ def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown,
         yield f"{e.id}-body", TIMELINE, e.title, e.body, "events"
     for d in content.deadlines:
         yield f"{d.id}-body", TIMELINE, d.title, d.body, "deadlines"
-    names = {a.id: a.name for a in content.actors}
-    for q in content.quotes:
-        if q.context:
-            yield f"{q.id}-context", QUOTES, f"Quotation of {names.get(q.speaker, q.speaker)}", q.context, "quotes"
+    yield from _kind_texts(content.fixed_kinds(), lookup)
     for v in content.views:
         yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist, "views"
     for p in content.pages:
         yield f"{p.id}-body", entity_url(p), p.title, p.body, "pages"
-    for kind, records in content.declared:
+    yield from _kind_texts(content.other_kinds(), lookup)
+
+
+def _kind_texts(declared: tuple[tuple[Kind, tuple[Any, ...]], ...], lookup: Lookup) -> Iterator[tuple[str, str, str, Markdown, str]]:
+    for kind, records in declared:
         for record in records:
             for key, text in kind.markdown_fields(record):
-                yield key, kind.url(record), kind.owner(record), text, kind.file
+                yield key, kind.url(record), kind.owner(record, lookup), text, kind.file
 
 
 def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt,
@@ -106,9 +111,9 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     pattern = glossary["glossary_pattern"]
     if parse_all is None:
         docs = {key: DocInfo(memo((key, text, pattern), lambda: parse_doc(md, text, key, home, pattern)), home, title, group)
-                for key, home, title, text, group in markdown_fields(content)}
+                for key, home, title, text, group in markdown_fields(content, index)}
     else:
-        fields = list(markdown_fields(content))
+        fields = list(markdown_fields(content, index))
         parsed = parse_all([(key, home, title, text) for key, home, title, text, _ in fields], pattern)
         docs = {key: DocInfo(one, home, title, group) for (key, home, title, text, group), one in zip(fields, parsed)}
     urls = {entity_id: url_of(content, entity) for entity_id, entity in index.items()}

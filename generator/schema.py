@@ -130,13 +130,6 @@ DEADLINE = RecordSpec("deadline", "`content/deadlines.yaml`: a list of deadlines
     F("due", "date", "The due date: alone, a fixed date; with `start` + `days`, what a source states (must agree)."),
     R("body", "markdown", "What runs out, with citations."),
 ))
-QUOTE = RecordSpec("quote", "`content/quotes.yaml`: a list of short quotations.", (
-    R("id", "slug", "Id used in `[[id]]` links and `![[id]]` embeds."),
-    R("speaker", "ref:actor", "Who said it."),
-    R("text", "text", "The exact words, as in the source (use ... for a cut)."),
-    R("source", "ref:source", "The source that reports it."),
-    F("context", "markdown", "Where and when it was said."),
-))
 VIEW = RecordSpec("view", "`content/views.yaml`: a list of analyst views.", (
     R("id", "slug", "Id used in `[[id]]` links."),
     R("analyst", "ref:actor", "The analyst or expert."),
@@ -151,6 +144,6 @@ PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; t
     F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
 ))
 NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE, "summary": SUMMARY, "native_name": NATIVE_NAME}
-RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, QUOTE, VIEW, PAGE)
-LIST_FILES = {"sources": SOURCE, "events": EVENT, "deadlines": DEADLINE, "quotes": QUOTE, "views": VIEW}
+RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, VIEW, PAGE)  # and each declared kind's (kind.py)
+LIST_FILES = {"sources": SOURCE, "events": EVENT, "deadlines": DEADLINE, "views": VIEW}
 """Each list file of content/ and the record it holds (declared kinds add theirs: kind.py)."""

@@ -4,6 +4,8 @@ Links are relative (`../actors/x.html`), so the site works from Netlify and from
 """
 from __future__ import annotations
 
+from urllib.parse import quote as percent_encode
+
 from .model import Entity
 
 HOME = "index.html"
@@ -49,3 +51,21 @@ def relative(from_page: str, to_url: str) -> str:
 def root_prefix(page: str) -> str:
     depth = page.count("/")
     return "../" * depth
+
+
+def passage_url(url: str, text: str, words: int = 4) -> str:
+    """`url#:~:text=start,end`: a text fragment that scrolls to and highlights the quoted words.
+    Long quotations (and those with a `...` cut) are matched by their first and last few words."""
+    parts = [p.split() for p in text.replace("\u2026", "...").split("...") if p.split()]
+    if not parts:
+        return url
+    first, last = parts[0], parts[-1]
+    if len(parts) == 1 and len(first) <= 2 * words:
+        directive = _fragment_text(first)
+    else:
+        directive = f"{_fragment_text(first[:words])},{_fragment_text(last[-words:])}"
+    return f"{url.split('#')[0]}#:~:text={directive}"
+
+
+def _fragment_text(words: list[str]) -> str:
+    return percent_encode(" ".join(words).strip(" ,;:"), safe="").replace("-", "%2D")

@@ -18,7 +18,7 @@ from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
 from .kind import Kind, briefing_spec, list_files
 from .load import RawContent, RawFile
 from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, Deadline, Event, KeyFigure, Markdown,
-                    NativeName, Page, Quote, Role, Source, StanceLevel, View, next_occurrence)
+                    NativeName, Page, Role, Source, StanceLevel, View, next_occurrence)
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
 _SLUG = re.compile(schema.SLUG)
@@ -142,6 +142,34 @@ class _Checker:
             return None
 
 
+@dataclass
+class _KindChecks:
+    """What a declared kind's `make` hook may ask (kind.Checks), and each kind's records once built."""
+
+    checker: _Checker
+    as_of: date | None
+    source_texts: dict[str, str]
+    built: dict[str, tuple[Any, ...]] | None  # by file; None when some content file could not be read
+
+    def fail(self, location: Location, message: str, hint: str = "") -> None:
+        self.checker.fail(location, message, hint)
+
+    def warn(self, location: Location, message: str, hint: str = "") -> None:
+        self.checker.problems.append(warning(location, message, hint))
+
+    def drop(self, record_id: str) -> None:
+        self.checker.broken_ids.add(record_id)
+
+    def records(self, file: str) -> tuple[Any, ...] | None:
+        return None if self.built is None else self.built.get(file, ())
+
+    def build(self, kind: Kind, values: list[dict[str, Any]]) -> tuple[Any, ...]:
+        records = tuple(record for record in (kind.build(v, self) for v in values) if record is not None)
+        if self.built is not None:
+            self.built[kind.file] = records
+        return records
+
+
 @dataclass(frozen=True)
 class Validated:
     content: Content | None  # None when briefing.yaml itself is unusable
@@ -163,11 +191,10 @@ def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated
     events = tuple(_event(v, as_of, checker) for v in lists["events"])
     events_by_id = None if raw.unreadable else {e.id: e for e in events}
     deadlines = tuple(d for d in (_deadline(v, events_by_id, as_of, checker) for v in lists["deadlines"]) if d)
-    quotes = tuple(_quote(v) for v in lists["quotes"])
     views = tuple(_view(v) for v in lists["views"])
-    declared = tuple((kind, tuple(kind.build(v) for v in lists[kind.file])) for kind in kinds)
-    content = None if briefing is None else Content(briefing, actors, sources, events, deadlines, quotes, views, pages,
-                                                    declared)
+    checks = _KindChecks(checker, as_of, raw.source_texts, None if raw.unreadable else {"events": events})
+    declared = tuple((kind, checks.build(kind, lists[kind.file])) for kind in kinds)
+    content = None if briefing is None else Content(briefing, actors, sources, events, deadlines, views, pages, declared)
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
@@ -354,10 +381,6 @@ def _deadline_start(v: dict[str, Any], events_by_id: dict[str, Event] | None,
                          guess or f"write a date ({DATE_FORMS}) or the id of an event in events.yaml")
         return None
     return events_by_id[start_text].date, start_text
-
-
-def _quote(v: dict[str, Any]) -> Quote:
-    return Quote(v["id"], v["speaker"], v["text"], v["source"], v.get("context"), v["_location"])
 
 
 def _view(v: dict[str, Any]) -> View:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dates import describe
 from .evidence import Evidence
-from .model import Actor, Content, Deadline, DeadlineStatus, Event, NativeName, Page, Quote, Source, View
+from .model import Actor, Content, Deadline, DeadlineStatus, Event, NativeName, Page, Source, View
 from .resolve import Mention, Resolved
 from .urls import page_of, relative
+
+if TYPE_CHECKING:
+    from .kinds.quote import Quote
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ class PageLink:
 class HomeView:
     upcoming: tuple[Deadline, ...]  # deadlines not yet passed, by due date
     counts: dict[str, int]  # records of each built-in kind in the contents
-    kind_pages: tuple[tuple[NavItem, int, str], ...]  # each declared kind's page, its number of records, their noun
+    kind_pages: tuple[tuple[NavItem, int, str], ...]  # each other declared kind's page, its number of records, their noun
     pages: tuple[PageLink, ...]  # free pages, by order then title
     cites: tuple[str, ...]
 
@@ -201,7 +204,7 @@ def home_view(resolved: Resolved, page: str, statuses: dict[str, DeadlineStatus]
                   for p in sorted(c.pages, key=lambda p: (p.order, p.title)))
     return HomeView(tuple(upcoming), counts,
                     tuple((NavItem(kind.title, kind.page), len(records), kind.count_words)
-                          for kind, records in c.declared if records),
+                          for kind, records in c.other_kinds() if records and kind.template),
                     pages, cited_on(resolved, page))
 
 
@@ -256,25 +259,6 @@ def views_view(resolved: Resolved, page: str) -> ViewsView:
     rows = tuple((v, analysts[v.analyst]) for s in c.briefing.stance_scale for v in by_analyst if v.stance == s.id)
     quoted = [getattr(resolved.index[q], "source") for v, _ in rows for q in v.quotes]
     return ViewsView(rows, cited_on(resolved, page, quoted))
-
-
-@dataclass(frozen=True)
-class QuotesView:
-    sides: tuple[tuple[str, tuple[tuple[Actor, tuple[Quote, ...]], ...]], ...]  # by the speaker's side, then speaker
-    some_unchecked: bool  # some source has no text to check quotations against
-    mentions: dict[str, tuple[Mention, ...]]
-    cites: tuple[str, ...]
-
-
-def quotes_view(resolved: Resolved, page: str) -> QuotesView:
-    c = resolved.content
-    by_speaker: dict[str, list[Quote]] = {}
-    for q in c.quotes:
-        by_speaker.setdefault(q.speaker, []).append(q)
-    sides = tuple((side, tuple((a, tuple(by_speaker[a.id])) for a in actors if a.id in by_speaker))
-                  for side, actors in actors_by_side(c.actors) if any(a.id in by_speaker for a in actors))
-    return QuotesView(sides, any(not s.full_text for s in c.sources), {q.id: mentions_of(resolved, q.id) for q in c.quotes},
-                      cited_on(resolved, page, (q.source for q in c.quotes)))
 
 
 @dataclass(frozen=True)

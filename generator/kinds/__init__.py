@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..kind import Kind
 from .commitment import KIND as COMMITMENT
+from .quote import KIND as QUOTE
 from .term import KIND as TERM
 
-BUILTIN_KINDS: tuple[Kind, ...] = (TERM, COMMITMENT)
+BUILTIN_KINDS: tuple[Kind, ...] = (QUOTE, TERM, COMMITMENT)
