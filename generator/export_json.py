@@ -12,8 +12,7 @@ from typing import Any
 from .jsonparts import DATE_REF as _DATE_REF, ID as _ID, OPT_DATE as _OPT_DATE, OPT_STR as _OPT_STR, STR as _STR, URL as _URL
 from .jsonparts import date as _date, list_of as _list_of, md as _md, record as _record
 from .kind import Kind
-from .urls import passage_url
-from .model import Actor, Deadline, Event, Page, Source, View, deadline_status
+from .model import Actor, Event, Page, Source, View
 from .resolve import Mention, Resolved
 
 DATA_FILE = "briefing.json"
@@ -49,7 +48,6 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
         "actors": [_actor(a, resolved) for a in c.actors],
         "sources": [_source(s, resolved) for s in c.sources],
         "events": [_event(e, resolved) for e in c.events],
-        "deadlines": [_deadline(d, resolved) for d in c.deadlines],
         **_kinds(resolved, c.fixed_kinds()),
         "views": [_view(v, resolved) for v in c.views],
         "pages": [_page(p, resolved) for p in c.pages],
@@ -88,18 +86,6 @@ def _event(e: Event, r: Resolved) -> dict[str, Any]:
             "status": e.status, "body": _md(e.body)}
 
 
-def _deadline(d: Deadline, r: Resolved) -> dict[str, Any]:
-    status = deadline_status(d, r.content.briefing.as_of)
-    return {"id": d.id, "url": r.urls[d.id], "title": d.title, "basis": d.basis, "form": d.form,
-            "start": _date(d.start), "start_event": d.start_event,
-            "days": d.days, "every": d.every, "computed_due": _date(d.due), "stated_due": _date(d.stated_due),
-            "expected_due": _date(d.expected_due),
-            "status": {"state": status.state, "days_left_min": status.days_left_min,
-                       "days_left_max": status.days_left_max, "countdown": status.countdown,
-                       "description": status.describe()},
-            "body": _md(d.body)}
-
-
 def _view(v: View, r: Resolved) -> dict[str, Any]:
     return {"id": v.id, "url": r.urls[v.id], "analyst": v.analyst, "stance": v.stance, "gist": _md(v.gist),
             "quotes": list(v.quotes)}
@@ -128,7 +114,6 @@ def briefing_schema(kinds: tuple[Kind, ...] = ()) -> dict[str, Any]:
         briefing=_briefing_schema(), actors=_list_of(_actor_schema()), sources=_list_of(_source_schema()),
         events=_list_of(_record("A dated event.", id=_ID, url=_URL, title=_STR, date=_DATE_REF,
                                 actors=_list_of(_ID), status={"enum": ["planned", "hindsight", None]}, body=_STR)),
-        deadlines=_list_of(_deadline_schema()),
         **{kind.file: _list_of(kind.export_schema()) for kind in kinds if kind.fixed},
         views=_list_of(_record("An analyst's view on the stance scale.", id=_ID, url=_URL, analyst=_ID,
                                stance=_ID, gist=_STR, quotes={"type": "array", "items": _ID})),
@@ -173,14 +158,3 @@ def _source_schema() -> dict[str, Any]:
                    words={"type": ["integer", "null"]}, reliability=_STR, noise=_OPT_STR,
                    inferred=_list_of({"enum": ["title", "publisher", "published", "byline"]}),
                    text_checked={"type": "boolean"})
-
-
-def _deadline_schema() -> dict[str, Any]:
-    status = _record("Status on the briefing's as_of date.", state={"enum": ["running", "due", "passed"]},
-                     days_left_min={"type": "integer"}, days_left_max={"type": "integer"},
-                     countdown={"type": "boolean"}, description=_STR)
-    return _record("A deadline: start plus a number of days, a fixed due date, or a recurring one (every N days).",
-                   id=_ID, url=_URL, title=_STR, basis={"enum": ["binding", "reported", "framing"]},
-                   form={"enum": ["span", "fixed", "recurring"]}, start=_OPT_DATE,
-                   start_event={"oneOf": [_ID, {"type": "null"}]}, days={"type": ["integer", "null"]},
-                   every={"type": ["integer", "null"]}, computed_due=_DATE_REF, stated_due=_OPT_DATE, expected_due=_DATE_REF, status=status, body=_STR)

@@ -50,7 +50,8 @@ class Checks(Protocol):
     def fail(self, location: Location, message: str, hint: str = "") -> None: ...
     def warn(self, location: Location, message: str, hint: str = "") -> None: ...
     def drop(self, record_id: str) -> None: ...  # the record is too broken to build: refs to it are not "unknown"
-    def records(self, file: str) -> tuple[Any, ...] | None: ...  # a kind built earlier; None if some file was unreadable
+    def dropped(self, record_id: str) -> bool: ...
+    def records(self, file: str) -> Mapping[str, Any] | None: ...  # by id, of a kind built before; None if a file was unreadable
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,10 @@ class Kind:
     def markdown_fields(self, record: KindRecord) -> Iterator[tuple[str, Markdown]]:
         """(doc key, text) for each Markdown field of a record; the key is `ID-FIELD`."""
         for f in self.spec.fields:
-            value = getattr(record, f.name)
-            if f.type == "markdown" and value is not None and (self.texts is None or f.name in self.texts):
-                yield f"{record.id}-{f.name}", value
+            if f.type == "markdown" and (self.texts is None or f.name in self.texts):
+                value = getattr(record, f.name)
+                if value is not None:
+                    yield f"{record.id}-{f.name}", value
 
     def owner(self, record: KindRecord, lookup: Lookup) -> str:
         return self.owner_title(record, lookup) if self.owner_title else self.title

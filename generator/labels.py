@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from .dates import describe
 from .kind import Lookup
-from .model import Actor, Content, Deadline, Entity, Event
+from .model import Actor, Content, Entity, Event
 
 
 class LinkLabel(NamedTuple):
@@ -41,7 +41,7 @@ def _label(content: Content, entity: Entity, lookup: Lookup) -> str:
 def _preview(content: Content, entity: Entity, labels: dict[str, str], lookup: Lookup) -> str:
     if entity.entity == "source":
         return f"[{lookup.citation_numbers[entity.id]}] {entity.title}"  # type: ignore[union-attr]
-    if isinstance(entity, (Event, Deadline)):
+    if isinstance(entity, Event):
         return f"{describe(entity.date)}: {entity.title}"
     kind = content.kind_of(entity)
     if kind:

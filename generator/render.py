@@ -15,7 +15,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .dates import describe
-from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Content, DeadlineStatus, Page, Source, deadline_status
+from .kinds.deadline import BASIS_WORDS, DeadlineStatus, deadline_status
+from .model import EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Content, Page, Source
 from .kind import Kind
 from .markdown import render_markdown
 from .marks import citation_mark, quotation

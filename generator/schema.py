@@ -118,18 +118,6 @@ EVENT = RecordSpec("event", "`content/events.yaml`: a list of dated events.", (
       "happened at `as_of`) or `hindsight` (happened later; known from a later source)."),
     R("body", "markdown", "What happened, with citations."),
 ))
-DEADLINE = RecordSpec("deadline", "`content/deadlines.yaml`: a list of deadlines: `start` + `days`, a fixed `due`, "
-                      "or `start` + `every` (recurring).", (
-    R("id", "slug", "Id used in `[[id]]` links."),
-    R("title", "text", "Name of the deadline."),
-    R("basis", "enum:binding|reported|framing", "`binding`: set in an agreement, law or official text; `reported`: a "
-      "source reports it but no text setting it is cited; `framing`: a speaker's own time frame. Only binding ones count down."),
-    F("start", "text", "Start date (any date form) or the id of an event whose date is the start."),
-    F("days", "int", "Length in days (with `start`)."),
-    F("every", "int", "Recurs every N days from `start`; the site shows the next occurrence after `as_of`."),
-    F("due", "date", "The due date: alone, a fixed date; with `start` + `days`, what a source states (must agree)."),
-    R("body", "markdown", "What runs out, with citations."),
-))
 VIEW = RecordSpec("view", "`content/views.yaml`: a list of analyst views.", (
     R("id", "slug", "Id used in `[[id]]` links."),
     R("analyst", "ref:actor", "The analyst or expert."),
@@ -144,6 +132,6 @@ PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; t
     F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
 ))
 NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE, "summary": SUMMARY, "native_name": NATIVE_NAME}
-RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, VIEW, PAGE)  # and each declared kind's (kind.py)
-LIST_FILES = {"sources": SOURCE, "events": EVENT, "deadlines": DEADLINE, "views": VIEW}
+RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, VIEW, PAGE)  # and each declared kind's (kind.py)
+LIST_FILES = {"sources": SOURCE, "events": EVENT, "views": VIEW}
 """Each list file of content/ and the record it holds (declared kinds add theirs: kind.py)."""

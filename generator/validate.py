@@ -13,12 +13,12 @@ from typing import Any
 from . import schema
 from datetime import date
 
-from .dates import DATE_FORMS, DateError, FuzzyDate, describe, overlaps, parse_date
+from .dates import DATE_FORMS, DateError, FuzzyDate, parse_date
 from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
 from .kind import Kind, briefing_spec, list_files
 from .load import RawContent, RawFile
-from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, Deadline, Event, KeyFigure, Markdown,
-                    NativeName, Page, Role, Source, StanceLevel, View, next_occurrence)
+from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, Event, KeyFigure, Markdown,
+                    NativeName, Page, Role, Source, StanceLevel, View)
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
 _SLUG = re.compile(schema.SLUG)
@@ -149,7 +149,7 @@ class _KindChecks:
     checker: _Checker
     as_of: date | None
     source_texts: dict[str, str]
-    built: dict[str, tuple[Any, ...]] | None  # by file; None when some content file could not be read
+    built: dict[str, dict[str, Any]] | None  # by file, by id; None when some content file could not be read
 
     def fail(self, location: Location, message: str, hint: str = "") -> None:
         self.checker.fail(location, message, hint)
@@ -160,13 +160,16 @@ class _KindChecks:
     def drop(self, record_id: str) -> None:
         self.checker.broken_ids.add(record_id)
 
-    def records(self, file: str) -> tuple[Any, ...] | None:
-        return None if self.built is None else self.built.get(file, ())
+    def dropped(self, record_id: str) -> bool:
+        return record_id in self.checker.broken_ids
+
+    def records(self, file: str) -> dict[str, Any] | None:
+        return None if self.built is None else self.built.get(file, {})
 
     def build(self, kind: Kind, values: list[dict[str, Any]]) -> tuple[Any, ...]:
         records = tuple(record for record in (kind.build(v, self) for v in values) if record is not None)
         if self.built is not None:
-            self.built[kind.file] = records
+            self.built[kind.file] = {record.id: record for record in records}
         return records
 
 
@@ -189,12 +192,10 @@ def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated
     pages = tuple(p for p in (_page(f, checker) for f in raw.markdown.get("pages", ())) if p)
     sources = tuple(_source(v, raw.source_texts, checker) for v in lists["sources"])
     events = tuple(_event(v, as_of, checker) for v in lists["events"])
-    events_by_id = None if raw.unreadable else {e.id: e for e in events}
-    deadlines = tuple(d for d in (_deadline(v, events_by_id, as_of, checker) for v in lists["deadlines"]) if d)
     views = tuple(_view(v) for v in lists["views"])
-    checks = _KindChecks(checker, as_of, raw.source_texts, None if raw.unreadable else {"events": events})
+    checks = _KindChecks(checker, as_of, raw.source_texts, None if raw.unreadable else {"events": {e.id: e for e in events}})
     declared = tuple((kind, checks.build(kind, lists[kind.file])) for kind in kinds)
-    content = None if briefing is None else Content(briefing, actors, sources, events, deadlines, views, pages, declared)
+    content = None if briefing is None else Content(briefing, actors, sources, events, views, pages, declared)
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
@@ -304,83 +305,6 @@ def _event(v: dict[str, Any], as_of: date | None, checker: _Checker) -> Event:
                                         f"({as_of.isoformat()}), so it is no longer {v['status']}",
                                         "remove `status:`; it is only for events whose date ends after as_of"))
     return event
-
-
-def _deadline(v: dict[str, Any], events_by_id: dict[str, Event] | None, as_of: date | None,
-              checker: _Checker) -> Deadline | None:
-    """A deadline is `start` + `days`, a fixed `due`, or `start` + `every`; it starts at a date or at
-    an event's date. `events_by_id` is None when some content file could not be read: then an
-    unknown event id is not worth reporting."""
-    if not _deadline_form_ok(v, checker):
-        checker.broken_ids.add(v["id"])
-        return None
-    start, start_event = None, None
-    if "start" in v:
-        found = _deadline_start(v, events_by_id, checker)
-        if found is None:
-            return None
-        start, start_event = found
-    every = v.get("every")
-    try:  # computed here so that a date past the last one is reported, not raised later
-        upcoming = next_occurrence(start, every, as_of) if start and every and as_of else None
-        deadline = Deadline(v["id"], v["title"], start, start_event, v.get("days"), v.get("due"), v["body"],
-                            v["_location"], v["basis"], every, upcoming)
-        if deadline.form == "span":
-            deadline.due  # noqa: B018
-    except DateError as exc:
-        checker.broken_ids.add(v["id"])
-        checker.fail(v["_lines"]["every" if every else "days"], f"deadline '{v['id']}': {exc}", "check start and days")
-        return None
-    if deadline.form == "recurring" and upcoming is None:
-        return None  # no as_of: briefing.yaml is broken and already reported
-    if deadline.form == "span" and deadline.stated_due and not overlaps(deadline.stated_due, deadline.due):
-        checker.fail(v["_lines"]["due"], f"deadline '{deadline.id}': {describe(start)} + {deadline.days} days "  # type: ignore[arg-type]
-                                         f"is {describe(deadline.due)}, but 'due' says {describe(deadline.stated_due)}",
-                     "fix start, days or due so that they agree")
-    return deadline
-
-
-def _deadline_form_ok(v: dict[str, Any], checker: _Checker) -> bool:
-    """Exactly one of the three forms: start + days [+ due], due alone, start + every."""
-    present = {name for name in ("start", "days", "every", "due") if name in v["_lines"]}
-    has = present & v.keys()
-    if has != present:
-        return False  # a value that did not convert is already reported
-    forms = "write `start:` + `days:` (a span), `due:` alone (a fixed date), or `start:` + `every:` (recurring)"
-    if v.get("every") == 0 or v.get("days") == 0:
-        name = "every" if v.get("every") == 0 else "days"
-        checker.fail(v["_lines"][name], f"deadline '{v['id']}': '{name}' must be at least 1", "give a number of days from 1 up")
-    elif {"days", "every"} <= has:
-        checker.fail(v["_lines"]["every"], f"deadline '{v['id']}' has both 'days' and 'every'", forms)
-    elif "every" in has and "due" in has:
-        checker.fail(v["_lines"]["due"], f"deadline '{v['id']}' recurs (every {v['every']} days), so it cannot have a fixed 'due'", forms)
-    elif "start" in has and not has & {"days", "every"}:
-        checker.fail(v["_lines"]["start"], f"deadline '{v['id']}' has a start but neither 'days' nor 'every'", forms)
-    elif "start" not in has and has & {"days", "every"}:
-        name = "days" if "days" in has else "every"
-        checker.fail(v["_lines"][name], f"deadline '{v['id']}' has '{name}' but no 'start' to count from", forms)
-    elif not has:
-        checker.fail(v["_location"], f"deadline '{v['id']}' has no date", forms)
-    else:
-        return True
-    return False
-
-
-def _deadline_start(v: dict[str, Any], events_by_id: dict[str, Event] | None,
-                    checker: _Checker) -> tuple[FuzzyDate, str | None] | None:
-    start_text: str = v["start"]
-    try:
-        return parse_date(start_text), None
-    except DateError:
-        pass
-    if events_by_id is None or start_text not in events_by_id:
-        checker.broken_ids.add(v["id"])
-        if events_by_id is not None and start_text not in checker.broken_ids:
-            guess = did_you_mean(start_text, sorted(events_by_id))
-            checker.fail(v["_lines"]["start"], f"deadline '{v['id']}' starts at '{start_text}', which is neither a date nor an event id",
-                         guess or f"write a date ({DATE_FORMS}) or the id of an event in events.yaml")
-        return None
-    return events_by_id[start_text].date, start_text
 
 
 def _view(v: dict[str, Any]) -> View:

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from .dates import describe
 from .evidence import Evidence
-from .model import Actor, Content, Deadline, DeadlineStatus, Event, NativeName, Page, Source, View
+from .model import Actor, Content, Event, NativeName, Page, Source, View
 from .resolve import Mention, Resolved
 from .urls import page_of, relative
 
 if TYPE_CHECKING:
+    from .kinds.deadline import Deadline, DeadlineStatus
     from .kinds.quote import Quote
 
 
