@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .jsonparts import DATE_REF as _DATE_REF, ID as _ID, OPT_DATE as _OPT_DATE, OPT_STR as _OPT_STR, STR as _STR, URL as _URL
+from .jsonparts import ID as _ID, OPT_DATE as _OPT_DATE, OPT_STR as _OPT_STR, STR as _STR, URL as _URL
 from .jsonparts import date as _date, list_of as _list_of, md as _md, record as _record
 from .kind import Kind
-from .model import Actor, Event, Page, Source, View
+from .model import Actor, Page, Source, View
 from .resolve import Mention, Resolved
 
 DATA_FILE = "briefing.json"
@@ -47,7 +47,6 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
         },
         "actors": [_actor(a, resolved) for a in c.actors],
         "sources": [_source(s, resolved) for s in c.sources],
-        "events": [_event(e, resolved) for e in c.events],
         **_kinds(resolved, c.fixed_kinds()),
         "views": [_view(v, resolved) for v in c.views],
         "pages": [_page(p, resolved) for p in c.pages],
@@ -81,11 +80,6 @@ def _source(s: Source, r: Resolved) -> dict[str, Any]:
             "inferred": list(s.inferred), "text_checked": s.id in r.checked_sources}
 
 
-def _event(e: Event, r: Resolved) -> dict[str, Any]:
-    return {"id": e.id, "url": r.urls[e.id], "title": e.title, "date": _date(e.date), "actors": list(e.actors),
-            "status": e.status, "body": _md(e.body)}
-
-
 def _view(v: View, r: Resolved) -> dict[str, Any]:
     return {"id": v.id, "url": r.urls[v.id], "analyst": v.analyst, "stance": v.stance, "gist": _md(v.gist),
             "quotes": list(v.quotes)}
@@ -112,8 +106,6 @@ def briefing_schema(kinds: tuple[Kind, ...] = ()) -> dict[str, Any]:
         "A briefing built by the briefing site generator, with every reference resolved.",
         **{"$schema": _STR, "schema_version": {"const": SCHEMA_VERSION}},
         briefing=_briefing_schema(), actors=_list_of(_actor_schema()), sources=_list_of(_source_schema()),
-        events=_list_of(_record("A dated event.", id=_ID, url=_URL, title=_STR, date=_DATE_REF,
-                                actors=_list_of(_ID), status={"enum": ["planned", "hindsight", None]}, body=_STR)),
         **{kind.file: _list_of(kind.export_schema()) for kind in kinds if kind.fixed},
         views=_list_of(_record("An analyst's view on the stance scale.", id=_ID, url=_URL, analyst=_ID,
                                stance=_ID, gist=_STR, quotes={"type": "array", "items": _ID})),

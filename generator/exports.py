@@ -21,7 +21,8 @@ from . import ics
 from .dates import FuzzyDate, describe
 from .export_json import DATA_FILE, SCHEMA_FILE, briefing_json, briefing_schema_json
 from .kinds.deadline import BASIS_WORDS, Deadline, deadline_status
-from .model import EVENT_STATUS_WORDS, Briefing, Event
+from .kinds.event import EVENT_STATUS_WORDS, Event
+from .model import Briefing
 from .render import PageLinks
 from .resolve import Resolved
 from .urls import HOME, NOT_FOUND, SEARCH

@@ -151,6 +151,11 @@ class Kind:
                 "required": list(properties), "additionalProperties": False}
 
 
+def titled(record: Any, lookup: Lookup) -> str:
+    """`owner_title=titled`: backlinks name each of the kind's texts by its record's title."""
+    return str(record.title)
+
+
 def record_class(name: str, cls: type) -> type:
     """Check a kind's model against the dataclass shape the stages rely on."""
     names = {f.name for f in fields(cls)}

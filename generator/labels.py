@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .dates import describe
 from .kind import Lookup
-from .model import Actor, Content, Entity, Event
+from .model import Actor, Content, Entity
 
 
 class LinkLabel(NamedTuple):
@@ -41,8 +40,6 @@ def _label(content: Content, entity: Entity, lookup: Lookup) -> str:
 def _preview(content: Content, entity: Entity, labels: dict[str, str], lookup: Lookup) -> str:
     if entity.entity == "source":
         return f"[{lookup.citation_numbers[entity.id]}] {entity.title}"  # type: ignore[union-attr]
-    if isinstance(entity, Event):
-        return f"{describe(entity.date)}: {entity.title}"
     kind = content.kind_of(entity)
     if kind:
         return kind.hover(entity, lookup)

@@ -11,11 +11,10 @@ from .errors import Location
 if TYPE_CHECKING:
     from .kind import Kind
     from .kinds.deadline import Deadline
+    from .kinds.event import Event
     from .kinds.quote import Quote
 
 EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page"]  # and declared kinds (kind.py)
-EVENT_STATUS_WORDS = {"planned": "Planned: scheduled or announced, not yet happened at the briefing date",
-                      "hindsight": "Hindsight: happened after the briefing date, known from a later source"}
 SUMMARY_HEADINGS = {"agreed": "Agreed", "not_agreed": "Not agreed", "next": "What's next", "unknown": "What we don't know"}
 
 
@@ -113,18 +112,6 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Event:
-    id: str
-    title: str
-    date: FuzzyDate
-    actors: tuple[str, ...]
-    body: Markdown
-    location: Location
-    status: Literal["planned", "hindsight"] | None = None  # set when the date ends after as_of
-    entity: EntityKind = field(default="event", init=False)
-
-
-@dataclass(frozen=True)
 class View:
     id: str
     analyst: str
@@ -151,7 +138,7 @@ class Page:
     entity: EntityKind = field(default="page", init=False)
 
 
-Entity = Actor | Source | Event | View | Page | Any  # Any: a declared kind's record (kind.py)
+Entity = Actor | Source | View | Page | Any  # Any: a declared kind's record (kind.py)
 
 
 @dataclass(frozen=True)
@@ -161,7 +148,6 @@ class Content:
     briefing: Briefing
     actors: tuple[Actor, ...]
     sources: tuple[Source, ...]
-    events: tuple[Event, ...]
     views: tuple[View, ...]
     pages: tuple[Page, ...]
     declared: tuple[tuple[Kind, tuple[Any, ...]], ...] = ()  # each declared kind (kind.py) and its records
@@ -169,9 +155,13 @@ class Content:
     def entities(self) -> tuple[Entity, ...]:
         """Every record, in the briefing's one order: actors, the fixed pages' kinds, analyst views,
         free pages, then the other declared kinds."""
-        return (*self.actors, *self.sources, *self.events,
+        return (*self.actors, *self.sources,
                 *(record for _, records in self.fixed_kinds() for record in records), *self.views, *self.pages,
                 *(record for _, records in self.other_kinds() for record in records))
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.records("events")
 
     @property
     def deadlines(self) -> tuple[Deadline, ...]:

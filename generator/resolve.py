@@ -19,7 +19,7 @@ from .kind import Kind, Lookup
 from .labels import LinkLabel, link_labels
 from .markdown import ParsedDoc, heading_ids, parse_markdown
 from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
-from .urls import GENERATED_PAGES, HOME, SOURCES, TIMELINE, VIEWS, entity_url, page_of
+from .urls import GENERATED_PAGES, HOME, SOURCES, VIEWS, entity_url, page_of
 from .validate import FieldRef
 
 _KIND_FOR_REF = {"cite": "source", "embed": "quote"}
@@ -80,10 +80,6 @@ def markdown_fields(content: Content, index: Mapping[str, Entity] | None = None)
         yield f"{s.id}-reliability", SOURCES, s.title, s.reliability, "sources"
         if s.noise:
             yield f"{s.id}-noise", SOURCES, s.title, s.noise, "sources"
-    for e in content.events:
-        yield f"{e.id}-body", TIMELINE, e.title, e.body, "events"
-    for d in content.deadlines:
-        yield f"{d.id}-body", TIMELINE, d.title, d.body, "deadlines"
     yield from _kind_texts(content.fixed_kinds(), lookup)
     for v in content.views:
         yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist, "views"

@@ -109,15 +109,6 @@ SOURCE = RecordSpec("source", "`content/sources.yaml`: a list of source articles
     F("inferred", "list:enum:title|publisher|published|byline",
       "Which of this record's values are ours, not found in the text; the site marks them as inferred."),
 ))
-EVENT = RecordSpec("event", "`content/events.yaml`: a list of dated events.", (
-    R("id", "slug", "Id used in `[[id]]` links."),
-    R("title", "text", "What happened, in a few words."),
-    R("date", "date", "When, at the precision the sources give."),
-    F("actors", "list:ref:actor", "Actors involved."),
-    F("status", "enum:planned|hindsight", "Required when the date ends after `as_of`: `planned` (scheduled, not yet "
-      "happened at `as_of`) or `hindsight` (happened later; known from a later source)."),
-    R("body", "markdown", "What happened, with citations."),
-))
 VIEW = RecordSpec("view", "`content/views.yaml`: a list of analyst views.", (
     R("id", "slug", "Id used in `[[id]]` links."),
     R("analyst", "ref:actor", "The analyst or expert."),
@@ -132,6 +123,6 @@ PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; t
     F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
 ))
 NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE, "summary": SUMMARY, "native_name": NATIVE_NAME}
-RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, VIEW, PAGE)  # and each declared kind's (kind.py)
-LIST_FILES = {"sources": SOURCE, "events": EVENT, "views": VIEW}
+RECORDS = (BRIEFING, ACTOR, SOURCE, VIEW, PAGE)  # and each declared kind's (kind.py)
+LIST_FILES = {"sources": SOURCE, "views": VIEW}
 """Each list file of content/ and the record it holds (declared kinds add theirs: kind.py)."""

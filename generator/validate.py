@@ -17,7 +17,7 @@ from .dates import DATE_FORMS, DateError, FuzzyDate, parse_date
 from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
 from .kind import Kind, briefing_spec, list_files
 from .load import RawContent, RawFile
-from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, Event, KeyFigure, Markdown,
+from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, KeyFigure, Markdown,
                     NativeName, Page, Role, Source, StanceLevel, View)
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
@@ -191,11 +191,10 @@ def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated
     actors = tuple(a for a in (_actor(f, checker) for f in raw.markdown.get("actors", ())) if a)
     pages = tuple(p for p in (_page(f, checker) for f in raw.markdown.get("pages", ())) if p)
     sources = tuple(_source(v, raw.source_texts, checker) for v in lists["sources"])
-    events = tuple(_event(v, as_of, checker) for v in lists["events"])
     views = tuple(_view(v) for v in lists["views"])
-    checks = _KindChecks(checker, as_of, raw.source_texts, None if raw.unreadable else {"events": {e.id: e for e in events}})
+    checks = _KindChecks(checker, as_of, raw.source_texts, None if raw.unreadable else {})
     declared = tuple((kind, checks.build(kind, lists[kind.file])) for kind in kinds)
-    content = None if briefing is None else Content(briefing, actors, sources, events, views, pages, declared)
+    content = None if briefing is None else Content(briefing, actors, sources, views, pages, declared)
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
@@ -292,19 +291,6 @@ def _source(v: dict[str, Any], texts: dict[str, str], checker: _Checker) -> Sour
     return Source(v["id"], v["file"], v["title"], v.get("publisher"), v.get("byline"), v.get("published"),
                   v.get("url"), v.get("words"), v["reliability"], v.get("noise"), full, v["_location"],
                   v.get("inferred", ()))
-
-
-def _event(v: dict[str, Any], as_of: date | None, checker: _Checker) -> Event:
-    event = Event(v["id"], v["title"], v["date"], v.get("actors", ()), v["body"], v["_location"], v.get("status"))
-    if as_of is not None and event.date.last > as_of and "status" not in v:
-        checker.fail(v["_lines"]["date"], f"event '{event.id}' ends after the briefing date ({as_of.isoformat()}) but has no status",
-                     "add `status: planned` (scheduled, not yet happened at as_of) or `status: hindsight` "
-                     "(happened later, known from a later source); or narrow the date")
-    elif as_of is not None and event.date.last <= as_of and "status" in v:  # e.g. as_of moved on past it
-        checker.problems.append(warning(v["_lines"]["status"], f"event '{event.id}' is over by the briefing date "
-                                        f"({as_of.isoformat()}), so it is no longer {v['status']}",
-                                        "remove `status:`; it is only for events whose date ends after as_of"))
-    return event
 
 
 def _view(v: dict[str, Any]) -> View:

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from .dates import describe
 from .evidence import Evidence
-from .model import Actor, Content, Event, NativeName, Page, Source, View
+from .model import Actor, Content, NativeName, Page, Source, View
 from .resolve import Mention, Resolved
 from .urls import page_of, relative
 
 if TYPE_CHECKING:
     from .kinds.deadline import Deadline, DeadlineStatus
+    from .kinds.event import Event
     from .kinds.quote import Quote
 
 
@@ -225,26 +226,6 @@ def actors_by_side(actors: tuple[Actor, ...]) -> tuple[tuple[str, tuple[Actor, .
     for actor in sorted(actors, key=lambda a: (a.kind != "person", a.name)):
         sides.setdefault(actor.side, []).append(actor)
     return tuple((side, tuple(members)) for side, members in sorted(sides.items()))
-
-
-@dataclass(frozen=True)
-class TimelineView:
-    deadlines: tuple[Deadline, ...]  # by due date, for the table
-    items: tuple[Event | Deadline, ...]  # events and deadlines by date, without those after as_of
-    after: tuple[tuple[str, tuple[Event, ...]], ...]  # (planned | hindsight, its events)
-    mentions: dict[str, tuple[Mention, ...]]
-    cites: tuple[str, ...]
-
-
-def timeline_view(resolved: Resolved, page: str) -> TimelineView:
-    c = resolved.content
-    dated: list[Event | Deadline] = [*c.events, *c.deadlines]
-    ordered = sorted(dated, key=lambda e: (e.date.sort_key, e.id))
-    after = tuple((status, tuple(e for e in ordered if isinstance(e, Event) and e.status == status))
-                  for status in ("planned", "hindsight"))
-    return TimelineView(tuple(sorted(c.deadlines, key=lambda d: d.expected_due.sort_key)),
-                        tuple(e for e in ordered if not getattr(e, "status", None)), after,
-                        {e.id: mentions_of(resolved, e.id) for e in ordered}, cited_on(resolved, page))
 
 
 @dataclass(frozen=True)

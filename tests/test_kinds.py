@@ -155,3 +155,16 @@ def test_the_page_list_and_a_partial_plan_agree_with_the_whole_plan(briefing: Br
     assert page_paths(resolved) == [path for path, _, _ in plan]
     wanted = {"risks.html", "actors/ana-ruiz.html", "about.html", "index.html"}
     assert page_plan(resolved, wanted.__contains__) == [entry for entry in plan if entry[0] in wanted]
+
+
+def test_every_text_is_listed_once_in_the_briefings_one_order(briefing: Briefing) -> None:
+    """Each Markdown text comes from one declaration (a kind's or the engine's own), once, in the
+    order backlinks and briefing.json follow: actors, the fixed pages' kinds, views, pages, the rest."""
+    from generator.resolve import markdown_fields
+
+    resolved = check_content(config(with_risks(briefing)))
+    texts = [(key, group) for key, _, _, _, group in markdown_fields(resolved.content)]
+    keys = [key for key, _ in texts]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    groups = list(dict.fromkeys(group for _, group in texts if group not in {"bottom_line", "status", "summary", "key_figures"}))
+    assert groups == ["actors", "sources", "events", "deadlines", "quotes", "views", "pages", "glossary", "commitments", "risks"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 from ..kind import Kind
 from .commitment import KIND as COMMITMENT
 from .deadline import KIND as DEADLINE
+from .event import KIND as EVENT
 from .quote import KIND as QUOTE
 from .term import KIND as TERM
 
-BUILTIN_KINDS: tuple[Kind, ...] = (DEADLINE, QUOTE, TERM, COMMITMENT)
+BUILTIN_KINDS: tuple[Kind, ...] = (EVENT, DEADLINE, QUOTE, TERM, COMMITMENT)

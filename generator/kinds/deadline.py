@@ -10,11 +10,12 @@ from typing import Any, Literal
 from .. import jsonparts as j
 from ..dates import DATE_FORMS, DateError, FuzzyDate, add_days, describe, intersect, overlaps, parse_date
 from ..errors import Location, did_you_mean
-from ..kind import Checks, Kind, Lookup, record_class
+from ..kind import Checks, Kind, record_class, titled
 from ..model import Markdown
 from ..resolve import Resolved
 from ..schema import F, R, RecordSpec
 from ..urls import TIMELINE
+from .event import dated_title
 
 SPEC = RecordSpec("deadline", "`content/deadlines.yaml`: a list of deadlines: `start` + `days`, a fixed `due`, "
                       "or `start` + `every` (recurring).", (
@@ -221,15 +222,6 @@ def deadline_schema() -> dict[str, Any]:
                    every={"type": ["integer", "null"]}, computed_due=j.DATE_REF, stated_due=j.OPT_DATE, expected_due=j.DATE_REF, status=status, body=j.STR)
 
 
-def dated_title(record: Any, lookup: Lookup) -> str:
-    """A dated record's hover text: its date in words, then its title."""
-    return f"{describe(record.date)}: {record.title}"
-
-
-def own_title(record: Any, lookup: Lookup) -> str:
-    return str(record.title)
-
-
 KIND = Kind(name="deadline", file="deadlines", spec=SPEC, model=record_class("deadline", Deadline), page=TIMELINE,
-            title="Deadlines", owner_title=own_title, preview=dated_title, noun=None, make=make_deadline,
+            title="Deadlines", owner_title=titled, preview=dated_title, noun=None, make=make_deadline,
             to_json=deadline_json, json_schema=deadline_schema)
