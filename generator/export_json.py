@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .jsonparts import ID as _ID, OPT_DATE as _OPT_DATE, OPT_STR as _OPT_STR, STR as _STR, URL as _URL
-from .jsonparts import date as _date, list_of as _list_of, md as _md, record as _record
+from .jsonparts import ID as _ID, OPT_STR as _OPT_STR, STR as _STR, URL as _URL
+from .jsonparts import list_of as _list_of, md as _md, record as _record
 from .kind import Kind
-from .model import Actor, Page, Source, View
+from .model import Actor, Page, View
 from .resolve import Mention, Resolved
 
 DATA_FILE = "briefing.json"
@@ -46,7 +46,6 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
             "updated": b.last_updated.isoformat(), "require_evidence": list(b.require_evidence),
         },
         "actors": [_actor(a, resolved) for a in c.actors],
-        "sources": [_source(s, resolved) for s in c.sources],
         **_kinds(resolved, c.fixed_kinds()),
         "views": [_view(v, resolved) for v in c.views],
         "pages": [_page(p, resolved) for p in c.pages],
@@ -71,13 +70,6 @@ def _actor(a: Actor, r: Resolved) -> dict[str, Any]:
             "affiliation": a.affiliation, "summary": a.summary, "body": _md(a.body),
             "native_name": {"text": a.native_name.text, "lang": a.native_name.lang} if a.native_name else None,
             "roles": [{"title": role.title, "sources": list(role.sources)} for role in a.roles]}
-
-
-def _source(s: Source, r: Resolved) -> dict[str, Any]:
-    return {"id": s.id, "number": r.citation_numbers[s.id], "url": r.urls[s.id], "file": s.file, "title": s.title,
-            "publisher": s.publisher, "byline": s.byline, "published": _date(s.published), "original_url": s.url,
-            "words": s.words, "reliability": _md(s.reliability), "noise": _md(s.noise),
-            "inferred": list(s.inferred), "text_checked": s.id in r.checked_sources}
 
 
 def _view(v: View, r: Resolved) -> dict[str, Any]:
@@ -105,7 +97,7 @@ def briefing_schema(kinds: tuple[Kind, ...] = ()) -> dict[str, Any]:
     root = _record(
         "A briefing built by the briefing site generator, with every reference resolved.",
         **{"$schema": _STR, "schema_version": {"const": SCHEMA_VERSION}},
-        briefing=_briefing_schema(), actors=_list_of(_actor_schema()), sources=_list_of(_source_schema()),
+        briefing=_briefing_schema(), actors=_list_of(_actor_schema()),
         **{kind.file: _list_of(kind.export_schema()) for kind in kinds if kind.fixed},
         views=_list_of(_record("An analyst's view on the stance scale.", id=_ID, url=_URL, analyst=_ID,
                                stance=_ID, gist=_STR, quotes={"type": "array", "items": _ID})),
@@ -141,12 +133,3 @@ def _actor_schema() -> dict[str, Any]:
                    kind={"enum": ["person", "organisation", "group"]}, side=_STR,
                    affiliation={"oneOf": [_ID, {"type": "null"}]}, summary=_STR, body=_STR, roles=_list_of(role),
                    native_name={"oneOf": [_record("A name in its own script.", text=_STR, lang=_STR), {"type": "null"}]})
-
-
-def _source_schema() -> dict[str, Any]:
-    return _record("A source article; `number` is its citation number.", id=_ID,
-                   number={"type": "integer", "minimum": 1}, url=_URL, file=_STR, title=_STR, publisher=_OPT_STR,
-                   byline=_OPT_STR, published=_OPT_DATE, original_url=_OPT_STR,
-                   words={"type": ["integer", "null"]}, reliability=_STR, noise=_OPT_STR,
-                   inferred=_list_of({"enum": ["title", "publisher", "published", "byline"]}),
-                   text_checked={"type": "boolean"})

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from .dates import FuzzyDate
 from .errors import Location
 
 if TYPE_CHECKING:
@@ -13,8 +12,9 @@ if TYPE_CHECKING:
     from .kinds.deadline import Deadline
     from .kinds.event import Event
     from .kinds.quote import Quote
+    from .kinds.source import Source
 
-EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page"]  # and declared kinds (kind.py)
+EntityKind = Literal["actor", "view", "page"]  # the engine's own; a declared kind's records name theirs (kind.py)
 SUMMARY_HEADINGS = {"agreed": "Agreed", "not_agreed": "Not agreed", "next": "What's next", "unknown": "What we don't know"}
 
 
@@ -94,24 +94,6 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class Source:
-    id: str
-    file: str
-    title: str
-    publisher: str | None
-    byline: str | None
-    published: FuzzyDate | None
-    url: str | None
-    words: int | None
-    reliability: Markdown
-    noise: Markdown | None
-    full_text: str | None
-    location: Location
-    inferred: tuple[str, ...] = ()  # which of title, publisher, published, byline are ours
-    entity: EntityKind = field(default="source", init=False)
-
-
-@dataclass(frozen=True)
 class View:
     id: str
     analyst: str
@@ -138,7 +120,7 @@ class Page:
     entity: EntityKind = field(default="page", init=False)
 
 
-Entity = Actor | Source | View | Page | Any  # Any: a declared kind's record (kind.py)
+Entity = Actor | View | Page | Any  # Any: a declared kind's record (kind.py)
 
 
 @dataclass(frozen=True)
@@ -147,7 +129,6 @@ class Content:
 
     briefing: Briefing
     actors: tuple[Actor, ...]
-    sources: tuple[Source, ...]
     views: tuple[View, ...]
     pages: tuple[Page, ...]
     declared: tuple[tuple[Kind, tuple[Any, ...]], ...] = ()  # each declared kind (kind.py) and its records
@@ -155,9 +136,13 @@ class Content:
     def entities(self) -> tuple[Entity, ...]:
         """Every record, in the briefing's one order: actors, the fixed pages' kinds, analyst views,
         free pages, then the other declared kinds."""
-        return (*self.actors, *self.sources,
+        return (*self.actors,
                 *(record for _, records in self.fixed_kinds() for record in records), *self.views, *self.pages,
                 *(record for _, records in self.other_kinds() for record in records))
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.records("sources")
 
     @property
     def events(self) -> tuple[Event, ...]:

@@ -17,19 +17,20 @@ from markupsafe import Markup
 from .dates import describe
 from .kinds.deadline import BASIS_WORDS, DeadlineStatus, deadline_status
 from .kinds.event import EVENT_STATUS_WORDS
-from .model import SUMMARY_HEADINGS, Content, Page, Source
+from .model import SUMMARY_HEADINGS, Content, Page
 from .kind import Kind
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved
 from .views import (NavItem, actor_view, actors_view, free_page_view, group_by_actor, home_view,
-                    sources_view, views_view)
+                    views_view)
 from .urls import (ACTORS, GENERATED_PAGES, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, page_of,
                    passage_url, relative, root_prefix)
 from .workers import ordered_map
 
 if TYPE_CHECKING:
     from .kinds.quote import Quote
+    from .kinds.source import Source
 
 
 @dataclass
@@ -138,7 +139,6 @@ def page_plan(resolved: Resolved, only: Callable[[str], bool] | None = None) -> 
                                      "view": home_view(resolved, HOME, deadline_statuses(c))}),
         (ACTORS, "actors.html", lambda: {"title": "Actors", "crumbs": [], "view": actors_view(resolved)}),
         (VIEWS, "views.html", lambda: {"title": "Analyst views", "crumbs": [], "view": views_view(resolved, VIEWS)}),
-        (SOURCES, "sources.html", lambda: {"title": "Source appendix", "crumbs": [], "view": sources_view(resolved, SOURCES)}),
         (NOT_FOUND, "404.html", lambda: {"title": "Page not found", "crumbs": []}),
         (SEARCH, "search.html", lambda: {"title": "Search", "crumbs": [],
                                          "example": c.actors[0].name if c.actors else ""}),
@@ -164,7 +164,7 @@ def page_paths(resolved: Resolved) -> list[str]:
     """Every HTML page's output path in `page_plan`'s order, without making any view (the exports
     list the pages; the preview renders them apart)."""
     c = resolved.content
-    fixed = [HOME, ACTORS, VIEWS, SOURCES, NOT_FOUND, SEARCH,
+    fixed = [HOME, ACTORS, VIEWS, NOT_FOUND, SEARCH,
              *(kind.page for kind, _ in c.fixed_kinds() if kind.template)]
     return [*sorted(fixed, key=GENERATED_PAGES.index),
             *(kind.page for kind, records in c.other_kinds() if records and kind.template),

@@ -19,7 +19,7 @@ from .kind import Kind, Lookup
 from .labels import LinkLabel, link_labels
 from .markdown import ParsedDoc, heading_ids, parse_markdown
 from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
-from .urls import GENERATED_PAGES, HOME, SOURCES, VIEWS, entity_url, page_of
+from .urls import GENERATED_PAGES, HOME, VIEWS, entity_url, page_of
 from .validate import FieldRef
 
 _KIND_FOR_REF = {"cite": "source", "embed": "quote"}
@@ -76,10 +76,6 @@ def markdown_fields(content: Content, index: Mapping[str, Entity] | None = None)
         yield f"home-figure-{i}", HOME, "Key figures", figure.label, "key_figures"
     for a in content.actors:
         yield f"{a.id}-body", entity_url(a), a.name, a.body, "actors"
-    for s in content.sources:
-        yield f"{s.id}-reliability", SOURCES, s.title, s.reliability, "sources"
-        if s.noise:
-            yield f"{s.id}-noise", SOURCES, s.title, s.noise, "sources"
     yield from _kind_texts(content.fixed_kinds(), lookup)
     for v in content.views:
         yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist, "views"

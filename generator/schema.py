@@ -94,21 +94,6 @@ ACTOR = RecordSpec("actor", "`content/actors/ID.md`: front matter of a person or
     F("summary", "text", "One line used in lists and link previews."),
     F("native_name", "record:native_name", "The name in its own script, with its language."),
 ))
-SOURCE = RecordSpec("source", "`content/sources.yaml`: a list of source articles.", (
-    R("id", "slug", "Id used in citations `[@id]`."),
-    R("file", "text", "The article's file name; also how `--sources-dir` finds its full text."),
-    R("title", "text", "A descriptive title (ours if the article has none)."),
-    F("publisher", "text", "Publisher, where the text shows it."),
-    F("byline", "text", "Author, where the text shows one."),
-    F("published", "date", "Publication date at the precision known."),
-    F("url", "url", "Address of the original, if known (http/https only)."),
-    F("words", "int", "Length of the article in words; checked against the full text when available."),
-    R("reliability", "markdown", "Notes on how far to trust it."),
-    F("noise", "markdown", "What was left out of the text (ads, promotions, footers)."),
-    F("full_text", "markdown", "The article's full text, used to verify quotations."),
-    F("inferred", "list:enum:title|publisher|published|byline",
-      "Which of this record's values are ours, not found in the text; the site marks them as inferred."),
-))
 VIEW = RecordSpec("view", "`content/views.yaml`: a list of analyst views.", (
     R("id", "slug", "Id used in `[[id]]` links."),
     R("analyst", "ref:actor", "The analyst or expert."),
@@ -123,6 +108,6 @@ PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; t
     F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
 ))
 NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE, "summary": SUMMARY, "native_name": NATIVE_NAME}
-RECORDS = (BRIEFING, ACTOR, SOURCE, VIEW, PAGE)  # and each declared kind's (kind.py)
-LIST_FILES = {"sources": SOURCE, "views": VIEW}
+RECORDS = (BRIEFING, ACTOR, VIEW, PAGE)  # and each declared kind's (kind.py)
+LIST_FILES = {"views": VIEW}
 """Each list file of content/ and the record it holds (declared kinds add theirs: kind.py)."""

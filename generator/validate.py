@@ -18,7 +18,7 @@ from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
 from .kind import Kind, briefing_spec, list_files
 from .load import RawContent, RawFile
 from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, KeyFigure, Markdown,
-                    NativeName, Page, Role, Source, StanceLevel, View)
+                    NativeName, Page, Role, StanceLevel, View)
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
 _SLUG = re.compile(schema.SLUG)
@@ -190,11 +190,10 @@ def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated
     lists = {name: _list_records(raw.lists.get(name), spec, checker) for name, spec in list_files(kinds).items()}
     actors = tuple(a for a in (_actor(f, checker) for f in raw.markdown.get("actors", ())) if a)
     pages = tuple(p for p in (_page(f, checker) for f in raw.markdown.get("pages", ())) if p)
-    sources = tuple(_source(v, raw.source_texts, checker) for v in lists["sources"])
     views = tuple(_view(v) for v in lists["views"])
     checks = _KindChecks(checker, as_of, raw.source_texts, None if raw.unreadable else {})
     declared = tuple((kind, checks.build(kind, lists[kind.file])) for kind in kinds)
-    content = None if briefing is None else Content(briefing, actors, sources, views, pages, declared)
+    content = None if briefing is None else Content(briefing, actors, views, pages, declared)
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
@@ -281,16 +280,6 @@ def _page(raw: RawFile, checker: _Checker) -> Page | None:
         return None
     return Page(raw.stem, v["title"], v.get("summary", ""), v.get("order", 100), v["body"], v["_location"],
                 v.get("tracker"))
-
-
-def _source(v: dict[str, Any], texts: dict[str, str], checker: _Checker) -> Source:
-    if "/" in v["file"] or "\\" in v["file"] or v["file"].startswith("."):
-        checker.fail(v["_location"], f"source file '{v['file']}' must be a plain file name",
-                     "give the name only, e.g. `000_4096c32f5a35f67a.txt`, not a path")
-    full = v["full_text"].text if "full_text" in v else texts.get(v["file"])
-    return Source(v["id"], v["file"], v["title"], v.get("publisher"), v.get("byline"), v.get("published"),
-                  v.get("url"), v.get("words"), v["reliability"], v.get("noise"), full, v["_location"],
-                  v.get("inferred", ()))
 
 
 def _view(v: dict[str, Any]) -> View:

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .dates import describe
-from .evidence import Evidence
-from .model import Actor, Content, NativeName, Page, Source, View
+from .model import Actor, Content, NativeName, Page, View
 from .resolve import Mention, Resolved
 from .urls import page_of, relative
 
@@ -241,16 +240,3 @@ def views_view(resolved: Resolved, page: str) -> ViewsView:
     rows = tuple((v, analysts[v.analyst]) for s in c.briefing.stance_scale for v in by_analyst if v.stance == s.id)
     quoted = [getattr(resolved.index[q], "source") for v, _ in rows for q in v.quotes]
     return ViewsView(rows, cited_on(resolved, page, quoted))
-
-
-@dataclass(frozen=True)
-class SourcesView:
-    sources: tuple[Source, ...]  # in citation-number order
-    evidence: dict[str, tuple[Evidence, ...]]  # source id -> the passages cited from it
-    citations: dict[str, tuple[Mention, ...]]  # source id -> the texts that cite it
-    cites: tuple[str, ...]  # (the appendix prints no endnotes: it is the list of sources)
-
-
-def sources_view(resolved: Resolved, page: str) -> SourcesView:
-    return SourcesView(resolved.content.sources, dict(resolved.evidence or {}), dict(resolved.citations),
-                       cited_on(resolved, page))

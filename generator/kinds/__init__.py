@@ -6,6 +6,7 @@ from .commitment import KIND as COMMITMENT
 from .deadline import KIND as DEADLINE
 from .event import KIND as EVENT
 from .quote import KIND as QUOTE
+from .source import KIND as SOURCE
 from .term import KIND as TERM
 
-BUILTIN_KINDS: tuple[Kind, ...] = (EVENT, DEADLINE, QUOTE, TERM, COMMITMENT)
+BUILTIN_KINDS: tuple[Kind, ...] = (SOURCE, EVENT, DEADLINE, QUOTE, TERM, COMMITMENT)
