@@ -12,7 +12,7 @@ from typing import Any
 from .jsonparts import ID as _ID, OPT_STR as _OPT_STR, STR as _STR, URL as _URL
 from .jsonparts import list_of as _list_of, md as _md, record as _record
 from .kind import Kind
-from .model import Actor, Page, View
+from .model import Actor, Page
 from .resolve import Mention, Resolved
 
 DATA_FILE = "briefing.json"
@@ -47,7 +47,6 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
         },
         "actors": [_actor(a, resolved) for a in c.actors],
         **_kinds(resolved, c.fixed_kinds()),
-        "views": [_view(v, resolved) for v in c.views],
         "pages": [_page(p, resolved) for p in c.pages],
         **_kinds(resolved, c.other_kinds()),
         "evidence": {source: [{"passage": e.passage, "in": e.owner_title, "url": e.url} for e in found]
@@ -72,11 +71,6 @@ def _actor(a: Actor, r: Resolved) -> dict[str, Any]:
             "roles": [{"title": role.title, "sources": list(role.sources)} for role in a.roles]}
 
 
-def _view(v: View, r: Resolved) -> dict[str, Any]:
-    return {"id": v.id, "url": r.urls[v.id], "analyst": v.analyst, "stance": v.stance, "gist": _md(v.gist),
-            "quotes": list(v.quotes)}
-
-
 def _page(p: Page, r: Resolved) -> dict[str, Any]:
     return {"id": p.id, "url": r.urls[p.id], "title": p.title, "summary": p.summary, "order": p.order,
             "tracker": p.tracker, "body": _md(p.body)}
@@ -99,8 +93,6 @@ def briefing_schema(kinds: tuple[Kind, ...] = ()) -> dict[str, Any]:
         **{"$schema": _STR, "schema_version": {"const": SCHEMA_VERSION}},
         briefing=_briefing_schema(), actors=_list_of(_actor_schema()),
         **{kind.file: _list_of(kind.export_schema()) for kind in kinds if kind.fixed},
-        views=_list_of(_record("An analyst's view on the stance scale.", id=_ID, url=_URL, analyst=_ID,
-                               stance=_ID, gist=_STR, quotes={"type": "array", "items": _ID})),
         pages=_list_of(_record("A free page.", id=_ID, url=_URL, title=_STR, summary=_STR,
                                order={"type": "integer"}, tracker=_OPT_STR, body=_STR)),
         **{kind.file: _list_of(kind.export_schema()) for kind in kinds if not kind.fixed},

@@ -195,12 +195,8 @@ def _json_value(value: Any) -> Any:
 
 
 def list_files(kinds: tuple[Kind, ...]) -> dict[str, RecordSpec]:
-    """Every list file of content/ and the record it holds, in the briefing's order: the fixed
-    pages' kinds, analyst views, then the other kinds."""
-    built_in = list(schema.LIST_FILES.items())
-    at = list(schema.LIST_FILES).index("views")
-    return {**dict(built_in[:at]), **{kind.file: kind.spec for kind in kinds if kind.fixed}, **dict(built_in[at:]),
-            **{kind.file: kind.spec for kind in kinds if not kind.fixed}}
+    """Every list file of content/ and the record it holds, in the briefing's order."""
+    return {kind.file: kind.spec for kind in kinds}
 
 
 def briefing_spec(kinds: tuple[Kind, ...]) -> RecordSpec:
@@ -209,8 +205,7 @@ def briefing_spec(kinds: tuple[Kind, ...]) -> RecordSpec:
 
 
 def record_specs(kinds: tuple[Kind, ...]) -> tuple[RecordSpec, ...]:
-    """Every top-level record, for the editor schemas and the README's field reference."""
-    built_in = schema.RECORDS[1:]
-    at = built_in.index(schema.VIEW)
-    return (briefing_spec(kinds), *built_in[:at], *(kind.spec for kind in kinds if kind.fixed), *built_in[at:],
+    """Every top-level record, for the editor schemas and the README's field reference: the
+    briefing, actors, the fixed pages' kinds, free pages, then the other kinds."""
+    return (briefing_spec(kinds), schema.ACTOR, *(kind.spec for kind in kinds if kind.fixed), schema.PAGE,
             *(kind.spec for kind in kinds if not kind.fixed))

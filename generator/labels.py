@@ -32,8 +32,6 @@ def _label(content: Content, entity: Entity, lookup: Lookup) -> str:
         return kind.link_label(entity, lookup)
     if isinstance(entity, Actor):
         return entity.name
-    if entity.entity == "view":
-        return f"{lookup.name(entity.analyst)}’s view"  # type: ignore[union-attr]
     return entity.title  # type: ignore[union-attr]
 
 

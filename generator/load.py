@@ -15,10 +15,8 @@ from pathlib import Path
 from .cache import Memoize, uncached
 from .chars import char_name, forbidden_chars
 from .errors import Diagnostic, Location, error
-from .schema import LIST_FILES as LIST_SPECS
 from .yamlsafe import MAX_BYTES, YamlProblem, YNode, parse_yaml
 
-LIST_FILES = tuple(LIST_SPECS)
 SOURCE_TEXTS = "sources"  # content/sources/: the articles' texts, when the briefing ships them
 MARKDOWN_FOLDERS = ("actors", "pages")
 _FRONT_MATTER_END = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
@@ -65,7 +63,7 @@ def _display_in(folder: Path) -> Callable[[str], str]:
 
 
 def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoize = uncached,
-                 list_files: tuple[str, ...] = LIST_FILES) -> tuple[RawContent, list[Diagnostic]]:
+                 list_files: tuple[str, ...] = ()) -> tuple[RawContent, list[Diagnostic]]:
     """Read every content file. `memo` lets the preview server skip re-parsing unchanged text;
     `list_files` names the list files to read (declared kinds add theirs: kind.list_files)."""
     problems: list[Diagnostic] = []

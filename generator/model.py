@@ -9,12 +9,13 @@ from .errors import Location
 
 if TYPE_CHECKING:
     from .kind import Kind
+    from .kinds.analyst_view import View
     from .kinds.deadline import Deadline
     from .kinds.event import Event
     from .kinds.quote import Quote
     from .kinds.source import Source
 
-EntityKind = Literal["actor", "view", "page"]  # the engine's own; a declared kind's records name theirs (kind.py)
+EntityKind = Literal["actor", "page"]  # the engine's own; a declared kind's records name theirs (kind.py)
 SUMMARY_HEADINGS = {"agreed": "Agreed", "not_agreed": "Not agreed", "next": "What's next", "unknown": "What we don't know"}
 
 
@@ -94,21 +95,6 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class View:
-    id: str
-    analyst: str
-    stance: str
-    gist: Markdown
-    quotes: tuple[str, ...]
-    location: Location
-    entity: EntityKind = field(default="view", init=False)
-
-    @property
-    def title(self) -> str:
-        return f"View of {self.analyst}"
-
-
-@dataclass(frozen=True)
 class Page:
     id: str
     title: str
@@ -120,7 +106,7 @@ class Page:
     entity: EntityKind = field(default="page", init=False)
 
 
-Entity = Actor | View | Page | Any  # Any: a declared kind's record (kind.py)
+Entity = Actor | Page | Any  # Any: a declared kind's record (kind.py)
 
 
 @dataclass(frozen=True)
@@ -129,7 +115,6 @@ class Content:
 
     briefing: Briefing
     actors: tuple[Actor, ...]
-    views: tuple[View, ...]
     pages: tuple[Page, ...]
     declared: tuple[tuple[Kind, tuple[Any, ...]], ...] = ()  # each declared kind (kind.py) and its records
 
@@ -137,7 +122,7 @@ class Content:
         """Every record, in the briefing's one order: actors, the fixed pages' kinds, analyst views,
         free pages, then the other declared kinds."""
         return (*self.actors,
-                *(record for _, records in self.fixed_kinds() for record in records), *self.views, *self.pages,
+                *(record for _, records in self.fixed_kinds() for record in records), *self.pages,
                 *(record for _, records in self.other_kinds() for record in records))
 
     @property
@@ -151,6 +136,10 @@ class Content:
     @property
     def deadlines(self) -> tuple[Deadline, ...]:
         return self.records("deadlines")
+
+    @property
+    def views(self) -> tuple[View, ...]:
+        return self.records("views")
 
     @property
     def quotes(self) -> tuple[Quote, ...]:

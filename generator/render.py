@@ -22,8 +22,7 @@ from .kind import Kind
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved
-from .views import (NavItem, actor_view, actors_view, free_page_view, group_by_actor, home_view,
-                    views_view)
+from .views import NavItem, actor_view, actors_view, free_page_view, group_by_actor, home_view
 from .urls import (ACTORS, GENERATED_PAGES, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, page_of,
                    passage_url, relative, root_prefix)
 from .workers import ordered_map
@@ -138,7 +137,6 @@ def page_plan(resolved: Resolved, only: Callable[[str], bool] | None = None) -> 
         (HOME, "home.html", lambda: {"title": c.briefing.title, "crumbs": [],
                                      "view": home_view(resolved, HOME, deadline_statuses(c))}),
         (ACTORS, "actors.html", lambda: {"title": "Actors", "crumbs": [], "view": actors_view(resolved)}),
-        (VIEWS, "views.html", lambda: {"title": "Analyst views", "crumbs": [], "view": views_view(resolved, VIEWS)}),
         (NOT_FOUND, "404.html", lambda: {"title": "Page not found", "crumbs": []}),
         (SEARCH, "search.html", lambda: {"title": "Search", "crumbs": [],
                                          "example": c.actors[0].name if c.actors else ""}),
@@ -164,7 +162,7 @@ def page_paths(resolved: Resolved) -> list[str]:
     """Every HTML page's output path in `page_plan`'s order, without making any view (the exports
     list the pages; the preview renders them apart)."""
     c = resolved.content
-    fixed = [HOME, ACTORS, VIEWS, NOT_FOUND, SEARCH,
+    fixed = [HOME, ACTORS, NOT_FOUND, SEARCH,
              *(kind.page for kind, _ in c.fixed_kinds() if kind.template)]
     return [*sorted(fixed, key=GENERATED_PAGES.index),
             *(kind.page for kind, records in c.other_kinds() if records and kind.template),

@@ -19,7 +19,7 @@ from .kind import Kind, Lookup
 from .labels import LinkLabel, link_labels
 from .markdown import ParsedDoc, heading_ids, parse_markdown
 from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
-from .urls import GENERATED_PAGES, HOME, VIEWS, entity_url, page_of
+from .urls import GENERATED_PAGES, HOME, entity_url, page_of
 from .validate import FieldRef
 
 _KIND_FOR_REF = {"cite": "source", "embed": "quote"}
@@ -77,8 +77,6 @@ def markdown_fields(content: Content, index: Mapping[str, Entity] | None = None)
     for a in content.actors:
         yield f"{a.id}-body", entity_url(a), a.name, a.body, "actors"
     yield from _kind_texts(content.fixed_kinds(), lookup)
-    for v in content.views:
-        yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist, "views"
     for p in content.pages:
         yield f"{p.id}-body", entity_url(p), p.title, p.body, "pages"
     yield from _kind_texts(content.other_kinds(), lookup)

@@ -94,13 +94,6 @@ ACTOR = RecordSpec("actor", "`content/actors/ID.md`: front matter of a person or
     F("summary", "text", "One line used in lists and link previews."),
     F("native_name", "record:native_name", "The name in its own script, with its language."),
 ))
-VIEW = RecordSpec("view", "`content/views.yaml`: a list of analyst views.", (
-    R("id", "slug", "Id used in `[[id]]` links."),
-    R("analyst", "ref:actor", "The analyst or expert."),
-    R("stance", "ref:stance", "A stance id from the briefing's `stance_scale`."),
-    R("gist", "markdown", "The view in our words, with citations."),
-    F("quotes", "list:ref:quote", "Short quotations that show the view (usually one)."),
-))
 PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; the body is Markdown.", (
     R("title", "text", "Page title."),
     F("summary", "text", "One line used in navigation and link previews."),
@@ -108,6 +101,5 @@ PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; t
     F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
 ))
 NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE, "summary": SUMMARY, "native_name": NATIVE_NAME}
-RECORDS = (BRIEFING, ACTOR, VIEW, PAGE)  # and each declared kind's (kind.py)
-LIST_FILES = {"views": VIEW}
-"""Each list file of content/ and the record it holds (declared kinds add theirs: kind.py)."""
+RECORDS = (BRIEFING, ACTOR, PAGE)
+"""The records of the engine's own files; each list file's record is its kind's (kind.py, kinds/)."""

@@ -18,7 +18,7 @@ from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
 from .kind import Kind, briefing_spec, list_files
 from .load import RawContent, RawFile
 from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, KeyFigure, Markdown,
-                    NativeName, Page, Role, StanceLevel, View)
+                    NativeName, Page, Role, StanceLevel)
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
 _SLUG = re.compile(schema.SLUG)
@@ -190,10 +190,9 @@ def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated
     lists = {name: _list_records(raw.lists.get(name), spec, checker) for name, spec in list_files(kinds).items()}
     actors = tuple(a for a in (_actor(f, checker) for f in raw.markdown.get("actors", ())) if a)
     pages = tuple(p for p in (_page(f, checker) for f in raw.markdown.get("pages", ())) if p)
-    views = tuple(_view(v) for v in lists["views"])
     checks = _KindChecks(checker, as_of, raw.source_texts, None if raw.unreadable else {})
     declared = tuple((kind, checks.build(kind, lists[kind.file])) for kind in kinds)
-    content = None if briefing is None else Content(briefing, actors, views, pages, declared)
+    content = None if briefing is None else Content(briefing, actors, pages, declared)
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
@@ -280,9 +279,3 @@ def _page(raw: RawFile, checker: _Checker) -> Page | None:
         return None
     return Page(raw.stem, v["title"], v.get("summary", ""), v.get("order", 100), v["body"], v["_location"],
                 v.get("tracker"))
-
-
-def _view(v: dict[str, Any]) -> View:
-    return View(v["id"], v["analyst"], v["stance"], v["gist"], v.get("quotes", ()), v["_location"])
-
-

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .dates import describe
-from .model import Actor, Content, NativeName, Page, View
+from .model import Actor, Content, NativeName, Page
 from .resolve import Mention, Resolved
 from .urls import page_of, relative
 
 if TYPE_CHECKING:
+    from .kinds.analyst_view import View
     from .kinds.deadline import Deadline, DeadlineStatus
     from .kinds.event import Event
     from .kinds.quote import Quote
@@ -225,18 +226,3 @@ def actors_by_side(actors: tuple[Actor, ...]) -> tuple[tuple[str, tuple[Actor, .
     for actor in sorted(actors, key=lambda a: (a.kind != "person", a.name)):
         sides.setdefault(actor.side, []).append(actor)
     return tuple((side, tuple(members)) for side, members in sorted(sides.items()))
-
-
-@dataclass(frozen=True)
-class ViewsView:
-    rows: tuple[tuple[View, Actor], ...]  # each view with its analyst, in scale order, then by analyst id
-    cites: tuple[str, ...]
-
-
-def views_view(resolved: Resolved, page: str) -> ViewsView:
-    c = resolved.content
-    by_analyst = sorted(c.views, key=lambda v: v.analyst.lower())
-    analysts = {a.id: a for a in c.actors}
-    rows = tuple((v, analysts[v.analyst]) for s in c.briefing.stance_scale for v in by_analyst if v.stance == s.id)
-    quoted = [getattr(resolved.index[q], "source") for v, _ in rows for q in v.quotes]
-    return ViewsView(rows, cited_on(resolved, page, quoted))

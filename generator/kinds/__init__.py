@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..kind import Kind
+from .analyst_view import KIND as VIEW
 from .commitment import KIND as COMMITMENT
 from .deadline import KIND as DEADLINE
 from .event import KIND as EVENT
@@ -9,4 +10,4 @@ from .quote import KIND as QUOTE
 from .source import KIND as SOURCE
 from .term import KIND as TERM
 
-BUILTIN_KINDS: tuple[Kind, ...] = (SOURCE, EVENT, DEADLINE, QUOTE, TERM, COMMITMENT)
+BUILTIN_KINDS: tuple[Kind, ...] = (SOURCE, EVENT, DEADLINE, QUOTE, VIEW, TERM, COMMITMENT)
