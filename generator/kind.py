@@ -87,6 +87,7 @@ class Kind:
     count_words: str = ""  # after the count in the home page's contents, e.g. "terms"
     noun: str | None = ""  # what a link preview calls a record (`data-kind`); default: `title`; None: none
     make: Callable[[dict[str, Any], Checks], Any] | None = None  # the record from checked values (None: drop it)
+    unused: tuple[str, str] | None = None  # (what, hint): a warning for a record nothing refers to; `{id}` in the hint is its id
     texts: tuple[str, ...] | None = None  # its Markdown fields that are texts of the briefing; default: every one
     to_json: Callable[[Any, Any], dict[str, Any]] | None = None  # (record, resolved) -> its briefing.json entry
     json_schema: Callable[[], dict[str, Any]] | None = None  # the JSON Schema of `to_json`'s entries

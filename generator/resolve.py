@@ -254,10 +254,8 @@ def plain_text(markdown: str) -> str:
 
 def _unused(content: Content, docs: dict[str, DocInfo], field_refs: list[FieldRef]) -> list[Diagnostic]:
     used = {r.target for info in docs.values() for r in info.parsed.refs} | {r.target for r in field_refs}
-    problems = []
-    for s in content.sources:
-        if s.id not in used:
-            problems.append(warning(s.location, f"source '{s.id}' is never cited", f"cite it with [@{s.id}] or remove it"))
+    problems = [warning(record.location, f"{kind.name} '{record.id}' {kind.unused[0]}", kind.unused[1].format(id=record.id))
+                for kind, records in content.declared if kind.unused for record in records if record.id not in used]
     for a in content.actors:
         if a.id not in used:
             problems.append(warning(a.location, f"actor '{a.id}' is not mentioned anywhere", f"link it with [[{a.id}]] or remove it"))

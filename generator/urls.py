@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import quote as percent_encode
 
-from .model import Entity
+from .model import Actor, Page
 
 HOME = "index.html"
 ACTORS = "actors/index.html"
@@ -16,18 +16,14 @@ QUOTES = "quotes.html"
 SOURCES = "sources.html"
 NOT_FOUND = "404.html"
 SEARCH = "search.html"
-GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH)  # and each declared kind's
+GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH)
+"""The site's own pages, in their fixed order. A declared kind whose page is one of them makes it
+(Kind.fixed: timeline, views, quotations, sources); the engine makes the others."""
 
-_SECTION_PAGE = {"source": SOURCES, "event": TIMELINE, "deadline": TIMELINE, "quote": QUOTES, "view": VIEWS}
 
-
-def entity_url(entity: Entity) -> str:
-    """The page (and #fragment) that is the home of a built-in entity (declared kinds: Kind.url)."""
-    if entity.entity == "actor":
-        return f"actors/{entity.id}.html"
-    if entity.entity == "page":
-        return f"{entity.id}.html"
-    return f"{_SECTION_PAGE[entity.entity]}#{entity.id}"
+def entity_url(entity: Actor | Page) -> str:
+    """The page of an actor or a free page, each one file of its own (a declared kind's record: Kind.url)."""
+    return f"actors/{entity.id}.html" if entity.entity == "actor" else f"{entity.id}.html"
 
 
 def page_of(url: str) -> str:
