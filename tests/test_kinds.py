@@ -168,3 +168,24 @@ def test_every_text_is_listed_once_in_the_briefings_one_order(briefing: Briefing
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
     groups = list(dict.fromkeys(group for _, group in texts if group not in {"bottom_line", "status", "summary", "key_figures"}))
     assert groups == ["actors", "sources", "events", "deadlines", "quotes", "views", "pages", "glossary", "commitments", "risks"]
+
+
+def test_every_list_file_of_the_default_briefing_is_a_declared_kind() -> None:
+    """Each list file of content/ is read, checked, rendered and exported through one declaration
+    in generator/kinds/; the engine keeps no list of its own (schema.py holds only briefing.yaml's,
+    the actors' and the free pages' records)."""
+    import generator.schema as schema
+
+    lists = {path.stem for path in (PROJECT_ROOT / "content").glob("*.yaml")} - {"briefing"}
+    assert {kind.file for kind in BUILTIN_KINDS} == lists
+    assert not hasattr(schema, "LIST_FILES")
+    assert {spec.name for spec in schema.RECORDS} == {"briefing", "actor", "page"}
+    assert len({kind.name for kind in BUILTIN_KINDS}) == len(BUILTIN_KINDS)
+
+
+def test_kind_declarations_pickle_so_workers_can_name_them() -> None:
+    """A declaration's hooks are module-level functions (never lambdas): a kind, and the records it
+    makes, go to worker processes as they are."""
+    import pickle
+    for kind in (*BUILTIN_KINDS, kind_risk.KIND):
+        assert pickle.loads(pickle.dumps(kind)) == kind, kind.name
