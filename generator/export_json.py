@@ -12,7 +12,6 @@ from typing import Any
 from .jsonparts import ID as _ID, OPT_STR as _OPT_STR, STR as _STR, URL as _URL
 from .jsonparts import list_of as _list_of, md as _md, record as _record
 from .kind import Kind
-from .model import Actor, Page
 from .resolve import Mention, Resolved
 
 DATA_FILE = "briefing.json"
@@ -45,10 +44,7 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
             "summary": {section: [_md(m) for m in bullets] for section, bullets in b.summary},
             "updated": b.last_updated.isoformat(), "require_evidence": list(b.require_evidence),
         },
-        "actors": [_actor(a, resolved) for a in c.actors],
-        **_kinds(resolved, c.fixed_kinds()),
-        "pages": [_page(p, resolved) for p in c.pages],
-        **_kinds(resolved, c.other_kinds()),
+        **{kind.file: [kind.export(record, resolved) for record in records] for kind, records in c.declared},
         "evidence": {source: [{"passage": e.passage, "in": e.owner_title, "url": e.url} for e in found]
                      for source, found in (resolved.evidence or {}).items()},
         "citations": {s.id: _mentions(resolved.citations.get(s.id, ())) for s in c.sources},
@@ -56,24 +52,8 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
     }
 
 
-def _kinds(resolved: Resolved, declared: tuple[tuple[Kind, tuple[Any, ...]], ...]) -> dict[str, Any]:
-    return {kind.file: [kind.export(record, resolved) for record in records] for kind, records in declared}
-
-
 def _mentions(found: tuple[Mention, ...]) -> list[dict[str, Any]]:
     return [{"in": m.owner_title, "url": m.url, "count": m.count} for m in found]
-
-
-def _actor(a: Actor, r: Resolved) -> dict[str, Any]:
-    return {"id": a.id, "url": r.urls[a.id], "name": a.name, "kind": a.kind, "side": a.side,
-            "affiliation": a.affiliation, "summary": a.summary, "body": _md(a.body),
-            "native_name": {"text": a.native_name.text, "lang": a.native_name.lang} if a.native_name else None,
-            "roles": [{"title": role.title, "sources": list(role.sources)} for role in a.roles]}
-
-
-def _page(p: Page, r: Resolved) -> dict[str, Any]:
-    return {"id": p.id, "url": r.urls[p.id], "title": p.title, "summary": p.summary, "order": p.order,
-            "tracker": p.tracker, "body": _md(p.body)}
 
 
 # --- the schema -------------------------------------------------------------------------------
@@ -91,11 +71,7 @@ def briefing_schema(kinds: tuple[Kind, ...] = ()) -> dict[str, Any]:
     root = _record(
         "A briefing built by the briefing site generator, with every reference resolved.",
         **{"$schema": _STR, "schema_version": {"const": SCHEMA_VERSION}},
-        briefing=_briefing_schema(), actors=_list_of(_actor_schema()),
-        **{kind.file: _list_of(kind.export_schema()) for kind in kinds if kind.fixed},
-        pages=_list_of(_record("A free page.", id=_ID, url=_URL, title=_STR, summary=_STR,
-                               order={"type": "integer"}, tracker=_OPT_STR, body=_STR)),
-        **{kind.file: _list_of(kind.export_schema()) for kind in kinds if not kind.fixed},
+        briefing=_briefing_schema(), **{kind.file: _list_of(kind.export_schema()) for kind in kinds},
         evidence={"type": "object", "description": "Source id -> the passages citations quote from it.",
                   "additionalProperties": _list_of(_record("A cited passage.", passage=_STR, **{"in": _STR}, url=_URL))},
         citations={"type": "object", "description": "Source id -> the texts that cite it.",
@@ -117,11 +93,3 @@ def _briefing_schema() -> dict[str, Any]:
         summary={"type": "object", "description": "Summary section -> Markdown bullets.",
                  "additionalProperties": _list_of(_STR)},
         updated={"type": "string", "format": "date"}, require_evidence=_list_of(_STR))
-
-
-def _actor_schema() -> dict[str, Any]:
-    role = _record("A title as one or more sources give it.", title=_STR, sources=_list_of(_ID))
-    return _record("A person or organisation.", id=_ID, url=_URL, name=_STR,
-                   kind={"enum": ["person", "organisation", "group"]}, side=_STR,
-                   affiliation={"oneOf": [_ID, {"type": "null"}]}, summary=_STR, body=_STR, roles=_list_of(role),
-                   native_name={"oneOf": [_record("A name in its own script.", text=_STR, lang=_STR), {"type": "null"}]})

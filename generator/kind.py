@@ -2,7 +2,8 @@
 template, read by every stage (load, validate, resolve, render, export, editor schema).
 
 A kind is a list file of records (`content/FILE.yaml`) shown on one generated page, each record
-at `PAGE#id`. Adding one is a module in `generator/kinds/` plus a template; see the README's
+at `PAGE#id`; or, with `folder=True`, a folder of Markdown files (`content/FILE/ID.md`: front
+matter, then the body), each record on its own page (actors, free pages). Adding one is a module in `generator/kinds/` plus a template; see the README's
 "How it works". Records are frozen dataclasses whose fields are named as in the kind's
 `RecordSpec`, plus `location` (and an `entity` name, set by `record_class`).
 
@@ -87,6 +88,11 @@ class Kind:
     count_words: str = ""  # after the count in the home page's contents, e.g. "terms"
     noun: str | None = ""  # what a link preview calls a record (`data-kind`); default: `title`; None: none
     make: Callable[[dict[str, Any], Checks], Any] | None = None  # the record from checked values (None: drop it)
+    folder: bool = False  # records are content/FILE/ID.md (front matter + Markdown body), each on its own page:
+    record_url: Callable[[str], str] | None = None  # a record's own page, from its id
+    record_template: str = ""  # the template of each record's page; reads `view`
+    record_view: Callable[[Any, Any, str, Any], Any] | None = None  # (resolved, record, page, prepared) -> its page view
+    prepare: Callable[[Any], Any] | None = None  # (resolved) -> what every record_view shares, made once per build
     unused: tuple[str, str] | None = None  # (what, hint): a warning for a record nothing refers to; `{id}` in the hint is its id
     texts: tuple[str, ...] | None = None  # its Markdown fields that are texts of the briefing; default: every one
     to_json: Callable[[Any, Any], dict[str, Any]] | None = None  # (record, resolved) -> its briefing.json entry
@@ -94,8 +100,8 @@ class Kind:
 
     @property
     def fixed(self) -> bool:
-        """Its page is one of the site's own (timeline, quotations, sources): made even with no
-        records, at its place in the menu; its records come before analyst views and free pages."""
+        """Its page is one of the site's own (actors, timeline, views, quotations, sources): made
+        even with no records, at its fixed place in the site and the menu (urls.GENERATED_PAGES)."""
         return self.page in GENERATED_PAGES
 
     @property
@@ -103,7 +109,7 @@ class Kind:
         return "" if self.noun is None else self.noun or self.title
 
     def url(self, record: KindRecord) -> str:
-        return f"{self.page}#{record.id}"
+        return self.record_url(record.id) if self.record_url else f"{self.page}#{record.id}"
 
     def build(self, values: dict[str, Any], checks: Checks) -> Any:
         """The record from validated values: a missing optional field is () for lists, else None."""
@@ -113,7 +119,10 @@ class Kind:
                              for f in self.spec.fields}, location=values["_location"])
 
     def markdown_fields(self, record: KindRecord) -> Iterator[tuple[str, Markdown]]:
-        """(doc key, text) for each Markdown field of a record; the key is `ID-FIELD`."""
+        """(doc key, text) for each Markdown field of a record; the key is `ID-FIELD` (a folder
+        kind's body: `ID-body`)."""
+        if self.folder:
+            yield f"{record.id}-body", getattr(record, "body")
         for f in self.spec.fields:
             if f.type == "markdown" and (self.texts is None or f.name in self.texts):
                 value = getattr(record, f.name)
@@ -197,16 +206,20 @@ def _json_value(value: Any) -> Any:
 
 def list_files(kinds: tuple[Kind, ...]) -> dict[str, RecordSpec]:
     """Every list file of content/ and the record it holds, in the briefing's order."""
-    return {kind.file: kind.spec for kind in kinds}
+    return {kind.file: kind.spec for kind in kinds if not kind.folder}
+
+
+def folders(kinds: tuple[Kind, ...]) -> tuple[str, ...]:
+    """Every folder of content/ that holds one Markdown file per record."""
+    return tuple(kind.file for kind in kinds if kind.folder)
 
 
 def briefing_spec(kinds: tuple[Kind, ...]) -> RecordSpec:
-    """The fixed pages' kinds that `require_evidence` may name are in schema.EVIDENCE_FIELDS."""
-    return schema.briefing_spec(tuple(kind.file for kind in kinds if not kind.fixed))
+    """`require_evidence` may name the other list kinds' files; the fixed pages' kinds that it may
+    name are in schema.EVIDENCE_FIELDS."""
+    return schema.briefing_spec(tuple(kind.file for kind in kinds if not kind.fixed and not kind.folder))
 
 
 def record_specs(kinds: tuple[Kind, ...]) -> tuple[RecordSpec, ...]:
-    """Every top-level record, for the editor schemas and the README's field reference: the
-    briefing, actors, the fixed pages' kinds, free pages, then the other kinds."""
-    return (briefing_spec(kinds), schema.ACTOR, *(kind.spec for kind in kinds if kind.fixed), schema.PAGE,
-            *(kind.spec for kind in kinds if not kind.fixed))
+    """Every top-level record, for the editor schemas and the README's field reference."""
+    return (briefing_spec(kinds), *(kind.spec for kind in kinds))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .kind import Lookup
-from .model import Actor, Content, Entity
+from .model import Content, Entity
 
 
 class LinkLabel(NamedTuple):
@@ -20,30 +20,11 @@ class LinkLabel(NamedTuple):
 
 
 def link_labels(content: Content, index: dict[str, Entity], citation_numbers: dict[str, int]) -> dict[str, LinkLabel]:
+    """Each record's label, hover text and noun, as its kind declares them (kind.py)."""
     lookup = Lookup(index, citation_numbers)
-    labels = {entity_id: _label(content, entity, lookup) for entity_id, entity in index.items()}
-    return {entity_id: LinkLabel(labels[entity_id], _preview(content, entity, labels, lookup), _kind_noun(content, entity))
-            for entity_id, entity in index.items()}
-
-
-def _label(content: Content, entity: Entity, lookup: Lookup) -> str:
-    kind = content.kind_of(entity)
-    if kind:
-        return kind.link_label(entity, lookup)
-    if isinstance(entity, Actor):
-        return entity.name
-    return entity.title  # type: ignore[union-attr]
-
-
-def _preview(content: Content, entity: Entity, labels: dict[str, str], lookup: Lookup) -> str:
-    if entity.entity == "source":
-        return f"[{lookup.citation_numbers[entity.id]}] {entity.title}"  # type: ignore[union-attr]
-    kind = content.kind_of(entity)
-    if kind:
-        return kind.hover(entity, lookup)
-    return getattr(entity, "summary", "") or labels[entity.id]
-
-
-def _kind_noun(content: Content, entity: Entity) -> str:
-    kind = content.kind_of(entity)
-    return kind.kind_noun if kind else ""
+    kinds = {kind.name: kind for kind, _ in content.declared}
+    labels = {}
+    for entity_id, entity in index.items():
+        kind = kinds[entity.entity]
+        labels[entity_id] = LinkLabel(kind.link_label(entity, lookup), kind.hover(entity, lookup), kind.kind_noun)
+    return labels

@@ -1,7 +1,7 @@
 """The briefing as typed, frozen records. No I/O here; every record knows where it came from."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -106,24 +106,28 @@ class Page:
     entity: EntityKind = field(default="page", init=False)
 
 
-Entity = Actor | Page | Any  # Any: a declared kind's record (kind.py)
+Entity = Any  # a record of a declared kind (kind.py): Actor, Page, or one defined in its kind's module
 
 
 @dataclass(frozen=True)
 class Content:
-    """Everything the loader and validator produced, before references are resolved."""
+    """Everything the loader and validator produced, before references are resolved: the briefing
+    and each declared kind (kind.py) with its records, in the order of the declarations."""
 
     briefing: Briefing
-    actors: tuple[Actor, ...]
-    pages: tuple[Page, ...]
-    declared: tuple[tuple[Kind, tuple[Any, ...]], ...] = ()  # each declared kind (kind.py) and its records
+    declared: tuple[tuple[Kind, tuple[Any, ...]], ...] = ()
 
     def entities(self) -> tuple[Entity, ...]:
-        """Every record, in the briefing's one order: actors, the fixed pages' kinds, analyst views,
-        free pages, then the other declared kinds."""
-        return (*self.actors,
-                *(record for _, records in self.fixed_kinds() for record in records), *self.pages,
-                *(record for _, records in self.other_kinds() for record in records))
+        """Every record, in the briefing's one order (the kinds' declarations, then file order)."""
+        return tuple(record for _, records in self.declared for record in records)
+
+    @property
+    def actors(self) -> tuple[Actor, ...]:
+        return self.records("actors")
+
+    @property
+    def pages(self) -> tuple[Page, ...]:
+        return self.records("pages")
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -153,8 +157,13 @@ class Content:
         return tuple((kind, records) for kind, records in self.declared if not kind.fixed)
 
     def records(self, file: str) -> tuple[Any, ...]:
-        """The records of the declared kind read from content/FILE.yaml (none if it is not declared)."""
+        """The records of the declared kind read from content/FILE.yaml or content/FILE/ (none if it
+        is not declared)."""
         return next((records for kind, records in self.declared if kind.file == file), ())
+
+    def with_records(self, file: str, records: tuple[Any, ...]) -> Content:
+        """The briefing with `records` in place of the kind's from content/FILE(.yaml)."""
+        return replace(self, declared=tuple((kind, records if kind.file == file else old) for kind, old in self.declared))
 
     def kind_of(self, entity: Any) -> Kind | None:
         """The declaration of a record's kind, for records of declared kinds."""

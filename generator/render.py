@@ -17,12 +17,12 @@ from markupsafe import Markup
 from .dates import describe
 from .kinds.deadline import BASIS_WORDS, DeadlineStatus, deadline_status
 from .kinds.event import EVENT_STATUS_WORDS
-from .model import SUMMARY_HEADINGS, Content, Page
+from .model import SUMMARY_HEADINGS, Content
 from .kind import Kind
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved
-from .views import NavItem, actor_view, actors_view, free_page_view, group_by_actor, home_view
+from .views import NavItem, home_view
 from .urls import (ACTORS, GENERATED_PAGES, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, page_of,
                    passage_url, relative, root_prefix)
 from .workers import ordered_map
@@ -136,7 +136,6 @@ def page_plan(resolved: Resolved, only: Callable[[str], bool] | None = None) -> 
     fixed: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
         (HOME, "home.html", lambda: {"title": c.briefing.title, "crumbs": [],
                                      "view": home_view(resolved, HOME, deadline_statuses(c))}),
-        (ACTORS, "actors.html", lambda: {"title": "Actors", "crumbs": [], "view": actors_view(resolved)}),
         (NOT_FOUND, "404.html", lambda: {"title": "Page not found", "crumbs": []}),
         (SEARCH, "search.html", lambda: {"title": "Search", "crumbs": [],
                                          "example": c.actors[0].name if c.actors else ""}),
@@ -146,15 +145,9 @@ def page_plan(resolved: Resolved, only: Callable[[str], bool] | None = None) -> 
     plan: PagePlan = [(path, template, context()) for path, template, context in _site_order(fixed) if wanted(path)]
     plan += [(kind.page, kind.template, _kind_context(resolved, kind, records)())
              for kind, records in c.other_kinds() if records and kind.template and wanted(kind.page)]
-    actors = [a for a in c.actors if wanted(entity_url(a))]
-    if actors:
-        groups = group_by_actor(c)
-        plan += [(entity_url(a), "actor.html", {"title": a.name, "crumbs": [NavItem("Actors", ACTORS)],
-                                                "view": actor_view(resolved, a, entity_url(a), groups)})
-                 for a in actors]
-    plan += [(entity_url(p), "page.html", {"title": p.title, "crumbs": [],
-                                           "view": free_page_view(resolved, p, _tracker(p, resolved))})
-             for p in c.pages if wanted(entity_url(p))]
+    for kind, records in c.declared:
+        if kind.record_template:
+            plan += _record_pages(resolved, kind, [r for r in records if wanted(kind.url(r))])
     return plan
 
 
@@ -162,16 +155,28 @@ def page_paths(resolved: Resolved) -> list[str]:
     """Every HTML page's output path in `page_plan`'s order, without making any view (the exports
     list the pages; the preview renders them apart)."""
     c = resolved.content
-    fixed = [HOME, ACTORS, NOT_FOUND, SEARCH,
+    fixed = [HOME, NOT_FOUND, SEARCH,
              *(kind.page for kind, _ in c.fixed_kinds() if kind.template)]
     return [*sorted(fixed, key=GENERATED_PAGES.index),
             *(kind.page for kind, records in c.other_kinds() if records and kind.template),
-            *map(entity_url, c.actors), *map(entity_url, c.pages)]
+            *(kind.url(r) for kind, records in c.declared if kind.record_template for r in records)]
 
 
 def _kind_context(resolved: Resolved, kind: Kind, records: tuple[Any, ...]) -> Callable[[], dict[str, Any]]:
     assert kind.view is not None, f"{kind.name}: a kind with a template needs a view"
     return lambda: {"title": kind.title, "crumbs": [], "view": kind.view(resolved, records, kind.page)}  # type: ignore[misc]
+
+
+def _record_pages(resolved: Resolved, kind: Kind, records: list[Any]) -> PagePlan:
+    """The page of each record of a folder kind (an actor, a free page), under its list page if it has one."""
+    if not records:
+        return []
+    assert kind.record_view is not None, f"{kind.name}: a kind with a record_template needs a record_view"
+    prepared = kind.prepare(resolved) if kind.prepare else None
+    crumbs = [NavItem(kind.title, kind.page)] if kind.template else []
+    return [(kind.url(r), kind.record_template, {"title": r.title, "crumbs": crumbs,
+                                                 "view": kind.record_view(resolved, r, kind.url(r), prepared)})
+            for r in records]
 
 
 def _site_order(fixed: list[tuple[str, str, Callable[[], dict[str, Any]]]]) -> list[tuple[str, str, Callable[[], dict[str, Any]]]]:
@@ -182,13 +187,6 @@ def _site_order(fixed: list[tuple[str, str, Callable[[], dict[str, Any]]]]) -> l
 
 def _every_page(path: str) -> bool:
     return True
-
-
-def _tracker(page: Page, resolved: Resolved) -> tuple[Any, ...]:
-    """The rows of the tracker table a page asks for (`tracker: commitments`), in that page's view."""
-    records = next((records for kind, records in resolved.content.declared if kind.file == page.tracker), ())
-    kind = resolved.content.kind_of(records[0]) if records else None
-    return kind.view(resolved, records, entity_url(page)).items if kind and kind.view else ()
 
 
 PAGES_PER_CHUNK = 64

@@ -18,8 +18,8 @@ from .evidence import Evidence, check_against_texts, cited_passages
 from .kind import Kind, Lookup
 from .labels import LinkLabel, link_labels
 from .markdown import ParsedDoc, heading_ids, parse_markdown
-from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
-from .urls import GENERATED_PAGES, HOME, entity_url, page_of
+from .model import SUMMARY_HEADINGS, Content, Entity, Markdown
+from .urls import GENERATED_PAGES, HOME, page_of
 from .validate import FieldRef
 
 _KIND_FOR_REF = {"cite": "source", "embed": "quote"}
@@ -74,12 +74,7 @@ def markdown_fields(content: Content, index: Mapping[str, Entity] | None = None)
             yield f"home-summary-{section.replace('_', '-')}-{i}", HOME, f"Summary: {SUMMARY_HEADINGS[section]}", bullet, "summary"
     for i, figure in enumerate(b.key_figures, 1):
         yield f"home-figure-{i}", HOME, "Key figures", figure.label, "key_figures"
-    for a in content.actors:
-        yield f"{a.id}-body", entity_url(a), a.name, a.body, "actors"
-    yield from _kind_texts(content.fixed_kinds(), lookup)
-    for p in content.pages:
-        yield f"{p.id}-body", entity_url(p), p.title, p.body, "pages"
-    yield from _kind_texts(content.other_kinds(), lookup)
+    yield from _kind_texts(content.declared, lookup)
 
 
 def _kind_texts(declared: tuple[tuple[Kind, tuple[Any, ...]], ...], lookup: Lookup) -> Iterator[tuple[str, str, str, Markdown, str]]:
@@ -140,12 +135,13 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
 
 def generated_pages(content: Content) -> frozenset[str]:
     """The pages the site makes itself: the built-in ones and each declared kind's."""
-    return frozenset((*GENERATED_PAGES, *(kind.page for kind, _ in content.declared)))
+    return frozenset((*GENERATED_PAGES, *(kind.page for kind, _ in content.declared if kind.page)))
 
 
 def url_of(content: Content, entity: Entity) -> str:
     kind = content.kind_of(entity)
-    return kind.url(entity) if kind else entity_url(entity)
+    assert kind is not None, f"{entity.entity} '{entity.id}': every record is of a declared kind"
+    return kind.url(entity)
 
 
 def parse_doc(md: MarkdownIt, text: Markdown, key: str, home: str, glossary: str | None) -> ParsedDoc:
@@ -216,12 +212,14 @@ def _ref_hint(kind: str, wanted: str | None) -> str:
 
 
 def _check_page_paths(content: Content, generated: frozenset[str]) -> list[Diagnostic]:
-    """An actor or page must not land on a page the site generates itself (e.g. `index`)."""
+    """A record with a page of its own (an actor, a free page) must not land on a page the site
+    generates itself (e.g. `index`)."""
     problems = []
-    entities: tuple[Actor | Page, ...] = (*content.actors, *content.pages)
-    for entity in entities:
-        url = entity_url(entity)
-        if url in generated:
+    for kind, records in content.declared:
+        for entity in records if kind.folder else ():
+            url = kind.url(entity)
+            if url not in generated:
+                continue
             problems.append(error(entity.location, f"{entity.entity} '{entity.id}' would be written to {url}, which the site already uses",
                                   f"rename the file; these names are taken: {', '.join(sorted({p.split('/')[-1].split('.')[0] for p in generated}))}"))
     return problems
@@ -256,9 +254,6 @@ def _unused(content: Content, docs: dict[str, DocInfo], field_refs: list[FieldRe
     used = {r.target for info in docs.values() for r in info.parsed.refs} | {r.target for r in field_refs}
     problems = [warning(record.location, f"{kind.name} '{record.id}' {kind.unused[0]}", kind.unused[1].format(id=record.id))
                 for kind, records in content.declared if kind.unused for record in records if record.id not in used]
-    for a in content.actors:
-        if a.id not in used:
-            problems.append(warning(a.location, f"actor '{a.id}' is not mentioned anywhere", f"link it with [[{a.id}]] or remove it"))
     return problems
 
 

@@ -84,22 +84,5 @@ def _briefing_fields(evidence_fields: str) -> tuple[FieldSpec, ...]:
     )
 
 
-BRIEFING = briefing_spec()
-ACTOR = RecordSpec("actor", "`content/actors/ID.md`: front matter of a person or organisation; the body is Markdown.", (
-    R("name", "text", "Display name."),
-    R("kind", "enum:person|organisation|group", "What sort of actor this is (`group` for unnamed officials)."),
-    R("side", "text", "Side or affiliation group, e.g. `United States`, `China`, `Analysts`."),
-    F("affiliation", "ref:actor", "Id of the organisation this actor belongs to."),
-    F("roles", "list:record:role", "Titles, each with the sources that give it."),
-    F("summary", "text", "One line used in lists and link previews."),
-    F("native_name", "record:native_name", "The name in its own script, with its language."),
-))
-PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; the body is Markdown.", (
-    R("title", "text", "Page title."),
-    F("summary", "text", "One line used in navigation and link previews."),
-    F("order", "int", "Position in the navigation (lower first)."),
-    F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
-))
 NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE, "summary": SUMMARY, "native_name": NATIVE_NAME}
-RECORDS = (BRIEFING, ACTOR, PAGE)
-"""The records of the engine's own files; each list file's record is its kind's (kind.py, kinds/)."""
+"""Records nested in fields (`record:NAME`). A file's own record is `briefing_spec()`'s or its kind's (kind.py, kinds/)."""

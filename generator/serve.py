@@ -356,8 +356,8 @@ def pages_to_rerender(old: Resolved | None, new: Resolved) -> set[str] | None:
 
 def _without_bodies(content: Content) -> Content:
     blank = Markdown("", Location("", 0))
-    return replace(content, actors=tuple(replace(a, body=blank) for a in content.actors),
-                   pages=tuple(replace(p, body=blank) for p in content.pages))
+    return replace(content, declared=tuple((kind, tuple(replace(r, body=blank) for r in records) if kind.folder else records)
+                                           for kind, records in content.declared))
 
 
 def _apply(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:

@@ -18,12 +18,22 @@ NOT_FOUND = "404.html"
 SEARCH = "search.html"
 GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH)
 """The site's own pages, in their fixed order. A declared kind whose page is one of them makes it
-(Kind.fixed: timeline, views, quotations, sources); the engine makes the others."""
+(Kind.fixed: actors, timeline, views, quotations, sources); the engine makes the others."""
+
+
+def actor_url(actor_id: str) -> str:
+    """An actor's own page (kinds/actor.py: `record_url`)."""
+    return f"actors/{actor_id}.html"
+
+
+def free_page_url(page_id: str) -> str:
+    """A free page's own page (kinds/page.py: `record_url`)."""
+    return f"{page_id}.html"
 
 
 def entity_url(entity: Actor | Page) -> str:
-    """The page of an actor or a free page, each one file of its own (a declared kind's record: Kind.url)."""
-    return f"actors/{entity.id}.html" if entity.entity == "actor" else f"{entity.id}.html"
+    """The page of an actor or a free page (any record: its kind's `url`)."""
+    return actor_url(entity.id) if entity.entity == "actor" else free_page_url(entity.id)
 
 
 def page_of(url: str) -> str:

@@ -15,10 +15,9 @@ from datetime import date
 
 from .dates import DATE_FORMS, DateError, FuzzyDate, parse_date
 from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
-from .kind import Kind, briefing_spec, list_files
+from .kind import Kind, briefing_spec
 from .load import RawContent, RawFile
-from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, KeyFigure, Markdown,
-                    NativeName, Page, Role, StanceLevel)
+from .model import SUMMARY_HEADINGS, Briefing, Content, KeyFigure, Markdown, StanceLevel
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
 _SLUG = re.compile(schema.SLUG)
@@ -187,21 +186,25 @@ def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated
     checker = _Checker([], [])
     briefing = _briefing(raw.briefing, briefing_spec(kinds), checker)
     as_of = briefing.as_of if briefing else None
-    lists = {name: _list_records(raw.lists.get(name), spec, checker) for name, spec in list_files(kinds).items()}
-    actors = tuple(a for a in (_actor(f, checker) for f in raw.markdown.get("actors", ())) if a)
-    pages = tuple(p for p in (_page(f, checker) for f in raw.markdown.get("pages", ())) if p)
+    values = {kind.file: _file_records(raw.markdown.get(kind.file, ()), kind.spec, checker) if kind.folder
+              else _list_records(raw.lists.get(kind.file), kind.spec, checker) for kind in kinds}
     checks = _KindChecks(checker, as_of, raw.source_texts, None if raw.unreadable else {})
-    declared = tuple((kind, checks.build(kind, lists[kind.file])) for kind in kinds)
-    content = None if briefing is None else Content(briefing, actors, pages, declared)
+    declared = tuple((kind, checks.build(kind, values[kind.file])) for kind in kinds)
+    content = None if briefing is None else Content(briefing, declared)
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
-def validate_markdown_file(folder: str, raw: RawFile) -> tuple[Actor | Page | None, list[Diagnostic]]:
-    """One file of content/actors or content/pages as `validate_content` makes it (the preview's
-    fast path for an edited body)."""
+def validate_markdown_file(kind: Kind, raw: RawFile) -> tuple[Any, list[Diagnostic]]:
+    """One file of a folder kind (content/actors, content/pages) as `validate_content` makes it
+    (the preview's fast path for an edited body)."""
     checker = _Checker([], [])
-    record = _actor(raw, checker) if folder == "actors" else _page(raw, checker)
+    values = _front_matter(raw, kind.spec, checker)
+    record = kind.build(values, _KindChecks(checker, None, {}, None)) if values is not None else None
     return record, checker.problems
+
+
+def _file_records(files: tuple[RawFile, ...], spec: schema.RecordSpec, checker: _Checker) -> list[dict[str, Any]]:
+    return [values for values in (_front_matter(f, spec, checker) for f in files) if values is not None]
 
 
 def _list_records(raw: RawFile | None, spec: schema.RecordSpec, checker: _Checker) -> list[dict[str, Any]]:
@@ -258,24 +261,6 @@ def _front_matter(raw: RawFile, spec: schema.RecordSpec, checker: _Checker) -> d
         checker.broken_ids.add(raw.stem)
         return None
     values["_location"] = where
+    values["id"] = raw.stem
     values["body"] = Markdown(raw.body, Location(raw.path, raw.body_line))
     return values
-
-
-def _actor(raw: RawFile, checker: _Checker) -> Actor | None:
-    v = _front_matter(raw, schema.ACTOR, checker)
-    if v is None:
-        return None
-    roles = tuple(Role(r["title"], r.get("sources", ()), r["_location"]) for r in v.get("roles", ()) if "title" in r)
-    native = v.get("native_name")
-    return Actor(raw.stem, v["name"], v["kind"], v["side"], v.get("affiliation"), roles,
-                 v.get("summary", ""), v["body"], v["_location"],
-                 NativeName(native["text"], native["lang"]) if native and {"text", "lang"} <= native.keys() else None)
-
-
-def _page(raw: RawFile, checker: _Checker) -> Page | None:
-    v = _front_matter(raw, schema.PAGE, checker)
-    if v is None:
-        return None
-    return Page(raw.stem, v["title"], v.get("summary", ""), v.get("order", 100), v["body"], v["_location"],
-                v.get("tracker"))

@@ -217,8 +217,8 @@ class ActorsView:
     cites: tuple[str, ...] = ()  # the list cites nothing
 
 
-def actors_view(resolved: Resolved) -> ActorsView:
-    return ActorsView(len(resolved.content.actors), actors_by_side(resolved.content.actors))
+def actors_view(resolved: Resolved, actors: tuple[Actor, ...], page: str) -> ActorsView:
+    return ActorsView(len(actors), actors_by_side(actors))
 
 
 def actors_by_side(actors: tuple[Actor, ...]) -> tuple[tuple[str, tuple[Actor, ...]], ...]:

@@ -171,15 +171,17 @@ def test_every_text_is_listed_once_in_the_briefings_one_order(briefing: Briefing
 
 
 def test_every_list_file_of_the_default_briefing_is_a_declared_kind() -> None:
-    """Each list file of content/ is read, checked, rendered and exported through one declaration
-    in generator/kinds/; the engine keeps no list of its own (schema.py holds only briefing.yaml's,
-    the actors' and the free pages' records)."""
+    """Each list file and each folder of Markdown files in content/ is read, checked, rendered and
+    exported through one declaration in generator/kinds/; the engine keeps no list of its own
+    (schema.py holds only briefing.yaml's fields and the records nested in fields)."""
     import generator.schema as schema
 
-    lists = {path.stem for path in (PROJECT_ROOT / "content").glob("*.yaml")} - {"briefing"}
-    assert {kind.file for kind in BUILTIN_KINDS} == lists
-    assert not hasattr(schema, "LIST_FILES")
-    assert {spec.name for spec in schema.RECORDS} == {"briefing", "actor", "page"}
+    content = PROJECT_ROOT / "content"
+    lists = {path.stem for path in content.glob("*.yaml")} - {"briefing"}
+    folders = {path.name for path in content.iterdir() if path.is_dir() and any(path.glob("*.md"))}
+    assert {kind.file for kind in BUILTIN_KINDS if not kind.folder} == lists
+    assert {kind.file for kind in BUILTIN_KINDS if kind.folder} == folders == {"actors", "pages"}
+    assert not {"LIST_FILES", "RECORDS", "ACTOR", "PAGE", "SOURCE", "EVENT", "DEADLINE", "QUOTE", "VIEW"} & set(vars(schema))
     assert len({kind.name for kind in BUILTIN_KINDS}) == len(BUILTIN_KINDS)
 
 
