@@ -61,7 +61,7 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
                    cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
     timer = Timer(report)
     raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
-                                 tuple(list_files(config.entity_kinds)), folders(config.entity_kinds))
+                                 tuple(list_files(config.entity_kinds)), folders=folders(config.entity_kinds))
     timer.lap("load")
     validated = validate_content(raw, config.entity_kinds)
     problems += validated.problems
