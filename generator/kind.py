@@ -3,9 +3,10 @@ template, read by every stage (load, validate, resolve, render, export, editor s
 
 A kind is a list file of records (`content/FILE.yaml`) shown on one generated page, each record
 at `PAGE#id`; or, with `folder=True`, a folder of Markdown files (`content/FILE/ID.md`: front
-matter, then the body), each record on its own page (actors, free pages). Adding one is a module in `generator/kinds/` plus a template; see the README's
-"How it works". Records are frozen dataclasses whose fields are named as in the kind's
-`RecordSpec`, plus `location` (and an `entity` name, set by `record_class`).
+matter, then the body), each record on its own page (actors, free pages). Adding one is a module
+in `generator/kinds/` plus a template; see the README's "How it works". Records are frozen
+dataclasses whose fields are named as in the kind's `RecordSpec`, plus `location` (and an
+`entity` name, checked by `record_class`).
 
 The optional hooks are where a kind says what the generic path cannot: `make` (checks across
 fields or records, computed fields), `label`/`preview`/`owner_title` (how links and backlinks
@@ -74,10 +75,10 @@ class Kind:
     can be named from a worker process; views it makes are plain, picklable data."""
 
     name: str  # entity name, as messages and `ref:NAME` field types say it
-    file: str  # content/FILE.yaml; also the key in briefing.json and in `require_evidence`
+    file: str  # content/FILE.yaml (a folder kind: content/FILE/); also its key in briefing.json and `require_evidence`
     spec: RecordSpec  # fields, types, docs: drives validation, editor schema and README reference
     model: type  # frozen dataclass with the spec's fields plus `location`
-    page: str  # the generated page listing every record; a record lives at PAGE#id
+    page: str  # the generated page listing every record, where each lives at PAGE#id ("": none)
     title: str  # the page's title, its navigation entry and its line in the home page's contents
     template: str = ""  # in templates/; reads `view`. "": the records show on another kind's page
     view: Callable[[Any, tuple[Any, ...], str], Any] | None = None  # (resolved, records, page) -> page view
