@@ -86,7 +86,7 @@ class Kind:
     label: Callable[[Any, Lookup], str] | None = None  # a [[link]]'s text; default: the record's title
     preview: Callable[[Any, Lookup], str] | None = None  # hover text of a [[link]]; default: its label
     gloss: Callable[[Any], tuple[str, ...]] | None = None  # names whose first use on other pages links to the record
-    count_words: str = ""  # after the count in the home page's contents, e.g. "terms"
+    count_words: str = ""  # after the count in the home page's contents: "terms", or "event|events" (one|more)
     noun: str | None = ""  # what a link preview calls a record (`data-kind`); default: `title`; None: none
     make: Callable[[dict[str, Any], Checks], Any] | None = None  # the record from checked values (None: drop it)
     folder: bool = False  # records are content/FILE/ID.md (front matter + Markdown body), each on its own page:
@@ -108,6 +108,12 @@ class Kind:
     @property
     def kind_noun(self) -> str:
         return "" if self.noun is None else self.noun or self.title
+
+    def count(self, n: int) -> str:
+        """`n` records as the home page's contents count them: "12", "12 terms", "1 event"."""
+        one, _, more = self.count_words.rpartition("|")
+        words = one if one and n == 1 else more
+        return f"{n} {words}" if words else str(n)
 
     def url(self, record: KindRecord) -> str:
         return self.record_url(record.id) if self.record_url else f"{self.page}#{record.id}"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .dates import describe
 from .model import Actor, Content, NativeName, Page
 from .resolve import Mention, Resolved
-from .urls import page_of, relative
+from .urls import GENERATED_PAGES, page_of, relative
 
 if TYPE_CHECKING:
     from .kinds.analyst_view import View
@@ -191,8 +191,8 @@ class PageLink:
 @dataclass(frozen=True)
 class HomeView:
     upcoming: tuple[Deadline, ...]  # deadlines not yet passed, by due date
-    counts: dict[str, int]  # records of each built-in kind in the contents
-    kind_pages: tuple[tuple[NavItem, int, str], ...]  # each other declared kind's page, its number of records, their noun
+    site_pages: tuple[tuple[NavItem, str], ...]  # the site's own pages a kind makes, with their records' counts
+    kind_pages: tuple[tuple[NavItem, str], ...]  # each other kind's page that has records, with their count
     pages: tuple[PageLink, ...]  # free pages, by order then title
     cites: tuple[str, ...]
 
@@ -200,14 +200,18 @@ class HomeView:
 def home_view(resolved: Resolved, page: str, statuses: dict[str, DeadlineStatus]) -> HomeView:
     c = resolved.content
     upcoming = sorted((d for d in c.deadlines if statuses[d.id].state != "passed"), key=lambda d: d.expected_due.sort_key)
-    counts = {"actors": len(c.actors), "events": len(c.events), "deadlines": len(c.deadlines), "views": len(c.views),
-              "quotes": len(c.quotes), "sources": len(c.sources)}
     pages = tuple(PageLink(relative(page, resolved.urls[p.id]), p.title, p.summary)
                   for p in sorted(c.pages, key=lambda p: (p.order, p.title)))
-    return HomeView(tuple(upcoming), counts,
-                    tuple((NavItem(kind.title, kind.page), len(records), kind.count_words)
+    site_pages = sorted((kind for kind, _ in c.fixed_kinds() if kind.template), key=lambda k: GENERATED_PAGES.index(k.page))
+    return HomeView(tuple(upcoming), tuple((NavItem(kind.title, kind.page), _counted(c, kind.page)) for kind in site_pages),
+                    tuple((NavItem(kind.title, kind.page), _counted(c, kind.page))
                           for kind, records in c.other_kinds() if records and kind.template),
                     pages, cited_on(resolved, page))
+
+
+def _counted(c: Content, page: str) -> str:
+    """The records on a page, counted in the home page's contents: "3 events, 2 deadlines"."""
+    return ", ".join(kind.count(len(records)) for kind, records in c.declared if kind.page == page)
 
 
 @dataclass(frozen=True)

@@ -223,5 +223,5 @@ def deadline_schema() -> dict[str, Any]:
 
 
 KIND = Kind(name="deadline", file="deadlines", spec=SPEC, model=record_class("deadline", Deadline), page=TIMELINE,
-            title="Deadlines", owner_title=titled, preview=dated_title, noun=None, make=make_deadline,
+            title="Deadlines", count_words="deadline|deadlines", owner_title=titled, preview=dated_title, noun=None, make=make_deadline,
             to_json=deadline_json, json_schema=deadline_schema)
