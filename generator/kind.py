@@ -79,7 +79,8 @@ class Kind:
     spec: RecordSpec  # fields, types, docs: drives validation, editor schema and README reference
     model: type  # frozen dataclass with the spec's fields plus `location`
     page: str  # the generated page listing every record, where each lives at PAGE#id ("": none)
-    title: str  # the page's title, its navigation entry and its line in the home page's contents
+    title: str  # the page's title and its line in the home page's contents
+    menu: str = ""  # its entry in the main menu; default: `title`
     template: str = ""  # in templates/; reads `view`. "": the records show on another kind's page
     view: Callable[[Any, tuple[Any, ...], str], Any] | None = None  # (resolved, records, page) -> page view
     owner_title: Callable[[Any, Lookup], str] | None = None  # backlinks' "Mentioned in" wording; default: the page title

@@ -250,18 +250,21 @@ def deadline_statuses(c: Content) -> dict[str, DeadlineStatus]:
 
 NAV_PAGES = 14  # free pages named in the menu; past that, "All pages" leads to the home page's full list
 ALL_PAGES = NavItem("All pages", f"{HOME}#contents")
+MENU_FIRST = (ACTORS, TIMELINE, VIEWS)  # the site's own pages named before the free pages after the first two
+MENU_LAST = (QUOTES, SOURCES)  # and those named last, after the other kinds' pages
 
 
 def navigation(c: Content) -> list[NavItem]:
     """Every free page is reachable from the navigation: the two with the lowest `order` after Home,
-    the others (by order, then title) after Views; then the glossary and commitments when there
-    are any. A briefing with more than NAV_PAGES free pages names the first NAV_PAGES and ends the
+    the others (by order, then title) after Views; then the other kinds' pages (glossary,
+    commitments) when they have records; each page named by its kind's `menu`. A briefing with more than NAV_PAGES free pages names the first NAV_PAGES and ends the
     list with "All pages" (the home page lists every one), so the menu, which every page carries,
     does not grow with the briefing: 10,000 pages would otherwise carry 10,000 links each."""
     ordered = sorted(c.pages, key=lambda p: (p.order, p.title))
     pages = [NavItem(p.title, entity_url(p)) for p in ordered[:NAV_PAGES]]
     if len(ordered) > NAV_PAGES:
         pages.append(ALL_PAGES)
-    generated = [NavItem(kind.title, kind.page) for kind, records in c.other_kinds() if records and kind.template]
-    return [NavItem("Home", HOME), *pages[:2], NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE),
-            NavItem("Views", VIEWS), *pages[2:], *generated, NavItem("Quotations", QUOTES), NavItem("Sources", SOURCES)]
+    generated = [NavItem(kind.menu or kind.title, kind.page) for kind, records in c.other_kinds() if records and kind.template]
+    site = {kind.page: NavItem(kind.menu or kind.title, kind.page) for kind, _ in c.fixed_kinds() if kind.template}
+    return [NavItem("Home", HOME), *pages[:2], *(site[p] for p in MENU_FIRST if p in site), *pages[2:], *generated,
+            *(site[p] for p in MENU_LAST if p in site)]

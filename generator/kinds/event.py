@@ -89,5 +89,5 @@ def event_schema() -> dict[str, Any]:
 
 
 KIND = Kind(name="event", file="events", spec=SPEC, model=record_class("event", Event), page=TIMELINE,
-            title="Timeline and deadlines", template="timeline.html", view=timeline_view, owner_title=titled,
+            title="Timeline and deadlines", menu="Timeline", template="timeline.html", view=timeline_view, owner_title=titled,
             preview=dated_title, noun=None, make=make_event, count_words="event|events", json_schema=event_schema)
