@@ -95,6 +95,7 @@ class Kind:
     record_template: str = ""  # the template of each record's page; reads `view`
     record_view: Callable[[Any, Any, str, Any], Any] | None = None  # (resolved, record, page, prepared) -> its page view
     prepare: Callable[[Any], Any] | None = None  # (resolved) -> what every record_view shares, made once per build
+    lookups: Callable[[Any, tuple[Any, ...]], dict[str, Any]] | None = None  # (content, records) -> names every template may read
     unused: tuple[str, str] | None = None  # (what, hint): a warning for a record nothing refers to; `{id}` in the hint is its id
     texts: tuple[str, ...] | None = None  # its Markdown fields that are texts of the briefing; default: every one
     to_json: Callable[[Any, Any], dict[str, Any]] | None = None  # (record, resolved) -> its briefing.json entry

@@ -15,8 +15,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .dates import describe
-from .kinds.deadline import BASIS_WORDS, DeadlineStatus, deadline_status
-from .kinds.event import EVENT_STATUS_WORDS
 from .model import SUMMARY_HEADINGS, Content
 from .kind import Kind
 from .markdown import render_markdown
@@ -135,7 +133,7 @@ def page_plan(resolved: Resolved, only: Callable[[str], bool] | None = None) -> 
     c = resolved.content
     fixed: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
         (HOME, "home.html", lambda: {"title": c.briefing.title, "crumbs": [],
-                                     "view": home_view(resolved, HOME, deadline_statuses(c))}),
+                                     "view": home_view(resolved, HOME, kind_lookups(c).get("statuses", {}))}),
         (NOT_FOUND, "404.html", lambda: {"title": "Page not found", "crumbs": []}),
         (SEARCH, "search.html", lambda: {"title": "Search", "crumbs": [],
                                          "example": c.actors[0].name if c.actors else ""}),
@@ -238,14 +236,15 @@ def _shared_context(resolved: Resolved) -> dict[str, Any]:
     Everything else a page shows is in its `view`."""
     c = resolved.content
     return {
-        "briefing": c.briefing, "nav": navigation(c), "statuses": deadline_statuses(c),
-        "basis_words": BASIS_WORDS, "summary_headings": SUMMARY_HEADINGS, "event_status_words": EVENT_STATUS_WORDS,
-        "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
+        "briefing": c.briefing, "nav": navigation(c), "summary_headings": SUMMARY_HEADINGS,
+        "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)}, **kind_lookups(c),
     }
 
 
-def deadline_statuses(c: Content) -> dict[str, DeadlineStatus]:
-    return {d.id: deadline_status(d, c.briefing.as_of) for d in c.deadlines}
+def kind_lookups(c: Content) -> dict[str, Any]:
+    """The names the kinds give every template (`Kind.lookups`: deadline statuses, basis words...)."""
+    return {name: value for kind, records in c.declared if kind.lookups
+            for name, value in kind.lookups(c, records).items()}
 
 
 NAV_PAGES = 14  # free pages named in the menu; past that, "All pages" leads to the home page's full list

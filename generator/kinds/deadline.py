@@ -222,6 +222,11 @@ def deadline_schema() -> dict[str, Any]:
                    every={"type": ["integer", "null"]}, computed_due=j.DATE_REF, stated_due=j.OPT_DATE, expected_due=j.DATE_REF, status=status, body=j.STR)
 
 
+def deadline_lookups(content: Any, records: tuple[Any, ...]) -> dict[str, Any]:
+    """Each deadline's status on the briefing date, and the words for each basis, for every template."""
+    return {"statuses": {d.id: deadline_status(d, content.briefing.as_of) for d in records}, "basis_words": BASIS_WORDS}
+
+
 KIND = Kind(name="deadline", file="deadlines", spec=SPEC, model=record_class("deadline", Deadline), page=TIMELINE,
             title="Deadlines", count_words="deadline|deadlines", owner_title=titled, preview=dated_title, noun=None, make=make_deadline,
-            to_json=deadline_json, json_schema=deadline_schema)
+            lookups=deadline_lookups, to_json=deadline_json, json_schema=deadline_schema)

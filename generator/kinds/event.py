@@ -88,6 +88,11 @@ def event_schema() -> dict[str, Any]:
                     status={"enum": ["planned", "hindsight", None]}, body=j.STR)
 
 
+def event_lookups(content: Any, records: tuple[Any, ...]) -> dict[str, Any]:
+    return {"event_status_words": EVENT_STATUS_WORDS}
+
+
 KIND = Kind(name="event", file="events", spec=SPEC, model=record_class("event", Event), page=TIMELINE,
             title="Timeline and deadlines", menu="Timeline", template="timeline.html", view=timeline_view, owner_title=titled,
-            preview=dated_title, noun=None, make=make_event, count_words="event|events", json_schema=event_schema)
+            preview=dated_title, noun=None, make=make_event, count_words="event|events", lookups=event_lookups,
+            json_schema=event_schema)
