@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .kinds.quote import Quote
     from .kinds.source import Source
 
-EntityKind = Literal["actor", "page"]  # the engine's own; a declared kind's records name theirs (kind.py)
+EntityKind = Literal["actor", "page"]  # the records whose dataclasses live here (kinds/actor.py, kinds/page.py declare them)
 SUMMARY_HEADINGS = {"agreed": "Agreed", "not_agreed": "Not agreed", "next": "What's next", "unknown": "What we don't know"}
 
 
@@ -121,6 +121,8 @@ class Content:
         """Every record, in the briefing's one order (the kinds' declarations, then file order)."""
         return tuple(record for _, records in self.declared for record in records)
 
+    # Typed access to the built-in kinds' records, for what reads one kind from another's page
+    # (an actor's events and quotations, the calendar's deadlines...).
     @property
     def actors(self) -> tuple[Actor, ...]:
         return self.records("actors")
