@@ -1,5 +1,7 @@
-"""One declarative schema for every content file: it drives validation, the JSON Schema for
-editors, and the README's field reference. Change a field here and all three follow."""
+"""The declarative schema of content files: field types (`FieldSpec`, `RecordSpec`), briefing.yaml's
+fields and the records nested in fields. Each kind's own record is in its module (kinds/). A
+schema drives validation, the JSON Schema for editors and the README's field reference: change a
+field and all three follow."""
 from __future__ import annotations
 
 from dataclasses import dataclass
