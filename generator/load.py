@@ -18,7 +18,7 @@ from .errors import Diagnostic, Location, error
 from .yamlsafe import MAX_BYTES, YamlProblem, YNode, parse_yaml
 
 SOURCE_TEXTS = "sources"  # content/sources/: the articles' texts, when the briefing ships them
-MARKDOWN_FOLDERS = ("actors", "pages")  # the built-in kinds' folders (kinds/actor.py, kinds/page.py); the preview's fast path watches them
+MARKDOWN_FOLDERS = ("actors", "pages")  # the built-in folder kinds' (kinds/actor.py, kinds/page.py), when none are given
 _FRONT_MATTER_END = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _MAX_CHAR_PROBLEMS = 10  # per file: the first few say enough
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)

@@ -24,6 +24,7 @@ import click
 from .cache import BuildCache
 from .config import BuildConfig
 from .errors import BuildFailed, Location
+from .kind import folders
 from .markdown import make_parser
 from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
@@ -143,7 +144,7 @@ class Previewer:
         from the last briefing, write and announce them (and say which). The rebuild still
         checks everything; it stops rather than write over these pages with older text."""
         started = time.perf_counter()
-        edits = edited_bodies(paths, self.config.content_dir)
+        edits = edited_bodies(paths, self.config.content_dir, folders(self.config.entity_kinds))
         if not edits:
             return frozenset()
         with self.lock:

@@ -24,16 +24,17 @@ from ..validate import validate_markdown_file
 READ_SUFFIXES = (".md", ".yaml", ".yml", ".txt")  # what the loader may read; other names are editors' scratch files
 
 
-def edited_bodies(paths: Iterable[Path], content_dir: Path) -> list[tuple[str, str]] | None:
-    """(folder, file name) of every changed actor or page file, or None if the batch touched any
-    other file the loader reads, or removed one. Editors' temporary files ("~" backups, dot files,
+def edited_bodies(paths: Iterable[Path], content_dir: Path,
+                  folders: tuple[str, ...] = MARKDOWN_FOLDERS) -> list[tuple[str, str]] | None:
+    """(folder, file name) of every changed file of a folder kind (`folders`: actors, pages), or
+    None if the batch touched any other file the loader reads, or removed one. Editors' temporary files ("~" backups, dot files,
     vim's "4913") are passed over."""
     root = content_dir.absolute()
     edits = []
     for path in paths:
         if path.name.startswith(".") or path.suffix not in READ_SUFFIXES:
             continue
-        if path.suffix != ".md" or path.parent.parent != root or path.parent.name not in MARKDOWN_FOLDERS \
+        if path.suffix != ".md" or path.parent.parent != root or path.parent.name not in folders \
                 or not path.is_file():
             return None
         edits.append((path.parent.name, path.name))
