@@ -17,7 +17,7 @@ from .cache import ENGINE_DIR, BuildCache, load_shards, save_shards, uncached
 from .config import BuildConfig
 from .docs import FactsParser, engine_digest, load_facts, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
-from .kind import list_files
+from .kind import folders, list_files
 from .load import LoadedFiles, load_content
 from .markdown import make_parser
 from .resolve import Resolved, resolve_references
@@ -69,7 +69,7 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     engine = engine_digest(ENGINE_DIR) if cache_dir or workers > 1 else ""
     loaded = LoadedFiles(load_shards(cache_dir / LOADED_DIR), engine) if cache_dir else None
     raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
-                                 tuple(list_files(config.entity_kinds)), loaded)
+                                 tuple(list_files(config.entity_kinds)), folders(config.entity_kinds), loaded)
     if loaded is not None and cache_dir and keep and (changed := loaded.changed_shards()):
         save_shards(cache_dir / LOADED_DIR, loaded.used, changed)
     if loaded is not None:
