@@ -76,21 +76,46 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
             return BuildReport(files=list(record.outputs), unchanged=True)
     else:
         record, stamps = last or (None, {})
-    resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
-    fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
-    with heap_frozen():  # the briefing stays out of the collector's sight until the build ends
-        return _write_site(config, resolved, report, record, stamps, env, cache_dir, workers, keep_outputs, progress)
+    with terminate_gracefully():  # SIGTERM unwinds through `discard` below
+        site = _site_linked_ahead(config, record, workers)
+        try:
+            resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
+            fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
+        except BaseException:
+            if site:
+                site.discard()
+            raise
+        with heap_frozen():  # the briefing stays out of the collector's sight until the build ends
+            return _write_site(config, resolved, report, record, stamps, env, cache_dir, workers, keep_outputs,
+                               progress, site)
+
+
+LINK_AHEAD_FROM = 2000  # files in the last build: below this, forking a process costs more than it saves
+
+
+def _site_linked_ahead(config: BuildConfig, record: BuildRecord | None, workers: int) -> StagedSite | None:
+    """For a rebuild of a large site: the new site, already being linked from the current one
+    on another core while the content is checked (StagedSite.link_ahead)."""
+    if (record is None or len(record.outputs) < LINK_AHEAD_FROM or workers < 2
+            or refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir])):
+        return None
+    try:
+        site = StagedSite(config.out_dir)
+    except BuildFailed:
+        return None  # reported in its turn, after the content's problems
+    site.link_ahead({path: (size, mtime) for path, (_, size, mtime) in record.outputs.items()})
+    return site
 
 
 def _write_site(config: BuildConfig, resolved: Resolved, report: BuildReport, record: BuildRecord | None,
                 stamps: dict[str, Stamp], env: Environment | None, cache_dir: Path | None, workers: int,
-                keep_outputs: bool, progress: Progress) -> BuildReport:
-    timer = Timer(report)
-    keys, digests = _page_keys(config, resolved, stamps, record) if cache_dir else ({}, {})
-    timer.lap("keys")
+                keep_outputs: bool, progress: Progress, site: StagedSite | None) -> BuildReport:
     with terminate_gracefully():  # SIGTERM unwinds through `discard` below
-        site = StagedSite(config.out_dir)
+        site = site or StagedSite(config.out_dir)
         try:
+            timer = Timer(report)
+            keys, digests = _page_keys(config, resolved, stamps, record) if cache_dir else ({}, {})
+            timer.lap("keys")
             sink = OutputSink(site, record, keep_outputs)
             json_files = JsonFiles(record.fragments if record else {}, lambda path: _previous_file(sink, path))
             searched = _render_into(sink, config, resolved, keys, env, workers, report, progress, json_files)

@@ -20,6 +20,7 @@ from generator import render  # noqa: E402
 from generator.config import BuildConfig  # noqa: E402
 from generator.exports import BODY_FREE  # noqa: E402
 from generator.urls import GENERATED_PAGES  # noqa: E402
+from generator.write import StagedSite  # noqa: E402
 from generator.pipeline import build_site  # noqa: E402
 from generator.resolve import markdown_fields  # noqa: E402
 
@@ -260,3 +261,49 @@ def test_a_file_swapped_for_a_link_is_not_taken_from_the_cache(briefing: Briefin
     briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
     result = briefing.build()
     assert result.exit_code == 1 and "link points outside content/" in result.output
+
+
+@pytest.mark.parametrize("edit", ["page body", "delete page", "add page", "site edited by hand", "more shards",
+                                  "fewer shards", "content error"])
+def test_a_site_linked_ahead_on_another_core_ends_as_a_clean_build(briefing: Briefing, tmp_path: Path, edit: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large site's rebuild links the current site's files into the new one in a forked
+    process while the content is checked; what the build does not keep is taken out again."""
+    from generator import pipeline
+
+    monkeypatch.setattr(pipeline, "LINK_AHEAD_FROM", 0)  # the fixture is small: link ahead anyway
+    monkeypatch.setenv("BRIEFING_SEARCH_SHARD_PAGES", "4")
+    linked_ahead: list[int] = []
+    real = StagedSite.link_ahead
+    monkeypatch.setattr(StagedSite, "link_ahead", lambda site, expected: linked_ahead.append(len(expected))
+                        or real(site, expected))
+    briefing.build("--jobs", "2")
+    assert not linked_ahead  # a first build has nothing to link
+    if edit == "page body":
+        briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    elif edit == "delete page":
+        (briefing.content / "pages" / "about.md").unlink()
+    elif edit == "add page":
+        briefing.write("pages/extra.md", "---\ntitle: Extra\nsummary: More.\n---\nSee [[framework]].\n")
+    elif edit == "site edited by hand":
+        (briefing.root / "site" / "framework.html").write_text("vandalised", encoding="utf-8")
+        briefing.append("pages/about.md", "\nOne more line.\n")
+    elif edit in ("more shards", "fewer shards"):
+        for n in range(12):
+            briefing.write(f"pages/extra-{n}.md", f"---\ntitle: Extra {n}\n---\nPage {n}.\n")
+        if edit == "fewer shards":  # then their folders, pagefind/4/ to pagefind/7/, go again
+            assert briefing.build("--jobs", "2").exit_code == 0
+            assert (briefing.root / "site" / "pagefind" / "7").is_dir()
+            for n in range(12):
+                (briefing.content / "pages" / f"extra-{n}.md").unlink()
+    elif edit == "content error":
+        before = tree_digest(briefing.root / "site")
+        briefing.replace("pages/framework.md", "[[ana-ruiz]] said", "[[ana-ruis]] said")
+        assert briefing.build("--jobs", "2").exit_code == 1
+        assert tree_digest(briefing.root / "site") == before
+        assert not [p for p in os.listdir(briefing.root) if p.startswith(".site-")]
+        return
+    assert briefing.build("--jobs", "2").exit_code == 0
+    assert linked_ahead and linked_ahead[0] > 20
+    assert not [p for p in os.listdir(briefing.root) if p.startswith(".site-")]
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
