@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from collections.abc import Mapping
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from markdown_it import MarkdownIt
 
@@ -39,8 +39,10 @@ class DocInfo:
 DocParser = Callable[[list[tuple[str, str, str, Markdown]], str], list[ParsedDoc]]
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """A text that refers to a record. A named tuple, not a dataclass: a 10,000-page briefing
+    makes ~80,000 on every build, and a tuple is made several times faster."""
+
     owner_title: str
     url: str  # page#anchor of the first mention in that text
     count: int
@@ -260,13 +262,21 @@ def _unused(content: Content, docs: dict[str, DocInfo], field_refs: list[FieldRe
 def _mentions(docs: dict[str, DocInfo], quote_sources: dict[str, str]) -> dict[tuple[str, str], tuple[Mention, ...]]:
     """(ref kind group, target) -> one Mention per text that refers to the target, in content order.
     An embedded quotation carries a citation of its source, so it counts as citing that source."""
-    grouped: dict[tuple[str, str], dict[tuple[str, str], list[str]]] = defaultdict(dict)
+    # Plain dict lookups, not setdefault with a new list each time: this runs once per reference
+    # (~80,000 at 10,000 pages) on every build, also the rebuild after a one-page edit.
+    grouped: dict[tuple[str, str], dict[tuple[str, str], list[str]]] = {}
     for info in docs.values():
         place = (page_of(info.home), info.owner_title)
         for ref in info.parsed.refs:
-            group = "cite" if ref.kind == "cite" else "link"
-            grouped[(group, ref.target)].setdefault(place, []).append(ref.anchor)
+            target = ("cite" if ref.kind == "cite" else "link", ref.target)
+            if (places := grouped.get(target)) is None:
+                grouped[target] = {place: [ref.anchor]}
+            elif (anchors := places.get(place)) is None:
+                places[place] = [ref.anchor]
+            else:
+                anchors.append(ref.anchor)
             if ref.kind == "embed" and ref.target in quote_sources:
-                grouped[("cite", quote_sources[ref.target])].setdefault(place, []).append(ref.anchor)
-    return {target: tuple(Mention(title, f"{page}#{anchors[0]}", len(anchors)) for (page, title), anchors in places.items())
+                grouped.setdefault(("cite", quote_sources[ref.target]), {}).setdefault(place, []).append(ref.anchor)
+    return {target: tuple([Mention(title, page + "#" + anchors[0], len(anchors)) for (page, title), anchors in places.items()])
             for target, places in grouped.items()}
+
