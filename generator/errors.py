@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 import errno
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import click
 
@@ -13,8 +13,11 @@ from .chars import printable
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
+    """A file and a line. A named tuple, not a dataclass: the build cache keeps ~200,000 of
+    them at 10,000 pages (in the loaded files and parsed texts), and a rebuild unpickles
+    them all; a tuple unpickles twice as fast. It compares and sorts as before (path, line)."""
+
     path: str
     line: int
 
