@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import textwrap
 
@@ -25,8 +26,9 @@ MAX_BYTES = 2_000_000
 MAX_DEPTH = 32
 
 
-@dataclass(frozen=True)
-class YScalar:
+# Scalars and sequences are named tuples, not dataclasses: the build cache keeps every content
+# file's tree (~60,000 scalars at 10,000 pages), and a rebuild unpickles them all.
+class YScalar(NamedTuple):
     value: str
     location: Location
     block: bool = False  # a `|` or `>` block: its text starts on the next line
@@ -36,8 +38,7 @@ class YScalar:
         return Location(self.location.path, self.location.line + (1 if self.block else 0))
 
 
-@dataclass(frozen=True)
-class YSeq:
+class YSeq(NamedTuple):
     items: tuple["YNode", ...]
     location: Location
 
