@@ -53,7 +53,7 @@ def briefing_data(resolved: Resolved) -> dict[str, Any]:
 
 
 def _mentions(found: tuple[Mention, ...]) -> list[dict[str, Any]]:
-    return [{"in": m.owner_title, "url": m.url, "count": m.count} for m in found]
+    return [{"in": m.owner_title, "url": m.url, "count": m.times} for m in found]
 
 
 # --- the schema -------------------------------------------------------------------------------
