@@ -1,6 +1,7 @@
 """End to end: the HTML a reader gets from the basic fixture, checked by following its links."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,15 @@ def test_actor_page_lists_backlinks_to_each_mention(site: Site) -> None:
                   if "id" in a.attrs and site.resolve(page, a.attrs["href"]) == (actor, "")}
     assert mentioning == {"index.html", "sources.html", "framework.html"}  # bottom line, a source note, a page
     assert {site.page_linked(actor, a.attrs["href"]) for a in backlinks} == mentioning
+
+
+def test_a_text_that_cites_a_source_twice_is_listed_once_with_its_count(site: Site, built_site: Path) -> None:
+    cited_in = [li.text().split() for aside in site["sources.html"].find_all("aside", cls="backlinks")
+                for li in aside.find_all("li")]
+    assert ["Home", "(2×)"] in cited_in and ["Summary:", "Agreed"] in cited_in
+    data = json.loads((built_site / "briefing.json").read_text(encoding="utf-8"))
+    counts = [m["count"] for mentions in data["citations"].values() for m in mentions]
+    assert 2 in counts and 1 in counts
 
 
 def test_citations_are_numbered_in_source_order_and_link_to_the_source(site: Site) -> None:
