@@ -2,6 +2,7 @@
 a rebuild with nothing changed does nothing, and an edit rewrites only the outputs it changes."""
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -17,6 +18,7 @@ from generate import write_briefing  # noqa: E402
 from markdown_it import MarkdownIt  # noqa: E402
 
 from generator import render  # noqa: E402
+from generator.check import check_content  # noqa: E402
 from generator.config import BuildConfig  # noqa: E402
 from generator.exports import BODY_FREE  # noqa: E402
 from generator.urls import GENERATED_PAGES  # noqa: E402
@@ -307,3 +309,11 @@ def test_a_site_linked_ahead_on_another_core_ends_as_a_clean_build(briefing: Bri
     assert linked_ahead and linked_ahead[0] > 20
     assert not [p for p in os.listdir(briefing.root) if p.startswith(".site-")]
     assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
+
+
+def test_checking_leaves_the_collector_on_and_nothing_frozen(briefing: Briefing) -> None:
+    """check_content pauses the cyclic collector and, at the end, moves what it made straight to
+    the oldest generation (freeze, enable, unfreeze): the collector must be back as it was."""
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    check_content(BuildConfig(content_dir=briefing.content))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
