@@ -23,6 +23,7 @@ from .workers import ordered_map
 FACTS_FILE = "parsed.pickle"
 TEXTS_PER_CHUNK = 128
 PARALLEL_FROM_TEXTS = 400  # below this, forking costs more than it saves
+TEXTS_PER_PROCESS = 4096  # then a fresh worker (workers.py)
 
 Text = tuple[str, str, str, Markdown]  # (doc key, home page, owner title, text)
 
@@ -47,7 +48,7 @@ class FactsParser:
 
         chunks = [missing[i:i + TEXTS_PER_CHUNK] for i in range(0, len(missing), TEXTS_PER_CHUNK)]
         workers = self.workers if len(missing) >= PARALLEL_FROM_TEXTS else 1
-        for chunk, parsed in zip(chunks, ordered_map(parse_chunk, chunks, workers)):
+        for chunk, parsed in zip(chunks, ordered_map(parse_chunk, chunks, workers, TEXTS_PER_PROCESS // TEXTS_PER_CHUNK)):
             self.known.update(zip((keys[i] for i in chunk), parsed))
         self.used = {key: self.known[key] for key in keys}
         self.changed = bool(missing) or len(self.used) != len(self.known)

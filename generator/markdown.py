@@ -44,7 +44,7 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     kind: RefKind
     target: str

@@ -195,6 +195,7 @@ def _tracker(page: Page, resolved: Resolved) -> tuple[Any, ...]:
 
 PAGES_PER_CHUNK = 64
 PARALLEL_FROM_PAGES = 400  # below this, forking costs more than it saves
+PAGES_PER_PROCESS = 1024  # then a fresh worker: one that lived on would copy what it read (workers.py)
 
 
 def render_pages(resolved: Resolved, plan: PagePlan, env: Environment,
@@ -216,7 +217,8 @@ def render_pages(resolved: Resolved, plan: PagePlan, env: Environment,
 
     chunks = [selected[i:i + PAGES_PER_CHUNK] for i in range(0, len(selected), PAGES_PER_CHUNK)]
     parallel = workers if len(selected) >= PARALLEL_FROM_PAGES else 1
-    return (page for chunk in ordered_map(render_chunk, chunks, parallel) for page in chunk)
+    return (page for chunk in ordered_map(render_chunk, chunks, parallel, PAGES_PER_PROCESS // PAGES_PER_CHUNK)
+            for page in chunk)
 
 
 NAV_TEMPLATE = "_nav.html"

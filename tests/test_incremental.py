@@ -51,11 +51,19 @@ def test_parallel_build_is_byte_identical_to_one_process(synthetic: Path, tmp_pa
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     forked = []
     real = render.ordered_map
-    monkeypatch.setattr(render, "ordered_map", lambda fn, items, n: forked.append(n) or real(fn, items, n))
+    monkeypatch.setattr(render, "ordered_map", lambda fn, items, n, *more: forked.append(n) or real(fn, items, n, *more))
     serial = clean_build(synthetic, tmp_path / "serial")
     assert forked == [1]
     build(synthetic, tmp_path / "parallel", "--no-cache", "--jobs", "2")
     assert forked == [1, 2]
+    assert tree_digest(tmp_path / "parallel") == serial
+
+
+def test_pages_rendered_by_many_short_lived_workers_are_byte_identical(synthetic: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = clean_build(synthetic, tmp_path / "serial")
+    monkeypatch.setattr(render, "PAGES_PER_PROCESS", render.PAGES_PER_CHUNK)  # a fresh process per chunk
+    build(synthetic, tmp_path / "parallel", "--no-cache", "--jobs", "2")
     assert tree_digest(tmp_path / "parallel") == serial
 
 
