@@ -87,12 +87,26 @@ def _own_group(pid: int | None) -> None:
 
 def _spawn(fn: Callable[[T], R], items: Sequence[T], slots: int, runs: list[range],
            pipes: Sequence[Connection], sends: Sequence[Connection]) -> None:
-    """In the spawner: one worker process at a time per slot, each doing its run in turn."""
+    """In the spawner: one worker process at a time per slot, each doing its run in turn.
+    SIGTERM stops it, and every worker it has running, before it exits."""
     _own_group(None)
     for pipe in pipes:
         pipe.close()  # only the parent reads: if it dies, a worker's next write fails and it exits
+    running: dict[int, int] = {}  # pid -> run index
+
+    def stop(signum: int, frame: object) -> None:
+        for pid in list(running):
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:  # it had exited (and been waited for) already
+                pass
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
     waiting = list(range(len(runs)))  # by generation, then slot
-    running = {_start(fn, items, runs, sends, index): index for index in waiting[:slots]}
+    for index in waiting[:slots]:
+        _start(fn, items, runs, sends, index, running)
     del waiting[:slots]
     while running:
         pid, _ = os.wait()
@@ -100,25 +114,34 @@ def _spawn(fn: Callable[[T], R], items: Sequence[T], slots: int, runs: list[rang
         following = next((index for index in waiting if runs[index].start % slots == slot), None)
         if following is not None:
             waiting.remove(following)
-            running[_start(fn, items, runs, sends, following)] = following
+            _start(fn, items, runs, sends, following, running)
 
 
 def _start(fn: Callable[[T], R], items: Sequence[T], runs: list[range], sends: Sequence[Connection],
-           index: int) -> int:
-    pid = os.fork()
-    if pid == 0:  # the worker
-        code = 1
-        try:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            for other, send in enumerate(sends):
-                if other != index:
-                    send.close()  # else a dead worker's pipe would stay open and its reader wait forever
-            _work(fn, items, runs[index], sends[index])
-            code = 0
-        finally:
-            os._exit(code)
-    sends[index].close()  # only the worker writes to it now
-    return pid
+           index: int, running: dict[int, int]) -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # a worker is stopped only once it is known
+    try:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            _run_worker(fn, items, runs[index], sends, index)
+        running[pid] = index
+        sends[index].close()  # only the worker writes to it now
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def _run_worker(fn: Callable[[T], R], items: Sequence[T], run: range, sends: Sequence[Connection], index: int) -> None:
+    code = 1
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        for other, send in enumerate(sends):
+            if other != index:
+                send.close()  # else a dead worker's pipe would stay open and its reader wait forever
+        _work(fn, items, run, sends[index])
+        code = 0
+    finally:
+        os._exit(code)
 
 
 def _results(fn: Callable[[T], R], items: Sequence[T], runs: list[range], pipes: Sequence[Connection],
@@ -128,17 +151,28 @@ def _results(fn: Callable[[T], R], items: Sequence[T], runs: list[range], pipes:
         for i in range(len(items)):
             ok, value = _receive(pipes[run_of[i]])
             if not ok:  # do it here, so its exception surfaces as in a serial build
+                _stop(spawner)  # first, so that no worker is still at work on what is redone here
                 yield from map(fn, items[i:])
                 return
             yield value  # type: ignore[misc]  # what the worker computed: fn's result
     finally:
-        try:
-            os.killpg(spawner.pid or 0, signal.SIGKILL)  # the spawner and its workers, done or not
-        except OSError:
-            spawner.kill()
-        spawner.join()
+        _stop(spawner)
         for pipe in pipes:
             pipe.close()
+
+
+def _stop(spawner: multiprocessing.process.BaseProcess) -> None:
+    """Stop the spawner and every worker; when this returns, none of them runs any more."""
+    if spawner.is_alive():
+        spawner.terminate()  # it kills and waits for its workers, then exits
+        spawner.join(5)
+    try:
+        os.killpg(spawner.pid or 0, signal.SIGKILL)  # whatever is left of the group, should the spawner have died
+    except OSError:
+        pass
+    if spawner.is_alive():
+        spawner.kill()
+    spawner.join()
 
 
 def _receive(pipe: Connection) -> tuple[bool, object]:

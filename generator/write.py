@@ -117,11 +117,19 @@ class StagedSite:
             self._folders.add(folder)
         return self.staging / path
 
-    def put(self, path: str, data: bytes) -> tuple[int, int]:
-        """Write a new file; any file-system error is a BuildFailed naming the output path."""
+    def put(self, path: str, data: bytes, again: bool = False) -> tuple[int, int]:
+        """Write a new file; any file-system error is a BuildFailed naming the output path.
+        With `again`, a file this build already put there is replaced (a page a render worker
+        wrote before it failed, rendered again by the build's own process)."""
         try:
             target = self._target(path)
-            write_new_file(target, data)
+            try:
+                write_new_file(target, data)
+            except FileExistsError:
+                if not again:
+                    raise
+                target.unlink()  # the staging folder is ours: only this build wrote there
+                write_new_file(target, data)
             st = target.stat()
         except OSError as exc:
             raise BuildFailed([os_problem(exc, str(self.shown / path), "cannot write")]) from None

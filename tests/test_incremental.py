@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from generate import write_briefing  # noqa: E402
 
 from markdown_it import MarkdownIt  # noqa: E402
 
-from generator import render  # noqa: E402
+from generator import pipeline, render  # noqa: E402
 from generator.config import BuildConfig  # noqa: E402
 from generator.pipeline import build_site  # noqa: E402
 from generator.resolve import markdown_fields  # noqa: E402
@@ -64,6 +65,28 @@ def test_pages_rendered_by_many_short_lived_workers_are_byte_identical(synthetic
     serial = clean_build(synthetic, tmp_path / "serial")
     monkeypatch.setattr(render, "PAGES_PER_PROCESS", render.PAGES_PER_CHUNK)  # a fresh process per chunk
     build(synthetic, tmp_path / "parallel", "--no-cache", "--jobs", "2")
+    assert tree_digest(tmp_path / "parallel") == serial
+
+
+def test_pages_a_failed_worker_had_stored_are_stored_again_by_the_build(synthetic: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies after writing some of its pages (killed, out of memory): the build's
+    own process stops the other workers, renders the rest itself, and replaces those files."""
+    serial = clean_build(synthetic, tmp_path / "serial")
+    here, real_store = os.getpid(), pipeline._page_store
+
+    def store_then_die(sink: Any, keep_html: bool) -> Any:
+        store = real_store(sink, keep_html)
+
+        def stored(path: str, html: bytes) -> Any:
+            page = store(path, html)
+            if os.getpid() != here and path.endswith("page-99.html"):
+                os._exit(1)  # after storing, as a worker killed between two pages
+            return page
+        return stored
+
+    monkeypatch.setattr(pipeline, "_page_store", store_then_die)
+    build_site(BuildConfig(synthetic, PROJECT_ROOT / "templates", tmp_path / "parallel"), workers=2)
     assert tree_digest(tmp_path / "parallel") == serial
 
 
