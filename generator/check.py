@@ -17,7 +17,7 @@ from .cache import ENGINE_DIR, BuildCache, uncached
 from .config import BuildConfig
 from .docs import FactsParser, engine_digest, load_facts, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
-from .kind import list_files
+from .kind import folders, list_files
 from .load import load_content
 from .markdown import make_parser
 from .resolve import Resolved, resolve_references
@@ -61,7 +61,7 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
                    cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
     timer = Timer(report)
     raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
-                                 tuple(list_files(config.entity_kinds)))
+                                 tuple(list_files(config.entity_kinds)), folders=folders(config.entity_kinds))
     timer.lap("load")
     validated = validate_content(raw, config.entity_kinds)
     problems += validated.problems

@@ -43,12 +43,22 @@ def _file_system_errors_reported(command: Callable[..., None]) -> Callable[..., 
     return wrapper
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _BuildByDefault(click.Group):
+    """`python build.py -q --strict` means `python build.py build -q --strict`: options given
+    without a command go to `build`, the command run when none is named."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0].startswith("-") and args[0] not in ctx.help_option_names:
+            args = ["build", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_BuildByDefault, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Build a static briefing site from content/ into site/.
 
-    With no command, builds the default briefing (same as `build`).
+    With no command, builds the default briefing (same as `build`, and takes its options).
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(build)

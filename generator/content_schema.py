@@ -16,7 +16,7 @@ _DATE_PATTERN = (r"^((early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?"
 
 def _files(kinds: tuple[Kind, ...]) -> dict[str, tuple[schema.RecordSpec, bool]]:
     return {"briefing": (briefing_spec(kinds), False), **{name: (spec, True) for name, spec in list_files(kinds).items()},
-            "actor": (schema.ACTOR, False), "page": (schema.PAGE, False)}
+            **{kind.spec.name: (kind.spec, False) for kind in kinds if kind.folder}}
 
 
 def _type_schema(type_: str) -> dict[str, Any]:

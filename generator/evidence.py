@@ -10,10 +10,15 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, error, warning
 from .markdown import Ref
-from .model import Content, Entity, Quote, Source
+from .model import Content, Entity
+
+if TYPE_CHECKING:
+    from .kinds.quote import Quote
+    from .kinds.source import Source
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,10 @@ def check_against_texts(content: Content, refs: list[Ref], index: Mapping[str, E
     problems = [p for q in content.quotes if q.source in texts for p in _verify_quote(q, *texts[q.source])]
     unchecked: dict[str, list[str]] = defaultdict(list)
     for q in content.quotes:
-        if q.source not in texts and isinstance(index.get(q.source), Source):
+        if q.source not in texts and _is_source(index.get(q.source)):
             unchecked[q.source].append("quotation")
     for ref in refs:
-        if ref.kind != "cite" or not ref.passage or not isinstance(index.get(ref.target), Source):
+        if ref.kind != "cite" or not ref.passage or not _is_source(index.get(ref.target)):
             continue
         if ref.target not in texts:
             unchecked[ref.target].append("passage")
@@ -75,6 +80,10 @@ def normalise_quote_text(text: str) -> str:
 _PLAIN_PUNCTUATION = str.maketrans({**dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
                                     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
                                     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")})
+
+
+def _is_source(record: Entity | None) -> bool:
+    return record is not None and record.entity == "source"
 
 
 def _verify_quote(quote: Quote, source: Source, haystack: str) -> list[Diagnostic]:

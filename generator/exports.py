@@ -20,7 +20,9 @@ from markdown_it import MarkdownIt
 from . import ics
 from .dates import FuzzyDate, describe
 from .export_json import DATA_FILE, SCHEMA_FILE, briefing_json, briefing_schema_json
-from .model import BASIS_WORDS, EVENT_STATUS_WORDS, Briefing, Deadline, Event, deadline_status
+from .kinds.deadline import BASIS_WORDS, Deadline, deadline_status
+from .kinds.event import EVENT_STATUS_WORDS, Event
+from .model import Briefing
 from .render import PageLinks
 from .resolve import Resolved
 from .urls import HOME, NOT_FOUND, SEARCH

@@ -52,11 +52,13 @@ def _read(path: Path, problems: list[Diagnostic]) -> InputFile | None:
 
 
 def _existing_actors(content_dir: Path, problems: list[Diagnostic]) -> tuple[ExistingActor, ...]:
+    from .kind import folders, list_files
+    from .kinds import BUILTIN_KINDS
     from .load import load_content
     from .validate import validate_content
 
-    raw, load_problems = load_content(content_dir)
-    validated = validate_content(raw)
+    raw, load_problems = load_content(content_dir, list_files=tuple(list_files(BUILTIN_KINDS)), folders=folders(BUILTIN_KINDS))
+    validated = validate_content(raw, BUILTIN_KINDS)
     if load_problems or validated.content is None:
         problems.append(error(Location(str(content_dir / "briefing.yaml"), 1), "the existing briefing could not be read",
                               f"run: python build.py check --content {content_dir}"))

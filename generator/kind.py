@@ -2,14 +2,22 @@
 template, read by every stage (load, validate, resolve, render, export, editor schema).
 
 A kind is a list file of records (`content/FILE.yaml`) shown on one generated page, each record
-at `PAGE#id`. Adding one is a module in `generator/kinds/` plus a template; see the README's
-"How it works". Records are frozen dataclasses whose fields are named as in the kind's
-`RecordSpec`, plus `location` (and an `entity` name, set by `record_class`).
+at `PAGE#id`; or, with `folder=True`, a folder of Markdown files (`content/FILE/ID.md`: front
+matter, then the body), each record on its own page (actors, free pages). Adding one is a module
+in `generator/kinds/` plus a template; see the README's "How it works". Records are frozen
+dataclasses whose fields are named as in the kind's `RecordSpec`, plus `location` (and an
+`entity` name, checked by `record_class`).
+
+The optional hooks are where a kind says what the generic path cannot: `make` (checks across
+fields or records, computed fields), `label`/`preview`/`owner_title` (how links and backlinks
+name a record), `to_json`/`json_schema` (a record in briefing.json). The built-in kinds use them;
+a new kind usually needs none.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
 from typing import Any, Protocol
 
 from .dates import FuzzyDate, describe
@@ -17,6 +25,7 @@ from .errors import Location
 from .model import Markdown
 from . import schema
 from .schema import RecordSpec
+from .urls import GENERATED_PAGES
 
 
 class KindRecord(Protocol):
@@ -32,59 +41,125 @@ class KindRecord(Protocol):
     def title(self) -> str: ...
 
 
+class Checks(Protocol):
+    """What a kind's `make` hook may ask of the validator, beyond the record's own values."""
+
+    @property
+    def as_of(self) -> date | None: ...  # the briefing date; None when briefing.yaml is broken (already reported)
+    @property
+    def source_texts(self) -> Mapping[str, str]: ...  # the sources' full texts by file name
+
+    def fail(self, location: Location, message: str, hint: str = "") -> None: ...
+    def warn(self, location: Location, message: str, hint: str = "") -> None: ...
+    def drop(self, record_id: str) -> None: ...  # the record is too broken to build: refs to it are not "unknown"
+    def dropped(self, record_id: str) -> bool: ...
+    def records(self, file: str) -> Mapping[str, Any] | None: ...  # by id, of a kind built before; None if a file was unreadable
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a kind's naming hooks may read: every record by id, and the sources' citation numbers."""
+
+    index: Mapping[str, Any]
+    citation_numbers: Mapping[str, int] = field(default_factory=dict)
+
+    def name(self, actor_id: str) -> str:
+        """An actor's name, or its id where it is unknown (a briefing with errors is never rendered)."""
+        actor = self.index.get(actor_id)
+        return actor.name if actor is not None and actor.entity == "actor" else actor_id
+
+
 @dataclass(frozen=True)
 class Kind:
     """A kind of record, declared once. Functions are module-level (never lambdas), so a kind
     can be named from a worker process; views it makes are plain, picklable data."""
 
     name: str  # entity name, as messages and `ref:NAME` field types say it
-    file: str  # content/FILE.yaml; also the key in briefing.json and in `require_evidence`
+    file: str  # content/FILE.yaml (a folder kind: content/FILE/); also its key in briefing.json and `require_evidence`
     spec: RecordSpec  # fields, types, docs: drives validation, editor schema and README reference
     model: type  # frozen dataclass with the spec's fields plus `location`
-    page: str  # the generated page listing every record; a record lives at PAGE#id
-    title: str  # the page's title, its navigation entry and its line in the home page's contents
-    template: str  # in templates/; reads `view`, the object `view` returns
-    view: Callable[[Any, tuple[Any, ...], str], Any]  # (resolved, records, page) -> page view
-    owner_title: Callable[[Any], str] | None = None  # backlinks' "Mentioned in" wording; default: the page title
-    preview: Callable[[Any], str] | None = None  # hover text of a [[link]]; default: the record's title
+    page: str  # the generated page listing every record, where each lives at PAGE#id ("": none)
+    title: str  # the page's title and its line in the home page's contents
+    menu: str = ""  # its entry in the main menu; default: `title`
+    template: str = ""  # in templates/; reads `view`. "": the records show on another kind's page
+    view: Callable[[Any, tuple[Any, ...], str], Any] | None = None  # (resolved, records, page) -> page view
+    owner_title: Callable[[Any, Lookup], str] | None = None  # backlinks' "Mentioned in" wording; default: the page title
+    label: Callable[[Any, Lookup], str] | None = None  # a [[link]]'s text; default: the record's title
+    preview: Callable[[Any, Lookup], str] | None = None  # hover text of a [[link]]; default: its label
     gloss: Callable[[Any], tuple[str, ...]] | None = None  # names whose first use on other pages links to the record
-    count_words: str = ""  # after the count in the home page's contents, e.g. "terms"
-    noun: str = ""  # what a link preview calls a record (`data-kind`); default: `title`
+    count_words: str = ""  # after the count in the home page's contents: "terms", or "event|events" (one|more)
+    noun: str | None = ""  # what a link preview calls a record (`data-kind`); default: `title`; None: none
+    make: Callable[[dict[str, Any], Checks], Any] | None = None  # the record from checked values (None: drop it)
+    folder: bool = False  # records are content/FILE/ID.md (front matter + Markdown body), each on its own page:
+    record_url: Callable[[str], str] | None = None  # a record's own page, from its id
+    record_template: str = ""  # the template of each record's page; reads `view`
+    record_view: Callable[[Any, Any, str, Any], Any] | None = None  # (resolved, record, page, prepared) -> its page view
+    prepare: Callable[[Any], Any] | None = None  # (resolved) -> what every record_view shares, made once per build
+    lookups: Callable[[Any, tuple[Any, ...]], dict[str, Any]] | None = None  # (content, records) -> names every template may read
+    unused: tuple[str, str] | None = None  # (what, hint): a warning for a record nothing refers to; `{id}` in the hint is its id
+    texts: tuple[str, ...] | None = None  # its Markdown fields that are texts of the briefing; default: every one
+    to_json: Callable[[Any, Any], dict[str, Any]] | None = None  # (record, resolved) -> its briefing.json entry
+    json_schema: Callable[[], dict[str, Any]] | None = None  # the JSON Schema of `to_json`'s entries
 
     @property
-    def label(self) -> str:
-        return self.noun or self.title
+    def fixed(self) -> bool:
+        """Its page is one of the site's own (actors, timeline, views, quotations, sources): made
+        even with no records, at its fixed place in the site and the menu (urls.GENERATED_PAGES)."""
+        return self.page in GENERATED_PAGES
+
+    @property
+    def kind_noun(self) -> str:
+        return "" if self.noun is None else self.noun or self.title
+
+    def count(self, n: int) -> str:
+        """`n` records as the home page's contents count them: "12", "12 terms", "1 event"."""
+        one, _, more = self.count_words.rpartition("|")
+        words = one if one and n == 1 else more
+        return f"{n} {words}" if words else str(n)
 
     def url(self, record: KindRecord) -> str:
-        return f"{self.page}#{record.id}"
+        return self.record_url(record.id) if self.record_url else f"{self.page}#{record.id}"
 
-    def build(self, values: dict[str, Any]) -> Any:
+    def build(self, values: dict[str, Any], checks: Checks) -> Any:
         """The record from validated values: a missing optional field is () for lists, else None."""
+        if self.make is not None:
+            return self.make(values, checks)
         return self.model(**{f.name: values.get(f.name, () if f.type.startswith("list:") else None)
                              for f in self.spec.fields}, location=values["_location"])
 
     def markdown_fields(self, record: KindRecord) -> Iterator[tuple[str, Markdown]]:
-        """(doc key, text) for each Markdown field of a record; the key is `ID-FIELD`."""
+        """(doc key, text) for each Markdown field of a record; the key is `ID-FIELD` (a folder
+        kind's body: `ID-body`)."""
+        if self.folder:
+            yield f"{record.id}-body", getattr(record, "body")
         for f in self.spec.fields:
-            value = getattr(record, f.name)
-            if f.type == "markdown" and value is not None:
-                yield f"{record.id}-{f.name}", value
+            if f.type == "markdown" and (self.texts is None or f.name in self.texts):
+                value = getattr(record, f.name)
+                if value is not None:
+                    yield f"{record.id}-{f.name}", value
 
-    def owner(self, record: KindRecord) -> str:
-        return self.owner_title(record) if self.owner_title else self.title
+    def owner(self, record: KindRecord, lookup: Lookup) -> str:
+        return self.owner_title(record, lookup) if self.owner_title else self.title
 
-    def hover(self, record: KindRecord) -> str:
-        return self.preview(record) if self.preview else record.title
+    def link_label(self, record: KindRecord, lookup: Lookup) -> str:
+        return self.label(record, lookup) if self.label else record.title
 
-    def export(self, record: KindRecord, url: str) -> dict[str, Any]:
+    def hover(self, record: KindRecord, lookup: Lookup) -> str:
+        return self.preview(record, lookup) if self.preview else self.link_label(record, lookup)
+
+    def export(self, record: KindRecord, resolved: Any) -> dict[str, Any]:
         """The record in briefing.json: id, url, then every field in spec order."""
-        data: dict[str, Any] = {"id": record.id, "url": url}
+        if self.to_json is not None:
+            return self.to_json(record, resolved)
+        data: dict[str, Any] = {"id": record.id, "url": resolved.urls[record.id]}
         for f in self.spec.fields[1:]:
             data[f.name] = _json_value(getattr(record, f.name))
         return data
 
     def export_schema(self) -> dict[str, Any]:
         """The JSON Schema of `export`'s records, from the spec's types."""
+        if self.json_schema is not None:
+            return self.json_schema()
         properties: dict[str, Any] = {"id": _JSON_ID, "url": {"type": "string", "description":
                                                              "Page (and #anchor) in the site, relative to its root."}}
         for f in self.spec.fields[1:]:
@@ -93,6 +168,11 @@ class Kind:
                 {"oneOf": [kind_schema, {"type": "null"}]}
         return {"type": "object", "description": self.spec.doc, "properties": properties,
                 "required": list(properties), "additionalProperties": False}
+
+
+def titled(record: Any, lookup: Lookup) -> str:
+    """`owner_title=titled`: backlinks name each of the kind's texts by its record's title."""
+    return str(record.title)
 
 
 def record_class(name: str, cls: type) -> type:
@@ -134,14 +214,21 @@ def _json_value(value: Any) -> Any:
 
 
 def list_files(kinds: tuple[Kind, ...]) -> dict[str, RecordSpec]:
-    """Every list file of content/ and the record it holds: the built-in ones, then each kind's."""
-    return {**schema.LIST_FILES, **{kind.file: kind.spec for kind in kinds}}
+    """Every list file of content/ and the record it holds, in the briefing's order."""
+    return {kind.file: kind.spec for kind in kinds if not kind.folder}
+
+
+def folders(kinds: tuple[Kind, ...]) -> tuple[str, ...]:
+    """Every folder of content/ that holds one Markdown file per record."""
+    return tuple(kind.file for kind in kinds if kind.folder)
 
 
 def briefing_spec(kinds: tuple[Kind, ...]) -> RecordSpec:
-    return schema.briefing_spec(tuple(kind.file for kind in kinds))
+    """`require_evidence` may name the other list kinds' files; the fixed pages' kinds that it may
+    name are in schema.EVIDENCE_FIELDS."""
+    return schema.briefing_spec(tuple(kind.file for kind in kinds if not kind.fixed and not kind.folder))
 
 
 def record_specs(kinds: tuple[Kind, ...]) -> tuple[RecordSpec, ...]:
     """Every top-level record, for the editor schemas and the README's field reference."""
-    return (briefing_spec(kinds), *schema.RECORDS[1:], *(kind.spec for kind in kinds))
+    return (briefing_spec(kinds), *(kind.spec for kind in kinds))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .dates import describe
-from .model import Actor, Content, Deadline, Entity, Event, Quote
+from .kind import Lookup
+from .model import Content, Entity
 
 
 class LinkLabel(NamedTuple):
@@ -20,38 +20,11 @@ class LinkLabel(NamedTuple):
 
 
 def link_labels(content: Content, index: dict[str, Entity], citation_numbers: dict[str, int]) -> dict[str, LinkLabel]:
-    labels = {entity_id: _label(entity, index) for entity_id, entity in index.items()}
-    return {entity_id: LinkLabel(labels[entity_id], _preview(content, entity, labels, citation_numbers),
-                                 _kind_noun(content, entity))
-            for entity_id, entity in index.items()}
-
-
-def _label(entity: Entity, index: dict[str, Entity]) -> str:
-    if isinstance(entity, Actor):
-        return entity.name
-    if isinstance(entity, Quote):
-        return f"{_name(entity.speaker, index)}: “{entity.text}”"
-    if entity.entity == "view":
-        return f"{_name(entity.analyst, index)}’s view"  # type: ignore[union-attr]
-    return entity.title  # type: ignore[union-attr]
-
-
-def _name(actor_id: str, index: dict[str, Entity]) -> str:
-    actor = index.get(actor_id)  # unknown in a briefing with errors, which is never rendered
-    return actor.name if isinstance(actor, Actor) else actor_id
-
-
-def _preview(content: Content, entity: Entity, labels: dict[str, str], citation_numbers: dict[str, int]) -> str:
-    if entity.entity == "source":
-        return f"[{citation_numbers[entity.id]}] {entity.title}"  # type: ignore[union-attr]
-    if isinstance(entity, (Event, Deadline)):
-        return f"{describe(entity.date)}: {entity.title}"
-    kind = content.kind_of(entity)
-    if kind:
-        return kind.hover(entity)
-    return getattr(entity, "summary", "") or labels[entity.id]
-
-
-def _kind_noun(content: Content, entity: Entity) -> str:
-    kind = content.kind_of(entity)
-    return kind.label if kind else ""
+    """Each record's label, hover text and noun, as its kind declares them (kind.py)."""
+    lookup = Lookup(index, citation_numbers)
+    kinds = {kind.name: kind for kind, _ in content.declared}
+    labels = {}
+    for entity_id, entity in index.items():
+        kind = kinds[entity.entity]
+        labels[entity_id] = LinkLabel(kind.link_label(entity, lookup), kind.hover(entity, lookup), kind.kind_noun)
+    return labels

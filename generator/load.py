@@ -15,12 +15,10 @@ from pathlib import Path
 from .cache import Memoize, uncached
 from .chars import char_name, forbidden_chars
 from .errors import Diagnostic, Location, error
-from .schema import LIST_FILES as LIST_SPECS
 from .yamlsafe import MAX_BYTES, YamlProblem, YNode, parse_yaml
 
-LIST_FILES = tuple(LIST_SPECS)
 SOURCE_TEXTS = "sources"  # content/sources/: the articles' texts, when the briefing ships them
-MARKDOWN_FOLDERS = ("actors", "pages")
+MARKDOWN_FOLDERS = ("actors", "pages")  # the built-in folder kinds' (kinds/actor.py, kinds/page.py), when none are given
 _FRONT_MATTER_END = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _MAX_CHAR_PROBLEMS = 10  # per file: the first few say enough
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
@@ -65,9 +63,10 @@ def _display_in(folder: Path) -> Callable[[str], str]:
 
 
 def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoize = uncached,
-                 list_files: tuple[str, ...] = LIST_FILES) -> tuple[RawContent, list[Diagnostic]]:
+                 list_files: tuple[str, ...] = (), folders: tuple[str, ...] = MARKDOWN_FOLDERS) -> tuple[RawContent, list[Diagnostic]]:
     """Read every content file. `memo` lets the preview server skip re-parsing unchanged text;
-    `list_files` names the list files to read (declared kinds add theirs: kind.list_files)."""
+    `list_files` and `folders` name the list files and the folders of Markdown files to read (the
+    declared kinds': kind.list_files, kind.folders)."""
     problems: list[Diagnostic] = []
     if not content_dir.is_dir():
         where = Location(display_path(content_dir), 0)
@@ -77,7 +76,7 @@ def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoi
     briefing = _load_yaml_file(content_dir / "briefing.yaml", root, problems, memo, required=True)
     lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, memo) for name in list_files}
     markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo))
-                for folder in MARKDOWN_FOLDERS}
+                for folder in folders}
     unreadable = bool(problems)
     if sources_dir is None and os.path.lexists(content_dir / SOURCE_TEXTS):
         # Inside content/, the texts obey content/'s rule: nothing may be linked in from outside.

@@ -19,7 +19,7 @@ import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from html import escape
-from typing import Callable, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Callable, Literal, NamedTuple, Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -30,7 +30,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .errors import Diagnostic, Location, error
 from .headings import heading_ids_rule, reserved_heading_warnings
 from .marks import Cite, MarkContext, citation_mark, quotation
-from .model import Markdown, Quote
+from .model import Markdown
+
+if TYPE_CHECKING:
+    from .kinds.quote import Quote
 
 RefKind = Literal["link", "embed", "cite"]
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .model import Quote
+if TYPE_CHECKING:
+    from .kinds.quote import Quote
 
 Cite = tuple[str, str, str]  # (source id, locator, evidence passage)
 

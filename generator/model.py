@@ -1,22 +1,21 @@
 """The briefing as typed, frozen records. No I/O here; every record knows where it came from."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from .dates import FuzzyDate, add_days, describe, intersect
 from .errors import Location
 
 if TYPE_CHECKING:
     from .kind import Kind
+    from .kinds.analyst_view import View
+    from .kinds.deadline import Deadline
+    from .kinds.event import Event
+    from .kinds.quote import Quote
+    from .kinds.source import Source
 
-EntityKind = Literal["actor", "source", "event", "deadline", "quote", "view", "page"]  # and declared kinds (kind.py)
-Basis = Literal["binding", "reported", "framing"]
-BASIS_WORDS = {"binding": "set in a text", "reported": "a source reports it; no text setting it is cited",
-               "framing": "a speaker's time frame, not a deadline"}
-EVENT_STATUS_WORDS = {"planned": "Planned: scheduled or announced, not yet happened at the briefing date",
-                      "hindsight": "Hindsight: happened after the briefing date, known from a later source"}
+EntityKind = Literal["actor", "page"]  # the records whose dataclasses live here (kinds/actor.py, kinds/page.py declare them)
 SUMMARY_HEADINGS = {"agreed": "Agreed", "not_agreed": "Not agreed", "next": "What's next", "unknown": "What we don't know"}
 
 
@@ -96,117 +95,6 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class Source:
-    id: str
-    file: str
-    title: str
-    publisher: str | None
-    byline: str | None
-    published: FuzzyDate | None
-    url: str | None
-    words: int | None
-    reliability: Markdown
-    noise: Markdown | None
-    full_text: str | None
-    location: Location
-    inferred: tuple[str, ...] = ()  # which of title, publisher, published, byline are ours
-    entity: EntityKind = field(default="source", init=False)
-
-
-@dataclass(frozen=True)
-class Event:
-    id: str
-    title: str
-    date: FuzzyDate
-    actors: tuple[str, ...]
-    body: Markdown
-    location: Location
-    status: Literal["planned", "hindsight"] | None = None  # set when the date ends after as_of
-    entity: EntityKind = field(default="event", init=False)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """Three forms: `start` + `days` (a span), a fixed `stated_due` alone, or `start` + `every`
-    (recurring; `next_due` is the next occurrence on or after as_of, computed by the validator)."""
-
-    id: str
-    title: str
-    start: FuzzyDate | None
-    start_event: str | None
-    days: int | None
-    stated_due: FuzzyDate | None
-    body: Markdown
-    location: Location
-    basis: Basis = "binding"
-    every: int | None = None
-    next_due: FuzzyDate | None = None
-    entity: EntityKind = field(default="deadline", init=False)
-
-    @property
-    def form(self) -> Literal["span", "fixed", "recurring"]:
-        return "recurring" if self.every else "span" if self.days is not None else "fixed"
-
-    @property
-    def due(self) -> FuzzyDate:
-        if self.form == "span":
-            assert self.start is not None and self.days is not None
-            return add_days(self.start, self.days)
-        due = self.next_due if self.form == "recurring" else self.stated_due
-        assert due is not None
-        return due
-
-    def arithmetic(self) -> str:
-        """How the due date is reached, in words (for cards, the timeline and the calendar)."""
-        if self.form == "span":
-            return f"{describe(self.start)} + {self.days} days = {describe(self.due)}"  # type: ignore[arg-type]
-        if self.form == "recurring":
-            return f"every {self.every} days from {describe(self.start)}; next: {describe(self.due)}"  # type: ignore[arg-type]
-        return f"fixed date: {describe(self.due)}"
-
-    @property
-    def expected_due(self) -> FuzzyDate:
-        """The computed due date, narrowed by the stated one where a source gives it."""
-        if self.form == "span" and self.stated_due:
-            return intersect(self.due, self.stated_due)
-        return self.due
-
-    @property
-    def date(self) -> FuzzyDate:
-        return self.expected_due
-
-
-@dataclass(frozen=True)
-class Quote:
-    id: str
-    speaker: str
-    text: str
-    source: str
-    context: Markdown | None
-    location: Location
-    entity: EntityKind = field(default="quote", init=False)
-
-    @property
-    def title(self) -> str:
-        return f"“{self.text}”"
-
-
-@dataclass(frozen=True)
-class View:
-    id: str
-    analyst: str
-    stance: str
-    gist: Markdown
-    quotes: tuple[str, ...]
-    location: Location
-    entity: EntityKind = field(default="view", init=False)
-
-    @property
-    def title(self) -> str:
-        return f"View of {self.analyst}"
-
-
-@dataclass(frozen=True)
 class Page:
     id: str
     title: str
@@ -218,67 +106,67 @@ class Page:
     entity: EntityKind = field(default="page", init=False)
 
 
-Entity = Actor | Source | Event | Deadline | Quote | View | Page
+Entity = Any  # a record of a declared kind (kind.py): Actor, Page, or one defined in its kind's module
 
 
 @dataclass(frozen=True)
 class Content:
-    """Everything the loader and validator produced, before references are resolved."""
+    """Everything the loader and validator produced, before references are resolved: the briefing
+    and each declared kind (kind.py) with its records, in the order of the declarations."""
 
     briefing: Briefing
-    actors: tuple[Actor, ...]
-    sources: tuple[Source, ...]
-    events: tuple[Event, ...]
-    deadlines: tuple[Deadline, ...]
-    quotes: tuple[Quote, ...]
-    views: tuple[View, ...]
-    pages: tuple[Page, ...]
-    declared: tuple[tuple[Kind, tuple[Any, ...]], ...] = ()  # each declared kind (kind.py) and its records
+    declared: tuple[tuple[Kind, tuple[Any, ...]], ...] = ()
 
     def entities(self) -> tuple[Entity, ...]:
-        return (*self.actors, *self.sources, *self.events, *self.deadlines,
-                *self.quotes, *self.views, *self.pages,
-                *(record for _, records in self.declared for record in records))
+        """Every record, in the briefing's one order (the kinds' declarations, then file order)."""
+        return tuple(record for _, records in self.declared for record in records)
+
+    # Typed access to the built-in kinds' records, for what reads one kind from another's page
+    # (an actor's events and quotations, the calendar's deadlines...).
+    @property
+    def actors(self) -> tuple[Actor, ...]:
+        return self.records("actors")
+
+    @property
+    def pages(self) -> tuple[Page, ...]:
+        return self.records("pages")
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.records("sources")
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.records("events")
+
+    @property
+    def deadlines(self) -> tuple[Deadline, ...]:
+        return self.records("deadlines")
+
+    @property
+    def views(self) -> tuple[View, ...]:
+        return self.records("views")
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.records("quotes")
+
+    def fixed_kinds(self) -> tuple[tuple[Kind, tuple[Any, ...]], ...]:
+        """The declared kinds of the site's own pages (Kind.fixed), with their records."""
+        return tuple((kind, records) for kind, records in self.declared if kind.fixed)
+
+    def other_kinds(self) -> tuple[tuple[Kind, tuple[Any, ...]], ...]:
+        return tuple((kind, records) for kind, records in self.declared if not kind.fixed)
+
+    def records(self, file: str) -> tuple[Any, ...]:
+        """The records of the declared kind read from content/FILE.yaml or content/FILE/ (none if it
+        is not declared)."""
+        return next((records for kind, records in self.declared if kind.file == file), ())
+
+    def with_records(self, file: str, records: tuple[Any, ...]) -> Content:
+        """The briefing with `records` in place of the kind's from content/FILE(.yaml)."""
+        return replace(self, declared=tuple((kind, records if kind.file == file else old) for kind, old in self.declared))
 
     def kind_of(self, entity: Any) -> Kind | None:
         """The declaration of a record's kind, for records of declared kinds."""
         return next((kind for kind, _ in self.declared if kind.name == entity.entity), None)
-
-
-@dataclass(frozen=True)
-class DeadlineStatus:
-    state: Literal["running", "due", "passed"]
-    days_left_min: int
-    days_left_max: int
-    countdown: bool = True  # only binding deadlines count down; the others show their date and basis
-
-    def describe(self) -> str:
-        if self.state == "passed":
-            ago = -self.days_left_max
-            return f"passed ({ago} day{'s' if ago != 1 else ''} ago at the latest)"
-        if self.state == "due":
-            return "due now: the briefing date falls inside the due window"
-        if not self.countdown:
-            return "ahead: no countdown, as no text sets it"
-        if self.days_left_min == self.days_left_max:
-            n = self.days_left_min
-            return f"running: {n} day{'s' if n != 1 else ''} left"
-        return f"running: {self.days_left_min} to {self.days_left_max} days left"
-
-
-def deadline_status(deadline: Deadline, as_of: date) -> DeadlineStatus:
-    due = deadline.expected_due
-    lo, hi = (due.first - as_of).days, (due.last - as_of).days
-    countdown = deadline.basis == "binding"
-    if hi < 0:
-        return DeadlineStatus("passed", lo, hi, countdown)
-    if lo <= 0:
-        return DeadlineStatus("due", lo, hi, countdown)
-    return DeadlineStatus("running", lo, hi, countdown)
-
-
-def next_occurrence(start: FuzzyDate, every: int, as_of: date) -> FuzzyDate:
-    """The first occurrence of start + k * every (k >= 1) that has not wholly passed at as_of."""
-    behind = (as_of - start.last).days
-    k = max(1, -(-behind // every))  # ceiling division: last + k * every >= as_of
-    return add_days(start, k * every)

@@ -9,22 +9,25 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
-from urllib.parse import quote as percent_encode
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from .dates import describe
-from .model import BASIS_WORDS, EVENT_STATUS_WORDS, SUMMARY_HEADINGS, Content, DeadlineStatus, Page, Quote, Source, deadline_status
+from .model import SUMMARY_HEADINGS, Content
+from .kind import Kind
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved
-from .views import (NavItem, actor_view, actors_view, free_page_view, group_by_actor, home_view,
-                    quotes_view, sources_view, timeline_view, views_view)
-from .urls import (ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, page_of,
-                   relative, root_prefix)
+from .views import NavItem, home_view
+from .urls import (ACTORS, GENERATED_PAGES, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, page_of,
+                   passage_url, relative, root_prefix)
 from .workers import ordered_map
+
+if TYPE_CHECKING:
+    from .kinds.quote import Quote
+    from .kinds.source import Source
 
 
 @dataclass
@@ -110,24 +113,6 @@ class PageLinks:
         return Markup(render_markdown(info.parsed, links))
 
 
-def passage_url(url: str, text: str, words: int = 4) -> str:
-    """`url#:~:text=start,end`: a text fragment that scrolls to and highlights the quoted words.
-    Long quotations (and those with a `...` cut) are matched by their first and last few words."""
-    parts = [p.split() for p in text.replace("\u2026", "...").split("...") if p.split()]
-    if not parts:
-        return url
-    first, last = parts[0], parts[-1]
-    if len(parts) == 1 and len(first) <= 2 * words:
-        directive = _fragment_text(first)
-    else:
-        directive = f"{_fragment_text(first[:words])},{_fragment_text(last[-words:])}"
-    return f"{url.split('#')[0]}#:~:text={directive}"
-
-
-def _fragment_text(words: list[str]) -> str:
-    return percent_encode(" ".join(words).strip(" ,;:"), safe="").replace("-", "%2D")
-
-
 def make_environment(templates_dir: Path, auto_reload: bool = False) -> Environment:
     """A build reads each template once (`auto_reload` would stat it for every page rendered);
     the preview server, which keeps one environment across template edits, passes True."""
@@ -148,28 +133,19 @@ def page_plan(resolved: Resolved, only: Callable[[str], bool] | None = None) -> 
     c = resolved.content
     fixed: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
         (HOME, "home.html", lambda: {"title": c.briefing.title, "crumbs": [],
-                                     "view": home_view(resolved, HOME, deadline_statuses(c))}),
-        (ACTORS, "actors.html", lambda: {"title": "Actors", "crumbs": [], "view": actors_view(resolved)}),
-        (TIMELINE, "timeline.html", lambda: {"title": "Timeline and deadlines", "crumbs": [], "view": timeline_view(resolved, TIMELINE)}),
-        (VIEWS, "views.html", lambda: {"title": "Analyst views", "crumbs": [], "view": views_view(resolved, VIEWS)}),
-        (QUOTES, "quotes.html", lambda: {"title": "Quotations", "crumbs": [], "view": quotes_view(resolved, QUOTES)}),
-        (SOURCES, "sources.html", lambda: {"title": "Source appendix", "crumbs": [], "view": sources_view(resolved, SOURCES)}),
+                                     "view": home_view(resolved, HOME, kind_lookups(c).get("statuses", {}))}),
         (NOT_FOUND, "404.html", lambda: {"title": "Page not found", "crumbs": []}),
         (SEARCH, "search.html", lambda: {"title": "Search", "crumbs": [],
                                          "example": c.actors[0].name if c.actors else ""}),
     ]
-    plan: PagePlan = [(path, template, context()) for path, template, context in fixed if wanted(path)]
-    plan += [(kind.page, kind.template, {"title": kind.title, "crumbs": [], "view": kind.view(resolved, records, kind.page)})
-             for kind, records in c.declared if records and wanted(kind.page)]
-    actors = [a for a in c.actors if wanted(entity_url(a))]
-    if actors:
-        groups = group_by_actor(c)
-        plan += [(entity_url(a), "actor.html", {"title": a.name, "crumbs": [NavItem("Actors", ACTORS)],
-                                                "view": actor_view(resolved, a, entity_url(a), groups)})
-                 for a in actors]
-    plan += [(entity_url(p), "page.html", {"title": p.title, "crumbs": [],
-                                           "view": free_page_view(resolved, p, _tracker(p, resolved))})
-             for p in c.pages if wanted(entity_url(p))]
+    fixed += [(kind.page, kind.template, _kind_context(resolved, kind, records)) for kind, records in c.fixed_kinds()
+              if kind.template]
+    plan: PagePlan = [(path, template, context()) for path, template, context in _site_order(fixed) if wanted(path)]
+    plan += [(kind.page, kind.template, _kind_context(resolved, kind, records)())
+             for kind, records in c.other_kinds() if records and kind.template and wanted(kind.page)]
+    for kind, records in c.declared:
+        if kind.record_template:
+            plan += _record_pages(resolved, kind, [r for r in records if wanted(kind.url(r))])
     return plan
 
 
@@ -177,20 +153,38 @@ def page_paths(resolved: Resolved) -> list[str]:
     """Every HTML page's output path in `page_plan`'s order, without making any view (the exports
     list the pages; the preview renders them apart)."""
     c = resolved.content
-    fixed = [HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH]
-    return [*fixed, *(kind.page for kind, records in c.declared if records), *map(entity_url, c.actors),
-            *map(entity_url, c.pages)]
+    fixed = [HOME, NOT_FOUND, SEARCH,
+             *(kind.page for kind, _ in c.fixed_kinds() if kind.template)]
+    return [*sorted(fixed, key=GENERATED_PAGES.index),
+            *(kind.page for kind, records in c.other_kinds() if records and kind.template),
+            *(kind.url(r) for kind, records in c.declared if kind.record_template for r in records)]
+
+
+def _kind_context(resolved: Resolved, kind: Kind, records: tuple[Any, ...]) -> Callable[[], dict[str, Any]]:
+    assert kind.view is not None, f"{kind.name}: a kind with a template needs a view"
+    return lambda: {"title": kind.title, "crumbs": [], "view": kind.view(resolved, records, kind.page)}  # type: ignore[misc]
+
+
+def _record_pages(resolved: Resolved, kind: Kind, records: list[Any]) -> PagePlan:
+    """The page of each record of a folder kind (an actor, a free page), under its list page if it has one."""
+    if not records:
+        return []
+    assert kind.record_view is not None, f"{kind.name}: a kind with a record_template needs a record_view"
+    prepared = kind.prepare(resolved) if kind.prepare else None
+    crumbs = [NavItem(kind.title, kind.page)] if kind.template else []
+    return [(kind.url(r), kind.record_template, {"title": r.title, "crumbs": crumbs,
+                                                 "view": kind.record_view(resolved, r, kind.url(r), prepared)})
+            for r in records]
+
+
+def _site_order(fixed: list[tuple[str, str, Callable[[], dict[str, Any]]]]) -> list[tuple[str, str, Callable[[], dict[str, Any]]]]:
+    """The site's own pages in their fixed order (urls.GENERATED_PAGES), whether the engine or a
+    declared kind makes them."""
+    return sorted(fixed, key=lambda entry: GENERATED_PAGES.index(entry[0]))
 
 
 def _every_page(path: str) -> bool:
     return True
-
-
-def _tracker(page: Page, resolved: Resolved) -> tuple[Any, ...]:
-    """The rows of the tracker table a page asks for (`tracker: commitments`), in that page's view."""
-    records = next((records for kind, records in resolved.content.declared if kind.file == page.tracker), ())
-    kind = resolved.content.kind_of(records[0]) if records else None
-    return kind.view(resolved, records, entity_url(page)).items if kind else ()
 
 
 P = TypeVar("P")
@@ -259,30 +253,34 @@ def _shared_context(resolved: Resolved) -> dict[str, Any]:
     Everything else a page shows is in its `view`."""
     c = resolved.content
     return {
-        "briefing": c.briefing, "nav": navigation(c), "statuses": deadline_statuses(c),
-        "basis_words": BASIS_WORDS, "summary_headings": SUMMARY_HEADINGS, "event_status_words": EVENT_STATUS_WORDS,
-        "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)},
+        "briefing": c.briefing, "nav": navigation(c), "summary_headings": SUMMARY_HEADINGS,
+        "stances": {s.id: (i, s) for i, s in enumerate(c.briefing.stance_scale, 1)}, **kind_lookups(c),
     }
 
 
-def deadline_statuses(c: Content) -> dict[str, DeadlineStatus]:
-    return {d.id: deadline_status(d, c.briefing.as_of) for d in c.deadlines}
+def kind_lookups(c: Content) -> dict[str, Any]:
+    """The names the kinds give every template (`Kind.lookups`: deadline statuses, basis words...)."""
+    return {name: value for kind, records in c.declared if kind.lookups
+            for name, value in kind.lookups(c, records).items()}
 
 
 NAV_PAGES = 14  # free pages named in the menu; past that, "All pages" leads to the home page's full list
 ALL_PAGES = NavItem("All pages", f"{HOME}#contents")
+MENU_FIRST = (ACTORS, TIMELINE, VIEWS)  # the site's own pages named before the free pages after the first two
+MENU_LAST = (QUOTES, SOURCES)  # and those named last, after the other kinds' pages
 
 
 def navigation(c: Content) -> list[NavItem]:
     """Every free page is reachable from the navigation: the two with the lowest `order` after Home,
-    the others (by order, then title) after Views; then the glossary and commitments when there
-    are any. A briefing with more than NAV_PAGES free pages names the first NAV_PAGES and ends the
+    the others (by order, then title) after Views; then the other kinds' pages (glossary,
+    commitments) when they have records; each page named by its kind's `menu`. A briefing with more than NAV_PAGES free pages names the first NAV_PAGES and ends the
     list with "All pages" (the home page lists every one), so the menu, which every page carries,
     does not grow with the briefing: 10,000 pages would otherwise carry 10,000 links each."""
     ordered = sorted(c.pages, key=lambda p: (p.order, p.title))
     pages = [NavItem(p.title, entity_url(p)) for p in ordered[:NAV_PAGES]]
     if len(ordered) > NAV_PAGES:
         pages.append(ALL_PAGES)
-    generated = [NavItem(kind.title, kind.page) for kind, records in c.declared if records]
-    return [NavItem("Home", HOME), *pages[:2], NavItem("Actors", ACTORS), NavItem("Timeline", TIMELINE),
-            NavItem("Views", VIEWS), *pages[2:], *generated, NavItem("Quotations", QUOTES), NavItem("Sources", SOURCES)]
+    generated = [NavItem(kind.menu or kind.title, kind.page) for kind, records in c.other_kinds() if records and kind.template]
+    site = {kind.page: NavItem(kind.menu or kind.title, kind.page) for kind, _ in c.fixed_kinds() if kind.template}
+    return [NavItem("Home", HOME), *pages[:2], *(site[p] for p in MENU_FIRST if p in site), *pages[2:], *generated,
+            *(site[p] for p in MENU_LAST if p in site)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
 from markdown_it import MarkdownIt
@@ -14,10 +15,11 @@ from markdown_it import MarkdownIt
 from .cache import Memoize, uncached
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .evidence import Evidence, check_against_texts, cited_passages
+from .kind import Kind, Lookup
 from .labels import LinkLabel, link_labels
 from .markdown import ParsedDoc, heading_ids, parse_markdown
-from .model import SUMMARY_HEADINGS, Actor, Content, Entity, Markdown, Page
-from .urls import GENERATED_PAGES, HOME, QUOTES, SOURCES, TIMELINE, VIEWS, entity_url, page_of
+from .model import SUMMARY_HEADINGS, Content, Entity, Markdown
+from .urls import GENERATED_PAGES, HOME, page_of
 from .validate import FieldRef
 
 _KIND_FOR_REF = {"cite": "source", "embed": "quote"}
@@ -60,8 +62,10 @@ class Resolved:
     labels: dict[str, LinkLabel] = field(default_factory=dict)  # id -> what a link to it shows
 
 
-def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown, str]]:
-    """(doc key, home page, owner title, text, briefing field) for every Markdown text in the briefing."""
+def markdown_fields(content: Content, index: Mapping[str, Entity] | None = None) -> Iterator[tuple[str, str, str, Markdown, str]]:
+    """(doc key, home page, owner title, text, briefing field) for every Markdown text in the briefing,
+    in its one order; `index`, every record by id, names the owners of some kinds' texts."""
+    lookup = Lookup(index if index is not None else {e.id: e for e in content.entities()})
     b = content.briefing
     yield "home-bottom-line", HOME, "Home", b.bottom_line, "bottom_line"
     yield "home-status", HOME, "Home", b.status, "status"
@@ -70,28 +74,14 @@ def markdown_fields(content: Content) -> Iterator[tuple[str, str, str, Markdown,
             yield f"home-summary-{section.replace('_', '-')}-{i}", HOME, f"Summary: {SUMMARY_HEADINGS[section]}", bullet, "summary"
     for i, figure in enumerate(b.key_figures, 1):
         yield f"home-figure-{i}", HOME, "Key figures", figure.label, "key_figures"
-    for a in content.actors:
-        yield f"{a.id}-body", entity_url(a), a.name, a.body, "actors"
-    for s in content.sources:
-        yield f"{s.id}-reliability", SOURCES, s.title, s.reliability, "sources"
-        if s.noise:
-            yield f"{s.id}-noise", SOURCES, s.title, s.noise, "sources"
-    for e in content.events:
-        yield f"{e.id}-body", TIMELINE, e.title, e.body, "events"
-    for d in content.deadlines:
-        yield f"{d.id}-body", TIMELINE, d.title, d.body, "deadlines"
-    names = {a.id: a.name for a in content.actors}
-    for q in content.quotes:
-        if q.context:
-            yield f"{q.id}-context", QUOTES, f"Quotation of {names.get(q.speaker, q.speaker)}", q.context, "quotes"
-    for v in content.views:
-        yield f"{v.id}-gist", VIEWS, "Analyst views", v.gist, "views"
-    for p in content.pages:
-        yield f"{p.id}-body", entity_url(p), p.title, p.body, "pages"
-    for kind, records in content.declared:
+    yield from _kind_texts(content.declared, lookup)
+
+
+def _kind_texts(declared: tuple[tuple[Kind, tuple[Any, ...]], ...], lookup: Lookup) -> Iterator[tuple[str, str, str, Markdown, str]]:
+    for kind, records in declared:
         for record in records:
             for key, text in kind.markdown_fields(record):
-                yield key, kind.url(record), kind.owner(record), text, kind.file
+                yield key, kind.url(record), kind.owner(record, lookup), text, kind.file
 
 
 def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt,
@@ -106,9 +96,9 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     pattern = glossary["glossary_pattern"]
     if parse_all is None:
         docs = {key: DocInfo(memo((key, text, pattern), lambda: parse_doc(md, text, key, home, pattern)), home, title, group)
-                for key, home, title, text, group in markdown_fields(content)}
+                for key, home, title, text, group in markdown_fields(content, index)}
     else:
-        fields = list(markdown_fields(content))
+        fields = list(markdown_fields(content, index))
         parsed = parse_all([(key, home, title, text) for key, home, title, text, _ in fields], pattern)
         docs = {key: DocInfo(one, home, title, group) for (key, home, title, text, group), one in zip(fields, parsed)}
     urls = {entity_id: url_of(content, entity) for entity_id, entity in index.items()}
@@ -145,12 +135,13 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
 
 def generated_pages(content: Content) -> frozenset[str]:
     """The pages the site makes itself: the built-in ones and each declared kind's."""
-    return frozenset((*GENERATED_PAGES, *(kind.page for kind, _ in content.declared)))
+    return frozenset((*GENERATED_PAGES, *(kind.page for kind, _ in content.declared if kind.page)))
 
 
 def url_of(content: Content, entity: Entity) -> str:
     kind = content.kind_of(entity)
-    return kind.url(entity) if kind else entity_url(entity)
+    assert kind is not None, f"{entity.entity} '{entity.id}': every record is of a declared kind"
+    return kind.url(entity)
 
 
 def parse_doc(md: MarkdownIt, text: Markdown, key: str, home: str, glossary: str | None) -> ParsedDoc:
@@ -221,12 +212,14 @@ def _ref_hint(kind: str, wanted: str | None) -> str:
 
 
 def _check_page_paths(content: Content, generated: frozenset[str]) -> list[Diagnostic]:
-    """An actor or page must not land on a page the site generates itself (e.g. `index`)."""
+    """A record with a page of its own (an actor, a free page) must not land on a page the site
+    generates itself (e.g. `index`)."""
     problems = []
-    entities: tuple[Actor | Page, ...] = (*content.actors, *content.pages)
-    for entity in entities:
-        url = entity_url(entity)
-        if url in generated:
+    for kind, records in content.declared:
+        for entity in records if kind.folder else ():
+            url = kind.url(entity)
+            if url not in generated:
+                continue
             problems.append(error(entity.location, f"{entity.entity} '{entity.id}' would be written to {url}, which the site already uses",
                                   f"rename the file; these names are taken: {', '.join(sorted({p.split('/')[-1].split('.')[0] for p in generated}))}"))
     return problems
@@ -259,13 +252,8 @@ def plain_text(markdown: str) -> str:
 
 def _unused(content: Content, docs: dict[str, DocInfo], field_refs: list[FieldRef]) -> list[Diagnostic]:
     used = {r.target for info in docs.values() for r in info.parsed.refs} | {r.target for r in field_refs}
-    problems = []
-    for s in content.sources:
-        if s.id not in used:
-            problems.append(warning(s.location, f"source '{s.id}' is never cited", f"cite it with [@{s.id}] or remove it"))
-    for a in content.actors:
-        if a.id not in used:
-            problems.append(warning(a.location, f"actor '{a.id}' is not mentioned anywhere", f"link it with [[{a.id}]] or remove it"))
+    problems = [warning(record.location, f"{kind.name} '{record.id}' {kind.unused[0]}", kind.unused[1].format(id=record.id))
+                for kind, records in content.declared if kind.unused for record in records if record.id not in used]
     return problems
 
 

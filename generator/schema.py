@@ -1,5 +1,7 @@
-"""One declarative schema for every content file: it drives validation, the JSON Schema for
-editors, and the README's field reference. Change a field here and all three follow."""
+"""The declarative schema of content files: field types (`FieldSpec`, `RecordSpec`), briefing.yaml's
+fields and the records nested in fields. Each kind's own record is in its module (kinds/). A
+schema drives validation, the JSON Schema for editors and the README's field reference: change a
+field and all three follow."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -84,73 +86,5 @@ def _briefing_fields(evidence_fields: str) -> tuple[FieldSpec, ...]:
     )
 
 
-BRIEFING = briefing_spec()
-ACTOR = RecordSpec("actor", "`content/actors/ID.md`: front matter of a person or organisation; the body is Markdown.", (
-    R("name", "text", "Display name."),
-    R("kind", "enum:person|organisation|group", "What sort of actor this is (`group` for unnamed officials)."),
-    R("side", "text", "Side or affiliation group, e.g. `United States`, `China`, `Analysts`."),
-    F("affiliation", "ref:actor", "Id of the organisation this actor belongs to."),
-    F("roles", "list:record:role", "Titles, each with the sources that give it."),
-    F("summary", "text", "One line used in lists and link previews."),
-    F("native_name", "record:native_name", "The name in its own script, with its language."),
-))
-SOURCE = RecordSpec("source", "`content/sources.yaml`: a list of source articles.", (
-    R("id", "slug", "Id used in citations `[@id]`."),
-    R("file", "text", "The article's file name; also how `--sources-dir` finds its full text."),
-    R("title", "text", "A descriptive title (ours if the article has none)."),
-    F("publisher", "text", "Publisher, where the text shows it."),
-    F("byline", "text", "Author, where the text shows one."),
-    F("published", "date", "Publication date at the precision known."),
-    F("url", "url", "Address of the original, if known (http/https only)."),
-    F("words", "int", "Length of the article in words; checked against the full text when available."),
-    R("reliability", "markdown", "Notes on how far to trust it."),
-    F("noise", "markdown", "What was left out of the text (ads, promotions, footers)."),
-    F("full_text", "markdown", "The article's full text, used to verify quotations."),
-    F("inferred", "list:enum:title|publisher|published|byline",
-      "Which of this record's values are ours, not found in the text; the site marks them as inferred."),
-))
-EVENT = RecordSpec("event", "`content/events.yaml`: a list of dated events.", (
-    R("id", "slug", "Id used in `[[id]]` links."),
-    R("title", "text", "What happened, in a few words."),
-    R("date", "date", "When, at the precision the sources give."),
-    F("actors", "list:ref:actor", "Actors involved."),
-    F("status", "enum:planned|hindsight", "Required when the date ends after `as_of`: `planned` (scheduled, not yet "
-      "happened at `as_of`) or `hindsight` (happened later; known from a later source)."),
-    R("body", "markdown", "What happened, with citations."),
-))
-DEADLINE = RecordSpec("deadline", "`content/deadlines.yaml`: a list of deadlines: `start` + `days`, a fixed `due`, "
-                      "or `start` + `every` (recurring).", (
-    R("id", "slug", "Id used in `[[id]]` links."),
-    R("title", "text", "Name of the deadline."),
-    R("basis", "enum:binding|reported|framing", "`binding`: set in an agreement, law or official text; `reported`: a "
-      "source reports it but no text setting it is cited; `framing`: a speaker's own time frame. Only binding ones count down."),
-    F("start", "text", "Start date (any date form) or the id of an event whose date is the start."),
-    F("days", "int", "Length in days (with `start`)."),
-    F("every", "int", "Recurs every N days from `start`; the site shows the next occurrence after `as_of`."),
-    F("due", "date", "The due date: alone, a fixed date; with `start` + `days`, what a source states (must agree)."),
-    R("body", "markdown", "What runs out, with citations."),
-))
-QUOTE = RecordSpec("quote", "`content/quotes.yaml`: a list of short quotations.", (
-    R("id", "slug", "Id used in `[[id]]` links and `![[id]]` embeds."),
-    R("speaker", "ref:actor", "Who said it."),
-    R("text", "text", "The exact words, as in the source (use ... for a cut)."),
-    R("source", "ref:source", "The source that reports it."),
-    F("context", "markdown", "Where and when it was said."),
-))
-VIEW = RecordSpec("view", "`content/views.yaml`: a list of analyst views.", (
-    R("id", "slug", "Id used in `[[id]]` links."),
-    R("analyst", "ref:actor", "The analyst or expert."),
-    R("stance", "ref:stance", "A stance id from the briefing's `stance_scale`."),
-    R("gist", "markdown", "The view in our words, with citations."),
-    F("quotes", "list:ref:quote", "Short quotations that show the view (usually one)."),
-))
-PAGE = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; the body is Markdown.", (
-    R("title", "text", "Page title."),
-    F("summary", "text", "One line used in navigation and link previews."),
-    F("order", "int", "Position in the navigation (lower first)."),
-    F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
-))
 NESTED = {"stance": STANCE, "figure": FIGURE, "role": ROLE, "summary": SUMMARY, "native_name": NATIVE_NAME}
-RECORDS = (BRIEFING, ACTOR, SOURCE, EVENT, DEADLINE, QUOTE, VIEW, PAGE)
-LIST_FILES = {"sources": SOURCE, "events": EVENT, "deadlines": DEADLINE, "quotes": QUOTE, "views": VIEW}
-"""Each list file of content/ and the record it holds (declared kinds add theirs: kind.py)."""
+"""Records nested in fields (`record:NAME`). A file's own record is `briefing_spec()`'s or its kind's (kind.py, kinds/)."""

@@ -24,6 +24,7 @@ import click
 from .cache import BuildCache
 from .config import BuildConfig
 from .errors import BuildFailed, Location
+from .kind import folders
 from .markdown import make_parser
 from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
@@ -143,7 +144,7 @@ class Previewer:
         from the last briefing, write and announce them (and say which). The rebuild still
         checks everything; it stops rather than write over these pages with older text."""
         started = time.perf_counter()
-        edits = edited_bodies(paths, self.config.content_dir)
+        edits = edited_bodies(paths, self.config.content_dir, folders(self.config.entity_kinds))
         if not edits:
             return frozenset()
         with self.lock:
@@ -356,8 +357,8 @@ def pages_to_rerender(old: Resolved | None, new: Resolved) -> set[str] | None:
 
 def _without_bodies(content: Content) -> Content:
     blank = Markdown("", Location("", 0))
-    return replace(content, actors=tuple(replace(a, body=blank) for a in content.actors),
-                   pages=tuple(replace(p, body=blank) for p in content.pages))
+    return replace(content, declared=tuple((kind, tuple(replace(r, body=blank) for r in records) if kind.folder else records)
+                                           for kind, records in content.declared))
 
 
 def _apply(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:

@@ -4,7 +4,9 @@ Links are relative (`../actors/x.html`), so the site works from Netlify and from
 """
 from __future__ import annotations
 
-from .model import Entity
+from urllib.parse import quote as percent_encode
+
+from .model import Actor, Page
 
 HOME = "index.html"
 ACTORS = "actors/index.html"
@@ -14,18 +16,24 @@ QUOTES = "quotes.html"
 SOURCES = "sources.html"
 NOT_FOUND = "404.html"
 SEARCH = "search.html"
-GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH)  # and each declared kind's
+GENERATED_PAGES = (HOME, ACTORS, TIMELINE, VIEWS, QUOTES, SOURCES, NOT_FOUND, SEARCH)
+"""The site's own pages, in their fixed order. A declared kind whose page is one of them makes it
+(Kind.fixed: actors, timeline, views, quotations, sources); the engine makes the others."""
 
-_SECTION_PAGE = {"source": SOURCES, "event": TIMELINE, "deadline": TIMELINE, "quote": QUOTES, "view": VIEWS}
+
+def actor_url(actor_id: str) -> str:
+    """An actor's own page (kinds/actor.py: `record_url`)."""
+    return f"actors/{actor_id}.html"
 
 
-def entity_url(entity: Entity) -> str:
-    """The page (and #fragment) that is the home of a built-in entity (declared kinds: Kind.url)."""
-    if entity.entity == "actor":
-        return f"actors/{entity.id}.html"
-    if entity.entity == "page":
-        return f"{entity.id}.html"
-    return f"{_SECTION_PAGE[entity.entity]}#{entity.id}"
+def free_page_url(page_id: str) -> str:
+    """A free page's own page (kinds/page.py: `record_url`)."""
+    return f"{page_id}.html"
+
+
+def entity_url(entity: Actor | Page) -> str:
+    """The page of an actor or a free page (any record: its kind's `url`)."""
+    return actor_url(entity.id) if entity.entity == "actor" else free_page_url(entity.id)
 
 
 def page_of(url: str) -> str:
@@ -49,3 +57,21 @@ def relative(from_page: str, to_url: str) -> str:
 def root_prefix(page: str) -> str:
     depth = page.count("/")
     return "../" * depth
+
+
+def passage_url(url: str, text: str, words: int = 4) -> str:
+    """`url#:~:text=start,end`: a text fragment that scrolls to and highlights the quoted words.
+    Long quotations (and those with a `...` cut) are matched by their first and last few words."""
+    parts = [p.split() for p in text.replace("\u2026", "...").split("...") if p.split()]
+    if not parts:
+        return url
+    first, last = parts[0], parts[-1]
+    if len(parts) == 1 and len(first) <= 2 * words:
+        directive = _fragment_text(first)
+    else:
+        directive = f"{_fragment_text(first[:words])},{_fragment_text(last[-words:])}"
+    return f"{url.split('#')[0]}#:~:text={directive}"
+
+
+def _fragment_text(words: list[str]) -> str:
+    return percent_encode(" ".join(words).strip(" ,;:"), safe="").replace("-", "%2D")

@@ -13,12 +13,11 @@ from typing import Any
 from . import schema
 from datetime import date
 
-from .dates import DATE_FORMS, DateError, FuzzyDate, describe, overlaps, parse_date
+from .dates import DATE_FORMS, DateError, FuzzyDate, parse_date
 from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
-from .kind import Kind, briefing_spec, list_files
+from .kind import Kind, briefing_spec
 from .load import RawContent, RawFile
-from .model import (SUMMARY_HEADINGS, Actor, Briefing, Content, Deadline, Event, KeyFigure, Markdown,
-                    NativeName, Page, Quote, Role, Source, StanceLevel, View, next_occurrence)
+from .model import SUMMARY_HEADINGS, Briefing, Content, KeyFigure, Markdown, StanceLevel
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
 _SLUG = re.compile(schema.SLUG)
@@ -142,6 +141,37 @@ class _Checker:
             return None
 
 
+@dataclass
+class _KindChecks:
+    """What a declared kind's `make` hook may ask (kind.Checks), and each kind's records once built."""
+
+    checker: _Checker
+    as_of: date | None
+    source_texts: dict[str, str]
+    built: dict[str, dict[str, Any]] | None  # by file, by id; None when some content file could not be read
+
+    def fail(self, location: Location, message: str, hint: str = "") -> None:
+        self.checker.fail(location, message, hint)
+
+    def warn(self, location: Location, message: str, hint: str = "") -> None:
+        self.checker.problems.append(warning(location, message, hint))
+
+    def drop(self, record_id: str) -> None:
+        self.checker.broken_ids.add(record_id)
+
+    def dropped(self, record_id: str) -> bool:
+        return record_id in self.checker.broken_ids
+
+    def records(self, file: str) -> dict[str, Any] | None:
+        return None if self.built is None else self.built.get(file, {})
+
+    def build(self, kind: Kind, values: list[dict[str, Any]]) -> tuple[Any, ...]:
+        records = tuple(record for record in (kind.build(v, self) for v in values) if record is not None)
+        if self.built is not None:
+            self.built[kind.file] = {record.id: record for record in records}
+        return records
+
+
 @dataclass(frozen=True)
 class Validated:
     content: Content | None  # None when briefing.yaml itself is unusable
@@ -156,27 +186,25 @@ def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated
     checker = _Checker([], [])
     briefing = _briefing(raw.briefing, briefing_spec(kinds), checker)
     as_of = briefing.as_of if briefing else None
-    lists = {name: _list_records(raw.lists.get(name), spec, checker) for name, spec in list_files(kinds).items()}
-    actors = tuple(a for a in (_actor(f, checker) for f in raw.markdown.get("actors", ())) if a)
-    pages = tuple(p for p in (_page(f, checker) for f in raw.markdown.get("pages", ())) if p)
-    sources = tuple(_source(v, raw.source_texts, checker) for v in lists["sources"])
-    events = tuple(_event(v, as_of, checker) for v in lists["events"])
-    events_by_id = None if raw.unreadable else {e.id: e for e in events}
-    deadlines = tuple(d for d in (_deadline(v, events_by_id, as_of, checker) for v in lists["deadlines"]) if d)
-    quotes = tuple(_quote(v) for v in lists["quotes"])
-    views = tuple(_view(v) for v in lists["views"])
-    declared = tuple((kind, tuple(kind.build(v) for v in lists[kind.file])) for kind in kinds)
-    content = None if briefing is None else Content(briefing, actors, sources, events, deadlines, quotes, views, pages,
-                                                    declared)
+    values = {kind.file: _file_records(raw.markdown.get(kind.file, ()), kind.spec, checker) if kind.folder
+              else _list_records(raw.lists.get(kind.file), kind.spec, checker) for kind in kinds}
+    checks = _KindChecks(checker, as_of, raw.source_texts, None if raw.unreadable else {})
+    declared = tuple((kind, checks.build(kind, values[kind.file])) for kind in kinds)
+    content = None if briefing is None else Content(briefing, declared)
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
-def validate_markdown_file(folder: str, raw: RawFile) -> tuple[Actor | Page | None, list[Diagnostic]]:
-    """One file of content/actors or content/pages as `validate_content` makes it (the preview's
-    fast path for an edited body)."""
+def validate_markdown_file(kind: Kind, raw: RawFile) -> tuple[Any, list[Diagnostic]]:
+    """One file of a folder kind (content/actors, content/pages) as `validate_content` makes it
+    (the preview's fast path for an edited body)."""
     checker = _Checker([], [])
-    record = _actor(raw, checker) if folder == "actors" else _page(raw, checker)
+    values = _front_matter(raw, kind.spec, checker)
+    record = kind.build(values, _KindChecks(checker, None, {}, None)) if values is not None else None
     return record, checker.problems
+
+
+def _file_records(files: tuple[RawFile, ...], spec: schema.RecordSpec, checker: _Checker) -> list[dict[str, Any]]:
+    return [values for values in (_front_matter(f, spec, checker) for f in files) if values is not None]
 
 
 def _list_records(raw: RawFile | None, spec: schema.RecordSpec, checker: _Checker) -> list[dict[str, Any]]:
@@ -233,134 +261,6 @@ def _front_matter(raw: RawFile, spec: schema.RecordSpec, checker: _Checker) -> d
         checker.broken_ids.add(raw.stem)
         return None
     values["_location"] = where
+    values["id"] = raw.stem
     values["body"] = Markdown(raw.body, Location(raw.path, raw.body_line))
     return values
-
-
-def _actor(raw: RawFile, checker: _Checker) -> Actor | None:
-    v = _front_matter(raw, schema.ACTOR, checker)
-    if v is None:
-        return None
-    roles = tuple(Role(r["title"], r.get("sources", ()), r["_location"]) for r in v.get("roles", ()) if "title" in r)
-    native = v.get("native_name")
-    return Actor(raw.stem, v["name"], v["kind"], v["side"], v.get("affiliation"), roles,
-                 v.get("summary", ""), v["body"], v["_location"],
-                 NativeName(native["text"], native["lang"]) if native and {"text", "lang"} <= native.keys() else None)
-
-
-def _page(raw: RawFile, checker: _Checker) -> Page | None:
-    v = _front_matter(raw, schema.PAGE, checker)
-    if v is None:
-        return None
-    return Page(raw.stem, v["title"], v.get("summary", ""), v.get("order", 100), v["body"], v["_location"],
-                v.get("tracker"))
-
-
-def _source(v: dict[str, Any], texts: dict[str, str], checker: _Checker) -> Source:
-    if "/" in v["file"] or "\\" in v["file"] or v["file"].startswith("."):
-        checker.fail(v["_location"], f"source file '{v['file']}' must be a plain file name",
-                     "give the name only, e.g. `000_4096c32f5a35f67a.txt`, not a path")
-    full = v["full_text"].text if "full_text" in v else texts.get(v["file"])
-    return Source(v["id"], v["file"], v["title"], v.get("publisher"), v.get("byline"), v.get("published"),
-                  v.get("url"), v.get("words"), v["reliability"], v.get("noise"), full, v["_location"],
-                  v.get("inferred", ()))
-
-
-def _event(v: dict[str, Any], as_of: date | None, checker: _Checker) -> Event:
-    event = Event(v["id"], v["title"], v["date"], v.get("actors", ()), v["body"], v["_location"], v.get("status"))
-    if as_of is not None and event.date.last > as_of and "status" not in v:
-        checker.fail(v["_lines"]["date"], f"event '{event.id}' ends after the briefing date ({as_of.isoformat()}) but has no status",
-                     "add `status: planned` (scheduled, not yet happened at as_of) or `status: hindsight` "
-                     "(happened later, known from a later source); or narrow the date")
-    elif as_of is not None and event.date.last <= as_of and "status" in v:  # e.g. as_of moved on past it
-        checker.problems.append(warning(v["_lines"]["status"], f"event '{event.id}' is over by the briefing date "
-                                        f"({as_of.isoformat()}), so it is no longer {v['status']}",
-                                        "remove `status:`; it is only for events whose date ends after as_of"))
-    return event
-
-
-def _deadline(v: dict[str, Any], events_by_id: dict[str, Event] | None, as_of: date | None,
-              checker: _Checker) -> Deadline | None:
-    """A deadline is `start` + `days`, a fixed `due`, or `start` + `every`; it starts at a date or at
-    an event's date. `events_by_id` is None when some content file could not be read: then an
-    unknown event id is not worth reporting."""
-    if not _deadline_form_ok(v, checker):
-        checker.broken_ids.add(v["id"])
-        return None
-    start, start_event = None, None
-    if "start" in v:
-        found = _deadline_start(v, events_by_id, checker)
-        if found is None:
-            return None
-        start, start_event = found
-    every = v.get("every")
-    try:  # computed here so that a date past the last one is reported, not raised later
-        upcoming = next_occurrence(start, every, as_of) if start and every and as_of else None
-        deadline = Deadline(v["id"], v["title"], start, start_event, v.get("days"), v.get("due"), v["body"],
-                            v["_location"], v["basis"], every, upcoming)
-        if deadline.form == "span":
-            deadline.due  # noqa: B018
-    except DateError as exc:
-        checker.broken_ids.add(v["id"])
-        checker.fail(v["_lines"]["every" if every else "days"], f"deadline '{v['id']}': {exc}", "check start and days")
-        return None
-    if deadline.form == "recurring" and upcoming is None:
-        return None  # no as_of: briefing.yaml is broken and already reported
-    if deadline.form == "span" and deadline.stated_due and not overlaps(deadline.stated_due, deadline.due):
-        checker.fail(v["_lines"]["due"], f"deadline '{deadline.id}': {describe(start)} + {deadline.days} days "  # type: ignore[arg-type]
-                                         f"is {describe(deadline.due)}, but 'due' says {describe(deadline.stated_due)}",
-                     "fix start, days or due so that they agree")
-    return deadline
-
-
-def _deadline_form_ok(v: dict[str, Any], checker: _Checker) -> bool:
-    """Exactly one of the three forms: start + days [+ due], due alone, start + every."""
-    present = {name for name in ("start", "days", "every", "due") if name in v["_lines"]}
-    has = present & v.keys()
-    if has != present:
-        return False  # a value that did not convert is already reported
-    forms = "write `start:` + `days:` (a span), `due:` alone (a fixed date), or `start:` + `every:` (recurring)"
-    if v.get("every") == 0 or v.get("days") == 0:
-        name = "every" if v.get("every") == 0 else "days"
-        checker.fail(v["_lines"][name], f"deadline '{v['id']}': '{name}' must be at least 1", "give a number of days from 1 up")
-    elif {"days", "every"} <= has:
-        checker.fail(v["_lines"]["every"], f"deadline '{v['id']}' has both 'days' and 'every'", forms)
-    elif "every" in has and "due" in has:
-        checker.fail(v["_lines"]["due"], f"deadline '{v['id']}' recurs (every {v['every']} days), so it cannot have a fixed 'due'", forms)
-    elif "start" in has and not has & {"days", "every"}:
-        checker.fail(v["_lines"]["start"], f"deadline '{v['id']}' has a start but neither 'days' nor 'every'", forms)
-    elif "start" not in has and has & {"days", "every"}:
-        name = "days" if "days" in has else "every"
-        checker.fail(v["_lines"][name], f"deadline '{v['id']}' has '{name}' but no 'start' to count from", forms)
-    elif not has:
-        checker.fail(v["_location"], f"deadline '{v['id']}' has no date", forms)
-    else:
-        return True
-    return False
-
-
-def _deadline_start(v: dict[str, Any], events_by_id: dict[str, Event] | None,
-                    checker: _Checker) -> tuple[FuzzyDate, str | None] | None:
-    start_text: str = v["start"]
-    try:
-        return parse_date(start_text), None
-    except DateError:
-        pass
-    if events_by_id is None or start_text not in events_by_id:
-        checker.broken_ids.add(v["id"])
-        if events_by_id is not None and start_text not in checker.broken_ids:
-            guess = did_you_mean(start_text, sorted(events_by_id))
-            checker.fail(v["_lines"]["start"], f"deadline '{v['id']}' starts at '{start_text}', which is neither a date nor an event id",
-                         guess or f"write a date ({DATE_FORMS}) or the id of an event in events.yaml")
-        return None
-    return events_by_id[start_text].date, start_text
-
-
-def _quote(v: dict[str, Any]) -> Quote:
-    return Quote(v["id"], v["speaker"], v["text"], v["source"], v.get("context"), v["_location"])
-
-
-def _view(v: dict[str, Any]) -> View:
-    return View(v["id"], v["analyst"], v["stance"], v["gist"], v.get("quotes", ()), v["_location"])
-
-

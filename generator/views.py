@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dates import describe
-from .evidence import Evidence
-from .model import Actor, Content, Deadline, DeadlineStatus, Event, NativeName, Page, Quote, Source, View
+from .model import Actor, Content, NativeName, Page
 from .resolve import Mention, Resolved
-from .urls import page_of, relative
+from .urls import GENERATED_PAGES, page_of, relative
+
+if TYPE_CHECKING:
+    from .kinds.analyst_view import View
+    from .kinds.deadline import Deadline, DeadlineStatus
+    from .kinds.event import Event
+    from .kinds.quote import Quote
 
 
 @dataclass(frozen=True)
@@ -186,8 +191,8 @@ class PageLink:
 @dataclass(frozen=True)
 class HomeView:
     upcoming: tuple[Deadline, ...]  # deadlines not yet passed, by due date
-    counts: dict[str, int]  # records of each built-in kind in the contents
-    kind_pages: tuple[tuple[NavItem, int, str], ...]  # each declared kind's page, its number of records, their noun
+    site_pages: tuple[tuple[NavItem, str], ...]  # the site's own pages a kind makes, with their records' counts
+    kind_pages: tuple[tuple[NavItem, str], ...]  # each other kind's page that has records, with their count
     pages: tuple[PageLink, ...]  # free pages, by order then title
     cites: tuple[str, ...]
 
@@ -195,14 +200,18 @@ class HomeView:
 def home_view(resolved: Resolved, page: str, statuses: dict[str, DeadlineStatus]) -> HomeView:
     c = resolved.content
     upcoming = sorted((d for d in c.deadlines if statuses[d.id].state != "passed"), key=lambda d: d.expected_due.sort_key)
-    counts = {"actors": len(c.actors), "events": len(c.events), "deadlines": len(c.deadlines), "views": len(c.views),
-              "quotes": len(c.quotes), "sources": len(c.sources)}
     pages = tuple(PageLink(relative(page, resolved.urls[p.id]), p.title, p.summary)
                   for p in sorted(c.pages, key=lambda p: (p.order, p.title)))
-    return HomeView(tuple(upcoming), counts,
-                    tuple((NavItem(kind.title, kind.page), len(records), kind.count_words)
-                          for kind, records in c.declared if records),
+    site_pages = sorted((kind for kind, _ in c.fixed_kinds() if kind.template), key=lambda k: GENERATED_PAGES.index(k.page))
+    return HomeView(tuple(upcoming), tuple((NavItem(kind.title, kind.page), _counted(c, kind.page)) for kind in site_pages),
+                    tuple((NavItem(kind.title, kind.page), _counted(c, kind.page))
+                          for kind, records in c.other_kinds() if records and kind.template),
                     pages, cited_on(resolved, page))
+
+
+def _counted(c: Content, page: str) -> str:
+    """The records on a page, counted in the home page's contents: "3 events, 2 deadlines"."""
+    return ", ".join(kind.count(len(records)) for kind, records in c.declared if kind.page == page)
 
 
 @dataclass(frozen=True)
@@ -212,8 +221,8 @@ class ActorsView:
     cites: tuple[str, ...] = ()  # the list cites nothing
 
 
-def actors_view(resolved: Resolved) -> ActorsView:
-    return ActorsView(len(resolved.content.actors), actors_by_side(resolved.content.actors))
+def actors_view(resolved: Resolved, actors: tuple[Actor, ...], page: str) -> ActorsView:
+    return ActorsView(len(actors), actors_by_side(actors))
 
 
 def actors_by_side(actors: tuple[Actor, ...]) -> tuple[tuple[str, tuple[Actor, ...]], ...]:
@@ -221,70 +230,3 @@ def actors_by_side(actors: tuple[Actor, ...]) -> tuple[tuple[str, tuple[Actor, .
     for actor in sorted(actors, key=lambda a: (a.kind != "person", a.name)):
         sides.setdefault(actor.side, []).append(actor)
     return tuple((side, tuple(members)) for side, members in sorted(sides.items()))
-
-
-@dataclass(frozen=True)
-class TimelineView:
-    deadlines: tuple[Deadline, ...]  # by due date, for the table
-    items: tuple[Event | Deadline, ...]  # events and deadlines by date, without those after as_of
-    after: tuple[tuple[str, tuple[Event, ...]], ...]  # (planned | hindsight, its events)
-    mentions: dict[str, tuple[Mention, ...]]
-    cites: tuple[str, ...]
-
-
-def timeline_view(resolved: Resolved, page: str) -> TimelineView:
-    c = resolved.content
-    dated: list[Event | Deadline] = [*c.events, *c.deadlines]
-    ordered = sorted(dated, key=lambda e: (e.date.sort_key, e.id))
-    after = tuple((status, tuple(e for e in ordered if isinstance(e, Event) and e.status == status))
-                  for status in ("planned", "hindsight"))
-    return TimelineView(tuple(sorted(c.deadlines, key=lambda d: d.expected_due.sort_key)),
-                        tuple(e for e in ordered if not getattr(e, "status", None)), after,
-                        {e.id: mentions_of(resolved, e.id) for e in ordered}, cited_on(resolved, page))
-
-
-@dataclass(frozen=True)
-class ViewsView:
-    rows: tuple[tuple[View, Actor], ...]  # each view with its analyst, in scale order, then by analyst id
-    cites: tuple[str, ...]
-
-
-def views_view(resolved: Resolved, page: str) -> ViewsView:
-    c = resolved.content
-    by_analyst = sorted(c.views, key=lambda v: v.analyst.lower())
-    analysts = {a.id: a for a in c.actors}
-    rows = tuple((v, analysts[v.analyst]) for s in c.briefing.stance_scale for v in by_analyst if v.stance == s.id)
-    quoted = [getattr(resolved.index[q], "source") for v, _ in rows for q in v.quotes]
-    return ViewsView(rows, cited_on(resolved, page, quoted))
-
-
-@dataclass(frozen=True)
-class QuotesView:
-    sides: tuple[tuple[str, tuple[tuple[Actor, tuple[Quote, ...]], ...]], ...]  # by the speaker's side, then speaker
-    some_unchecked: bool  # some source has no text to check quotations against
-    mentions: dict[str, tuple[Mention, ...]]
-    cites: tuple[str, ...]
-
-
-def quotes_view(resolved: Resolved, page: str) -> QuotesView:
-    c = resolved.content
-    by_speaker: dict[str, list[Quote]] = {}
-    for q in c.quotes:
-        by_speaker.setdefault(q.speaker, []).append(q)
-    sides = tuple((side, tuple((a, tuple(by_speaker[a.id])) for a in actors if a.id in by_speaker))
-                  for side, actors in actors_by_side(c.actors) if any(a.id in by_speaker for a in actors))
-    return QuotesView(sides, any(not s.full_text for s in c.sources), {q.id: mentions_of(resolved, q.id) for q in c.quotes},
-                      cited_on(resolved, page, (q.source for q in c.quotes)))
-
-
-@dataclass(frozen=True)
-class SourcesView:
-    sources: tuple[Source, ...]  # in citation-number order
-    evidence: dict[str, tuple[Evidence, ...]]  # source id -> the passages cited from it
-    citations: dict[str, tuple[Mention, ...]]  # source id -> the texts that cite it
-    cites: tuple[str, ...]  # (the appendix prints no endnotes: it is the list of sources)
-
-
-def sources_view(resolved: Resolved, page: str) -> SourcesView:
-    return SourcesView(resolved.content.sources, dict(resolved.evidence or {}), dict(resolved.citations),
-                       cited_on(resolved, page))

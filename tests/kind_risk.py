@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import Location
-from generator.kind import Kind, record_class
+from generator.kind import Kind, Lookup, record_class
 from generator.model import Markdown
 from generator.resolve import Mention, Resolved
 from generator.schema import F, R, RecordSpec
@@ -59,7 +59,7 @@ def risks_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> Risks
     return RisksPage(items, cited_by(resolved, (i.body for i in items), (s for i in items for s in i.sources)))
 
 
-def risk_preview(record: Any) -> str:
+def risk_preview(record: Any, lookup: Lookup) -> str:
     return f"Risk ({record.likelihood}): {record.risk}"
 
 

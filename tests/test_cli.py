@@ -126,6 +126,16 @@ def test_build_exits_0_and_says_what_it_wrote(tmp_path: Path) -> None:
     assert proc.stderr == ""
 
 
+def test_options_without_a_command_go_to_build(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    proc = run_build_py("-q", "--content", BASIC, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "index.html").is_file()
+    assert proc.stdout == proc.stderr == ""
+    typo = run_build_py("biuld")
+    assert typo.returncode == 2 and "No such command 'biuld'" in typo.stderr
+
+
 def test_unknown_option_is_a_usage_error_with_exit_2() -> None:
     proc = run_build_py("build", "--bogus")
     assert proc.returncode == 2

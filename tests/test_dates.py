@@ -7,7 +7,8 @@ import pytest
 
 from generator.dates import DATE_FORMS, DateError, add_days, describe, intersect, overlaps, parse_date
 from generator.errors import Location
-from generator.model import Deadline, Markdown, deadline_status
+from generator.kinds.deadline import Deadline, deadline_status
+from generator.model import Markdown
 
 D = date
 

@@ -25,7 +25,7 @@ if str(PROJECT_ROOT) not in sys.path:
 from generator import ics  # noqa: E402
 from generator.config import BuildConfig  # noqa: E402
 from generator.pipeline import build_site  # noqa: E402
-from generator.render import passage_url  # noqa: E402
+from generator.urls import passage_url  # noqa: E402
 
 BASIC = PROJECT_ROOT / "tests" / "fixtures" / "basic"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -155,3 +155,39 @@ def test_the_page_list_and_a_partial_plan_agree_with_the_whole_plan(briefing: Br
     assert page_paths(resolved) == [path for path, _, _ in plan]
     wanted = {"risks.html", "actors/ana-ruiz.html", "about.html", "index.html"}
     assert page_plan(resolved, wanted.__contains__) == [entry for entry in plan if entry[0] in wanted]
+
+
+def test_every_text_is_listed_once_in_the_briefings_one_order(briefing: Briefing) -> None:
+    """Each Markdown text comes from one declaration (a kind's or the engine's own), once, in the
+    order backlinks and briefing.json follow: actors, the fixed pages' kinds, views, pages, the rest."""
+    from generator.resolve import markdown_fields
+
+    resolved = check_content(config(with_risks(briefing)))
+    texts = [(key, group) for key, _, _, _, group in markdown_fields(resolved.content)]
+    keys = [key for key, _ in texts]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    groups = list(dict.fromkeys(group for _, group in texts if group not in {"bottom_line", "status", "summary", "key_figures"}))
+    assert groups == ["actors", "sources", "events", "deadlines", "quotes", "views", "pages", "glossary", "commitments", "risks"]
+
+
+def test_every_list_file_of_the_default_briefing_is_a_declared_kind() -> None:
+    """Each list file and each folder of Markdown files in content/ is read, checked, rendered and
+    exported through one declaration in generator/kinds/; the engine keeps no list of its own
+    (schema.py holds only briefing.yaml's fields and the records nested in fields)."""
+    import generator.schema as schema
+
+    content = PROJECT_ROOT / "content"
+    lists = {path.stem for path in content.glob("*.yaml")} - {"briefing"}
+    folders = {path.name for path in content.iterdir() if path.is_dir() and any(path.glob("*.md"))}
+    assert {kind.file for kind in BUILTIN_KINDS if not kind.folder} == lists
+    assert {kind.file for kind in BUILTIN_KINDS if kind.folder} == folders == {"actors", "pages"}
+    assert not {"LIST_FILES", "RECORDS", "ACTOR", "PAGE", "SOURCE", "EVENT", "DEADLINE", "QUOTE", "VIEW"} & set(vars(schema))
+    assert len({kind.name for kind in BUILTIN_KINDS}) == len(BUILTIN_KINDS)
+
+
+def test_kind_declarations_pickle_so_workers_can_name_them() -> None:
+    """A declaration's hooks are module-level functions (never lambdas): a kind, and the records it
+    makes, go to worker processes as they are."""
+    import pickle
+    for kind in (*BUILTIN_KINDS, kind_risk.KIND):
+        assert pickle.loads(pickle.dumps(kind)) == kind, kind.name

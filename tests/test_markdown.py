@@ -15,7 +15,8 @@ from markdown_it.utils import read_fixture_file
 from engine import FIXTURES
 from generator.errors import Location
 from generator.markdown import Gloss, ParsedDoc, make_parser, parse_markdown, render_markdown
-from generator.model import Markdown, Quote
+from generator.kinds.quote import Quote
+from generator.model import Markdown
 
 MARKDOWN_FIXTURES = FIXTURES / "markdown"
 FIRST_LINE = 10  # the text starts on this line of doc.md

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Location
-from ..kind import Kind, record_class
+from ..kind import Kind, Lookup, record_class
 from ..model import Markdown
 from ..resolve import Mention, Resolved, plain_text
 from ..schema import F, R, RecordSpec
@@ -55,11 +55,11 @@ def glossary_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> Gl
     return GlossaryView(terms, cited_by(resolved, (t.definition for t in terms)))
 
 
-def owner_title(term: Any) -> str:
+def owner_title(term: Any, lookup: Lookup) -> str:
     return f"Glossary: {term.term}"
 
 
-def definition_preview(term: Any) -> str:
+def definition_preview(term: Any, lookup: Lookup) -> str:
     """The definition in plain words: a glossary link's hover text."""
     return plain_text(term.definition.text) or term.term
 

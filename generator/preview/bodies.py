@@ -24,16 +24,17 @@ from ..validate import validate_markdown_file
 READ_SUFFIXES = (".md", ".yaml", ".yml", ".txt")  # what the loader may read; other names are editors' scratch files
 
 
-def edited_bodies(paths: Iterable[Path], content_dir: Path) -> list[tuple[str, str]] | None:
-    """(folder, file name) of every changed actor or page file, or None if the batch touched any
-    other file the loader reads, or removed one. Editors' temporary files ("~" backups, dot files,
+def edited_bodies(paths: Iterable[Path], content_dir: Path,
+                  folders: tuple[str, ...] = MARKDOWN_FOLDERS) -> list[tuple[str, str]] | None:
+    """(folder, file name) of every changed file of a folder kind (`folders`: actors, pages), or
+    None if the batch touched any other file the loader reads, or removed one. Editors' temporary files ("~" backups, dot files,
     vim's "4913") are passed over."""
     root = content_dir.absolute()
     edits = []
     for path in paths:
         if path.name.startswith(".") or path.suffix not in READ_SUFFIXES:
             continue
-        if path.suffix != ".md" or path.parent.parent != root or path.parent.name not in MARKDOWN_FOLDERS \
+        if path.suffix != ".md" or path.parent.parent != root or path.parent.name not in folders \
                 or not path.is_file():
             return None
         edits.append((path.parent.name, path.name))
@@ -48,10 +49,14 @@ def with_new_bodies(resolved: Resolved, content_dir: Path, edits: list[tuple[str
     content, index, docs = resolved.content, dict(resolved.index), dict(resolved.docs)
     pages = set()
     for folder, name in edits:
+        kind = next((kind for kind, _ in content.declared if kind.folder and kind.file == folder), None)
         raw, problems = load_markdown_file(content_dir, folder, name)
-        record, invalid = validate_markdown_file(folder, raw) if raw is not None else (None, [])
-        old = index.get(raw.stem) if raw is not None else None
-        if record is None or problems or invalid or type(old) is not type(record) or replace(record, body=old.body) != old:
+        if raw is None or kind is None:
+            return None
+        record, invalid = validate_markdown_file(kind, raw)
+        old = index.get(raw.stem)
+        if record is None or old is None or problems or invalid or type(old) is not type(record) \
+                or replace(record, body=old.body) != old:
             return None
         key = f"{record.id}-body"
         before = docs.get(key)
@@ -62,7 +67,7 @@ def with_new_bodies(resolved: Resolved, content_dir: Path, edits: list[tuple[str
             return None
         docs[key] = replace(before, parsed=parsed)
         index[record.id] = record
-        content = _with_record(content, old, record)
+        content = _with_record(content, folder, old, record)
         pages.add(page_of(before.home))
     return replace(resolved, content=content, index=index, docs=docs), frozenset(pages)
 
@@ -72,11 +77,9 @@ def _references(parsed: ParsedDoc) -> list[tuple[str, str, str, str, str]]:
     return [(ref.kind, ref.target, ref.anchor, ref.fragment, ref.passage) for ref in parsed.refs]
 
 
-def _with_record(content: Content, old: Actor | Page, new: Actor | Page) -> Content:
+def _with_record(content: Content, folder: str, old: Actor | Page, new: Actor | Page) -> Content:
     """`content` with `new` in the place of `old`, found by identity: quick among 10,000 pages,
     where comparing records field by field is not."""
-    if isinstance(new, Actor):
-        at = next(i for i, actor in enumerate(content.actors) if actor is old)
-        return replace(content, actors=content.actors[:at] + (new,) + content.actors[at + 1:])
-    at = next(i for i, page in enumerate(content.pages) if page is old)
-    return replace(content, pages=content.pages[:at] + (new,) + content.pages[at + 1:])
+    records = content.records(folder)
+    at = next(i for i, record in enumerate(records) if record is old)
+    return content.with_records(folder, records[:at] + (new,) + records[at + 1:])

@@ -1,0 +1,67 @@
+"""Analyst views: where each analyst stands on the briefing's stance scale, in our words, with the
+quotations that show it; all on views.html, in scale order, and on each analyst's page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import jsonparts as j
+from ..errors import Location
+from ..kind import Kind, Lookup, record_class
+from ..model import Markdown
+from ..resolve import Resolved
+from ..schema import F, R, RecordSpec
+from ..urls import VIEWS
+from ..views import cited_on
+
+SPEC = RecordSpec("view", "`content/views.yaml`: a list of analyst views.", (
+    R("id", "slug", "Id used in `[[id]]` links."),
+    R("analyst", "ref:actor", "The analyst or expert."),
+    R("stance", "ref:stance", "A stance id from the briefing's `stance_scale`."),
+    R("gist", "markdown", "The view in our words, with citations."),
+    F("quotes", "list:ref:quote", "Short quotations that show the view (usually one)."),
+))
+
+
+@dataclass(frozen=True)
+class View:
+    id: str
+    analyst: str
+    stance: str
+    gist: Markdown
+    quotes: tuple[str, ...]
+    location: Location
+    entity: str = field(default="view", init=False)
+
+    @property
+    def title(self) -> str:
+        return f"View of {self.analyst}"
+
+
+@dataclass(frozen=True)
+class ViewsView:
+    rows: tuple[tuple[View, Any], ...]  # each view with its analyst, in scale order, then by analyst id
+    cites: tuple[str, ...]
+
+
+def views_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> ViewsView:
+    c = resolved.content
+    by_analyst = sorted(records, key=lambda v: v.analyst.lower())
+    analysts = {a.id: a for a in c.actors}
+    rows = tuple((v, analysts[v.analyst]) for s in c.briefing.stance_scale for v in by_analyst if v.stance == s.id)
+    quoted = [getattr(resolved.index[q], "source") for v, _ in rows for q in v.quotes]
+    return ViewsView(rows, cited_on(resolved, page, quoted))
+
+
+def analysts_view(view: Any, lookup: Lookup) -> str:
+    return f"{lookup.name(view.analyst)}’s view"
+
+
+def view_schema() -> dict[str, Any]:
+    return j.record("An analyst's view on the stance scale.", id=j.ID, url=j.URL, analyst=j.ID,
+                    stance=j.ID, gist=j.STR, quotes={"type": "array", "items": j.ID})
+
+
+KIND = Kind(name="view", file="views", spec=SPEC, model=record_class("view", View), page=VIEWS,
+            title="Analyst views", menu="Views", template="views.html", view=views_view, label=analysts_view, noun=None,
+            json_schema=view_schema)

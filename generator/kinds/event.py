@@ -1,0 +1,98 @@
+"""Events: what happened (or is planned) and when, at the precision the sources give. They make
+the timeline page, with the deadlines (kinds/deadline.py), and go into the calendar and the feed
+(exports.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from .. import jsonparts as j
+from ..dates import FuzzyDate, describe
+from ..errors import Location
+from ..kind import Checks, Kind, Lookup, record_class, titled
+from ..model import Markdown
+from ..resolve import Mention, Resolved
+from ..schema import F, R, RecordSpec
+from ..urls import TIMELINE
+from ..views import cited_on, mentions_of
+
+if TYPE_CHECKING:
+    from .deadline import Deadline
+
+SPEC = RecordSpec("event", "`content/events.yaml`: a list of dated events.", (
+    R("id", "slug", "Id used in `[[id]]` links."),
+    R("title", "text", "What happened, in a few words."),
+    R("date", "date", "When, at the precision the sources give."),
+    F("actors", "list:ref:actor", "Actors involved."),
+    F("status", "enum:planned|hindsight", "Required when the date ends after `as_of`: `planned` (scheduled, not yet "
+      "happened at `as_of`) or `hindsight` (happened later; known from a later source)."),
+    R("body", "markdown", "What happened, with citations."),
+))
+EVENT_STATUS_WORDS = {"planned": "Planned: scheduled or announced, not yet happened at the briefing date",
+                      "hindsight": "Hindsight: happened after the briefing date, known from a later source"}
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    date: FuzzyDate
+    actors: tuple[str, ...]
+    body: Markdown
+    location: Location
+    status: Literal["planned", "hindsight"] | None = None  # set when the date ends after as_of
+    entity: str = field(default="event", init=False)
+
+
+def make_event(v: dict[str, Any], checks: Checks) -> Event:
+    """An event whose date ends after as_of must say whether it is planned or known in hindsight."""
+    event = Event(v["id"], v["title"], v["date"], v.get("actors", ()), v["body"], v["_location"], v.get("status"))
+    as_of = checks.as_of
+    if as_of is not None and event.date.last > as_of and "status" not in v:
+        checks.fail(v["_lines"]["date"], f"event '{event.id}' ends after the briefing date ({as_of.isoformat()}) but has no status",
+                    "add `status: planned` (scheduled, not yet happened at as_of) or `status: hindsight` "
+                    "(happened later, known from a later source); or narrow the date")
+    elif as_of is not None and event.date.last <= as_of and "status" in v:  # e.g. as_of moved on past it
+        checks.warn(v["_lines"]["status"], f"event '{event.id}' is over by the briefing date "
+                                           f"({as_of.isoformat()}), so it is no longer {v['status']}",
+                    "remove `status:`; it is only for events whose date ends after as_of")
+    return event
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    deadlines: tuple[Deadline, ...]  # by due date, for the table
+    items: tuple[Event | Deadline, ...]  # events and deadlines by date, without those after as_of
+    after: tuple[tuple[str, tuple[Event, ...]], ...]  # (planned | hindsight, its events)
+    mentions: dict[str, tuple[Mention, ...]]
+    cites: tuple[str, ...]
+
+
+def timeline_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> TimelineView:
+    deadlines = resolved.content.deadlines
+    ordered = sorted((*records, *deadlines), key=lambda e: (e.date.sort_key, e.id))
+    after = tuple((status, tuple(e for e in ordered if isinstance(e, Event) and e.status == status))
+                  for status in ("planned", "hindsight"))
+    return TimelineView(tuple(sorted(deadlines, key=lambda d: d.expected_due.sort_key)),
+                        tuple(e for e in ordered if not getattr(e, "status", None)), after,
+                        {e.id: mentions_of(resolved, e.id) for e in ordered}, cited_on(resolved, page))
+
+
+def dated_title(record: Any, lookup: Lookup) -> str:
+    """A dated record's hover text (events, deadlines): its date in words, then its title."""
+    return f"{describe(record.date)}: {record.title}"
+
+
+def event_schema() -> dict[str, Any]:
+    return j.record("A dated event.", id=j.ID, url=j.URL, title=j.STR, date=j.DATE_REF, actors=j.list_of(j.ID),
+                    status={"enum": ["planned", "hindsight", None]}, body=j.STR)
+
+
+def event_lookups(content: Any, records: tuple[Any, ...]) -> dict[str, Any]:
+    return {"event_status_words": EVENT_STATUS_WORDS}
+
+
+KIND = Kind(name="event", file="events", spec=SPEC, model=record_class("event", Event), page=TIMELINE,
+            title="Timeline and deadlines", menu="Timeline", template="timeline.html", view=timeline_view, owner_title=titled,
+            preview=dated_title, noun=None, make=make_event, count_words="event|events", lookups=event_lookups,
+            json_schema=event_schema)
