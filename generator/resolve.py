@@ -39,7 +39,7 @@ class DocInfo:
 DocParser = Callable[[list[tuple[str, str, str, Markdown]], str], list[ParsedDoc]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     owner_title: str
     url: str  # page#anchor of the first mention in that text
