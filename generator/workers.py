@@ -166,12 +166,13 @@ def _stop(spawner: multiprocessing.process.BaseProcess) -> None:
     if spawner.is_alive():
         spawner.terminate()  # it kills and waits for its workers, then exits
         spawner.join(5)
-    try:
-        os.killpg(spawner.pid or 0, signal.SIGKILL)  # whatever is left of the group, should the spawner have died
-    except OSError:
-        pass
-    if spawner.is_alive():
-        spawner.kill()
+    if spawner.exitcode != 0:  # it died otherwise: its workers may live on, in its group
+        try:
+            os.killpg(spawner.pid or 0, signal.SIGKILL)
+        except OSError:
+            pass
+        if spawner.is_alive():
+            spawner.kill()
     spawner.join()
 
 
