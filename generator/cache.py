@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Hashable
+import pickle
+import zlib
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +60,7 @@ def uncached(key: Hashable, compute: Callable[[], Any]) -> Any:
 # inputs did not change. It lives in its own folder (default `.cache/`, beside `site/`).
 
 RECORD_FILE = "build-record.json"
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 Stamp = tuple[int, int]  # (size, mtime in ns) of a file
 
 
@@ -73,6 +75,8 @@ class BuildRecord:
     outputs: dict[str, tuple[str, int, int]]  # path -> (digest, size, mtime ns)
     warnings: tuple[str, ...] = ()
     search: dict[str, str] = field(default_factory=dict)  # indexed page -> digest of the text Pagefind read
+    fragments: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # JSON export -> its Spans (splice.py)
+    digests: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # input file -> (stamp, digest) (depends.py)
 
 
 def stamp(path: Path) -> Stamp | None:
@@ -100,7 +104,8 @@ def input_stamps(folders: list[Path]) -> dict[str, Stamp]:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    # SHA-256, cut to 128 bits: twice as fast as BLAKE2b here (the CPU computes SHA in hardware)
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def load_record(cache_dir: Path) -> BuildRecord | None:
@@ -111,7 +116,10 @@ def load_record(cache_dir: Path) -> BuildRecord | None:
             return None
         return BuildRecord(data["options"], {p: tuple(s) for p, s in data["inputs"].items()},  # type: ignore[misc]
                            data["keys"], {p: tuple(o) for p, o in data["outputs"].items()},  # type: ignore[misc]
-                           tuple(data["warnings"]), dict(data.get("search", {})))
+                           tuple(data["warnings"]), dict(data["search"]),
+                           {path: {key: tuple(span) for key, span in spans.items()}  # type: ignore[misc]
+                            for path, spans in data["fragments"].items()},
+                           {path: (tuple(st), d) for path, (st, d) in data["digests"].items()})  # type: ignore[misc]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -120,7 +128,7 @@ def save_record(cache_dir: Path, record: BuildRecord) -> None:
     """Keep the record for the next build; one that cannot be written only makes that build cold."""
     data = {"version": RECORD_VERSION, "options": record.options, "inputs": record.inputs, "keys": record.keys,
             "outputs": record.outputs, "warnings": list(record.warnings),
-            "search": record.search}
+            "search": record.search, "fragments": record.fragments, "digests": record.digests}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cache_dir / f".{RECORD_FILE}.new"
@@ -161,3 +169,53 @@ def up_to_date(config: BuildConfig, cache_dir: Path) -> tuple[BuildRecord | None
 def outputs_intact(record: BuildRecord, out_dir: Path) -> bool:
     """Every file the last build wrote is still there, as written (nobody edited site/)."""
     return all(stamp(out_dir / path) == (size, mtime) for path, (_, size, mtime) in record.outputs.items())
+
+
+# --- pickled entries kept in shards ----------------------------------------------------------
+# Parsed texts (docs.py) and loaded files (load.py) are kept between builds in a folder of
+# SHARDS pickles, by a hash of each entry's key, so a build that changed one entry rewrites
+# one small file instead of tens of megabytes. Each shard is replaced whole (written beside
+# it, then renamed), and every entry is keyed by what decides it, so any mix of shards is valid.
+
+SHARDS = 64
+
+
+def shard_of(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) % SHARDS
+
+
+def load_shards(folder: Path) -> dict[str, Any]:
+    """Every entry kept in `folder` (one of our cache folders: nothing else writes it); a
+    shard that is missing or unreadable is left out (its entries are made again)."""
+    entries: dict[str, Any] = {}
+    for shard in range(SHARDS):
+        try:
+            with open(folder / f"{shard:02d}.pickle", "rb") as f:
+                found = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            continue
+        if isinstance(found, dict):
+            entries.update(found)
+    return entries
+
+
+def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = range(SHARDS)) -> None:
+    """Keep `entries` in the given shards (all of each shard's entries must be in `entries`);
+    one that cannot be written only makes the next build slower."""
+    by_shard: dict[int, dict[str, Any]] = {shard: {} for shard in shards}
+    for key, value in entries.items():
+        if (shard := shard_of(key)) in by_shard:
+            by_shard[shard][key] = value
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for shard, found in by_shard.items():
+            target = folder / f"{shard:02d}.pickle"
+            if not found:  # a missing shard loads as an empty one: a small briefing writes few files
+                target.unlink(missing_ok=True)
+                continue
+            temporary = target.with_name(f".{target.name}.new")
+            with open(temporary, "wb") as f:
+                pickle.dump(found, f, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(target)
+    except OSError:
+        pass

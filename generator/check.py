@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import ENGINE_DIR, BuildCache, uncached
+from .cache import ENGINE_DIR, BuildCache, load_shards, save_shards, uncached
 from .config import BuildConfig
 from .docs import FactsParser, engine_digest, load_facts, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
 from .kind import folders, list_files
-from .load import load_content
+from .load import LoadedFiles, load_content
 from .markdown import make_parser
 from .resolve import Resolved, resolve_references
 from .validate import validate_content
@@ -32,19 +32,25 @@ class BuildReport:
     outputs: Outputs = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     timings: list[tuple[str, float]] = field(default_factory=list)
+    cpu_timings: list[tuple[str, float]] = field(default_factory=list)  # this process's CPU time (all threads)
     resolved: Resolved | None = None  # the briefing the outputs were made from
     files: list[str] = field(default_factory=list)  # every output path, also when `outputs` keeps no bytes
     unchanged: bool = False  # nothing was edited since the last build: nothing was done
+    counts: dict[str, int] = field(default_factory=dict)  # what was done anew ("pages rendered": 3, ...)
 
 
 class Timer:
     def __init__(self, report: BuildReport) -> None:
-        self.report, self.start = report, time.perf_counter()
+        self.report, self.start, self.cpu = report, time.perf_counter(), time.process_time()
 
     def lap(self, stage: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.report.timings.append((stage, now - self.start))
-        self.start = now
+        self.report.cpu_timings.append((stage, cpu - self.cpu))
+        self.start, self.cpu = now, cpu
+
+
+LOADED_DIR = "loaded"  # the Markdown files of earlier builds, by stamp (load.LoadedFiles)
 
 
 def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None,
@@ -60,8 +66,14 @@ def check_content(config: BuildConfig, report: BuildReport | None = None, cache:
 def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache | None,
                    cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
     timer = Timer(report)
+    engine = engine_digest(ENGINE_DIR) if cache_dir or workers > 1 else ""
+    loaded = LoadedFiles(load_shards(cache_dir / LOADED_DIR), engine) if cache_dir else None
     raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
-                                 tuple(list_files(config.entity_kinds)), folders=folders(config.entity_kinds))
+                                 tuple(list_files(config.entity_kinds)), folders(config.entity_kinds), loaded)
+    if loaded is not None and cache_dir and keep and (changed := loaded.changed_shards()):
+        save_shards(cache_dir / LOADED_DIR, loaded.used, changed)
+    if loaded is not None:
+        report.counts["files read"] = loaded.read
     timer.lap("load")
     validated = validate_content(raw, config.entity_kinds)
     problems += validated.problems
@@ -70,13 +82,15 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     if validated.content is not None:
         # A file the loader could not read may define any id: then "unknown id" would be noise.
         known_broken = None if raw.unreadable else validated.broken_ids
-        facts = FactsParser(make_parser(), workers, engine_digest(ENGINE_DIR), load_facts(cache_dir) if cache_dir else {}) \
+        facts = FactsParser(make_parser(), workers, engine, load_facts(cache_dir) if cache_dir else {}) \
             if cache_dir or workers > 1 else None
         resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
                                              cache.markdown.get if cache else uncached, facts)
         problems += found
         if facts and cache_dir and keep and facts.changed:
-            save_facts(cache_dir, facts.used)
+            save_facts(cache_dir, facts.used, facts.changed)
+        if facts:
+            report.counts["texts parsed"] = facts.parsed
     timer.lap("resolve")
     fail_on(problems, config.strict)
     assert resolved is not None  # no errors means the briefing was complete

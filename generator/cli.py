@@ -71,7 +71,7 @@ def main(ctx: click.Context) -> None:
 @_sources
 @_strict
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only (and no progress bar).")
-@click.option("-v", "--verbose", is_flag=True, help="Print the time each stage took.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the wall and CPU time each stage took, and what was done anew.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes that render pages (default: one per core).")
 @click.option("--no-cache", is_flag=True, help="Build everything afresh, ignoring and not keeping a build cache.")
@@ -85,7 +85,7 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
     started = time.perf_counter()
     config = BuildConfig(content_dir, templates_dir, out_dir, sources_dir, strict)
     cache_dir = None if no_cache else cache_folder(out_dir)
-    record, _, unchanged = up_to_date(config, cache_dir) if cache_dir else (None, {}, False)
+    record, stamps, unchanged = up_to_date(config, cache_dir) if cache_dir else (None, {}, False)
     if record and unchanged:
         files = [path for path in record.outputs if not path.startswith("static/")]
         if not quiet:
@@ -98,13 +98,16 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
 
     bar = ProgressBar(started, enabled=not quiet and sys.stderr.isatty())
     try:
-        report = build_site(config, cache_dir=cache_dir, workers=jobs or worker_count(), keep_outputs=False, progress=bar)
+        report = build_site(config, cache_dir=cache_dir, workers=jobs or worker_count(), keep_outputs=False, progress=bar,
+                            last=(record, stamps))
     finally:
         bar.clear()
     _print_warnings(report, quiet)
     if verbose:
-        for stage, seconds in report.timings:
-            click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms", err=True)
+        for (stage, seconds), (_, cpu) in zip(report.timings, report.cpu_timings):
+            click.echo(f"  {stage:<9} {seconds * 1000:7.1f} ms  (CPU {cpu * 1000:7.1f} ms)", err=True)
+        for work, count in report.counts.items():
+            click.echo(f"  {work}: {count}", err=True)
     if not quiet:
         files = [path for path in report.files if not path.startswith("static/")]  # generated, not copied
         elapsed = time.perf_counter() - started

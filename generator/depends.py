@@ -6,46 +6,74 @@ A page's key hashes everything its output can depend on, so an equal key means e
   previews everywhere), and the build's options;
 - its own part: for a free page its body, for an actor nothing more (actor files are in the
   shared part), and for both the backlinks that other texts give it.
-The generated pages (home, timeline, sources...) read the whole briefing and get no key: they
-are always rendered, and written only if their bytes changed.
+The generated pages read the whole briefing, but of what the free pages' bodies decide only
+what `generated_keys` lists (the backlinks of events, quotes...; the sources' citations): their
+keys are the shared part and that. Each declared kind's page gets no key: it is always rendered,
+and written only if its bytes changed.
 """
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
 
-from .model import Page
-from .render import PagePlan
+from .cache import Stamp, digest
+from .model import Actor, Page
 from .resolve import Resolved
-from .views import ActorView, FreePageView
+from .urls import ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url
 
 PAGES_FOLDER = "pages"
+_PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "body")
 
 
-def shared_key(inputs: list[Path], content_dir: Path, resolved: Resolved, options: str) -> str:
-    """The part of every page's key that does not depend on which page it is."""
-    h = hashlib.blake2b(options.encode(), digest_size=16)
-    skipped = content_dir / PAGES_FOLDER
-    for folder in inputs:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            if path.parent != skipped:
-                h.update(f"\0{path}\0".encode())
-                h.update(path.read_bytes())
-    for page in resolved.content.pages:
-        h.update(repr([(f.name, getattr(page, f.name)) for f in fields(page) if f.name != "body"]).encode())
-    return h.hexdigest()
-
-
-def page_keys(resolved: Resolved, plan: PagePlan, shared: str) -> dict[str, str]:
-    """{output path: key} for every actor and free page of the plan."""
-    keys = {}
-    for path, _, context in plan:
-        view = context.get("view")
-        if not isinstance(view, (ActorView, FreePageView)):
+def shared_key(stamps: Mapping[str, Stamp], content_dir: Path, resolved: Resolved, options: str,
+               known: Mapping[str, tuple[Stamp, str]]) -> tuple[str, dict[str, tuple[Stamp, str]]]:
+    """The part of every page's key that does not depend on which page it is, and the digest
+    of each file it covers (with the file's stamp), for the next build. A file whose stamp is
+    the one in `known` (the last build's) is not read again: the no-op check trusts stamps too."""
+    h = hashlib.sha256(options.encode())
+    skipped = str(content_dir / PAGES_FOLDER)
+    digests: dict[str, tuple[Stamp, str]] = {}
+    for path in sorted(stamps):
+        if path.rpartition("/")[0] == skipped:
             continue
-        entity = resolved.index[view.id]
-        own = repr(entity.body) if isinstance(entity, Page) else ""
-        text = f"{shared}\0{path}\0{entity.id}\0{own}\0{resolved.backlinks.get(entity.id)!r}"
-        keys[path] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        old = known.get(path)
+        digests[path] = old if old and tuple(old[0]) == stamps[path] else (stamps[path], _file_digest(path))
+        h.update(f"\0{path}\0{digests[path][1]}".encode())
+    for page in resolved.content.pages:
+        h.update(repr([getattr(page, name) for name in _PAGE_FIELDS]).encode())
+    return h.hexdigest()[:32], digests
+
+
+def _file_digest(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return digest(f.read())
+    except OSError:  # gone since it was listed: the loader has reported it, or will next time
+        return ""
+
+
+def page_keys(resolved: Resolved, shared: str) -> dict[str, str]:
+    """{output path: key} for every actor and free page."""
+    keys = {}
+    entities: list[Actor | Page] = [*resolved.content.actors, *resolved.content.pages]
+    for entity in entities:
+        path = entity_url(entity)
+        own = entity.body if isinstance(entity, Page) else None
+        head = f"{shared}\0{path}\0{entity.id}\0{own and own.location!r}\0{resolved.backlinks.get(entity.id)!r}\0"
+        keys[path] = digest(head.encode() + (own.text.encode() if own else b""))
     return keys
+
+
+def generated_keys(resolved: Resolved, shared: str) -> dict[str, str]:
+    """{output path: key} of the built-in generated pages: the shared part, and what each shows
+    that free pages' bodies decide (tests/test_incremental.py checks that no body shows otherwise)."""
+    c, backlinks = resolved.content, resolved.backlinks
+    reads: dict[str, object] = {
+        HOME: None, ACTORS: None, VIEWS: None, NOT_FOUND: None, SEARCH: None,
+        TIMELINE: [backlinks.get(record_id) for record_id in (*(e.id for e in c.events), *(d.id for d in c.deadlines))],
+        QUOTES: [backlinks.get(quote.id) for quote in c.quotes],
+        SOURCES: (resolved.citations, resolved.evidence),
+    }
+    return {path: digest(f"{shared}\0{path}\0{read!r}".encode()) for path, read in reads.items()}

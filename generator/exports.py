@@ -11,6 +11,7 @@ No clock is read: every timestamp is the briefing's `as_of` date.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Container
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -19,12 +20,13 @@ from markdown_it import MarkdownIt
 
 from . import ics
 from .dates import FuzzyDate, describe
-from .export_json import DATA_FILE, SCHEMA_FILE, briefing_json, briefing_schema_json
+from .export_json import DATA_FILE, SCHEMA_FILE, briefing_data, briefing_schema_json
 from .kinds.deadline import BASIS_WORDS, Deadline, deadline_status
 from .kinds.event import EVENT_STATUS_WORDS, Event
 from .model import Briefing
 from .render import PageLinks
 from .resolve import Resolved
+from .splice import JsonFiles
 from .urls import HOME, NOT_FOUND, SEARCH
 
 CALENDAR_FILE = "deadlines.ics"
@@ -38,15 +40,26 @@ _PRECISION_WORDS = {"day": "the exact day", "month": "the month only", "part": "
                     "year": "the year only", "range": "a range of days"}
 
 
-def render_exports(resolved: Resolved, md: MarkdownIt, html_pages: list[str]) -> dict[str, bytes]:
-    """{output path: bytes} of every file beside the HTML pages."""
+# The exports that read no free page's body, only what every page's dependency key shares
+# (depends.shared_key): a rebuild after a body edit keeps the last build's (tests/test_incremental.py
+# checks that the bodies do not show in them).
+BODY_FREE = (CALENDAR_FILE, ROBOTS_FILE, SCHEMA_FILE, FEED_FILE, SITEMAP_FILE)
+
+
+def render_exports(resolved: Resolved, md: MarkdownIt, html_pages: list[str], json_files: JsonFiles | None = None,
+                   kept: Container[str] = ()) -> dict[str, bytes]:
+    """{output path: bytes} of every file beside the HTML pages but those `kept` from the last
+    build; `json_files` copies the unchanged records of `briefing.json` from the last build's file."""
     b = resolved.content.briefing
-    outputs = {CALENDAR_FILE: render_calendar(resolved, md), ROBOTS_FILE: render_robots(b),
-               DATA_FILE: briefing_json(resolved), SCHEMA_FILE: briefing_schema_json(tuple(kind for kind, _ in resolved.content.declared))}
+    json_files = json_files or JsonFiles()
+    made: dict[str, Callable[[], bytes]] = {
+        CALENDAR_FILE: lambda: render_calendar(resolved, md), ROBOTS_FILE: lambda: render_robots(b),
+        DATA_FILE: lambda: json_files.dump(DATA_FILE, briefing_data(resolved)),
+        SCHEMA_FILE: lambda: briefing_schema_json(tuple(kind for kind, _ in resolved.content.declared))}
     if b.base_url:
-        outputs[FEED_FILE] = render_feed(resolved, md)
-        outputs[SITEMAP_FILE] = render_sitemap(b, html_pages)
-    return outputs
+        made[FEED_FILE] = lambda: render_feed(resolved, md)
+        made[SITEMAP_FILE] = lambda: render_sitemap(b, html_pages)
+    return {path: make() for path, make in made.items() if path not in kept}
 
 
 def absolute(b: Briefing, path: str) -> str:

@@ -9,10 +9,10 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Memoize, uncached
+from .cache import Memoize, Stamp, shard_of, uncached
 from .chars import char_name, forbidden_chars
 from .errors import Diagnostic, Location, error
 from .yamlsafe import MAX_BYTES, YamlProblem, YNode, parse_yaml
@@ -44,6 +44,48 @@ class RawContent:
     unreadable: bool = False  # some content file could not be read or parsed
 
 
+@dataclass
+class LoadedFiles:
+    """Content files loaded by earlier builds: key -> (size and modification time, file).
+    A plain file whose stamp is the recorded one is not read again (the no-op check trusts
+    stamps too); a file read now is kept if it loaded without a problem."""
+
+    known: dict[str, tuple[Stamp, RawFile]] = field(default_factory=dict)
+    engine: str = ""  # a digest of the engine's code, which decides what a file loads as
+    used: dict[str, tuple[Stamp, RawFile]] = field(default_factory=dict)
+    read: int = 0  # files read and parsed in this build
+
+    def key(self, shown: str) -> str:
+        return f"{self.engine}\0{shown}"
+
+    def hit(self, shown: str, stamp: Stamp | None) -> RawFile | None:
+        """The file as an earlier build loaded it, if its stamp is the one then (else it is read)."""
+        known = self.known.get(self.key(shown))
+        if stamp is None or known is None or known[0] != stamp:
+            self.read += 1
+            return None
+        self.used[self.key(shown)] = known
+        return known[1]
+
+    def keep(self, shown: str, stamp: Stamp | None, raw: RawFile) -> None:
+        if stamp is not None:
+            self.used[self.key(shown)] = (stamp, raw)
+
+    def changed_shards(self) -> frozenset[int]:
+        """The cache shards (cache.py) whose entries differ from what was `known`."""
+        known, used = self.known, self.used
+        return frozenset(shard_of(path) for path in known.keys() | used.keys() if known.get(path) != used.get(path))
+
+
+def _plain_stamp(entry: os.DirEntry[str] | Path) -> Stamp | None:
+    """(size, modification time) of a folder entry (or path) that is a regular file, not a link."""
+    try:
+        status = entry.stat(follow_symlinks=False) if isinstance(entry, os.DirEntry) else os.lstat(entry)
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns) if stat.S_ISREG(status.st_mode) else None
+
+
 def display_path(path: Path) -> str:
     try:
         rel = os.path.relpath(path)
@@ -63,19 +105,22 @@ def _display_in(folder: Path) -> Callable[[str], str]:
 
 
 def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoize = uncached,
-                 list_files: tuple[str, ...] = (), folders: tuple[str, ...] = MARKDOWN_FOLDERS) -> tuple[RawContent, list[Diagnostic]]:
+                 list_files: tuple[str, ...] = (), folders: tuple[str, ...] = MARKDOWN_FOLDERS,
+                 loaded: LoadedFiles | None = None) -> tuple[RawContent, list[Diagnostic]]:
     """Read every content file. `memo` lets the preview server skip re-parsing unchanged text;
     `list_files` and `folders` name the list files and the folders of Markdown files to read (the
-    declared kinds': kind.list_files, kind.folders)."""
+    declared kinds': kind.list_files, kind.folders); `loaded` holds the files of earlier builds,
+    by stamp (and takes this one's)."""
     problems: list[Diagnostic] = []
     if not content_dir.is_dir():
         where = Location(display_path(content_dir), 0)
         problems.append(error(where, "content folder not found", "pass --content DIR or run from the project root"))
         return RawContent(None, {}, {}, {}), problems
     root = Path(os.path.realpath(content_dir))
-    briefing = _load_yaml_file(content_dir / "briefing.yaml", root, problems, memo, required=True)
-    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, memo) for name in list_files}
-    markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo))
+    briefing = _load_yaml_file(content_dir / "briefing.yaml", root, problems, memo, True, loaded)
+    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, memo, False, loaded)
+             for name in list_files}
+    markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo, loaded))
                 for folder in folders}
     unreadable = bool(problems)
     if sources_dir is None and os.path.lexists(content_dir / SOURCE_TEXTS):
@@ -186,25 +231,31 @@ def _read_content_text(path: Path, root: Path, problems: list[Diagnostic], shown
 
 
 def _load_yaml_file(path: Path, root: Path, problems: list[Diagnostic], memo: Memoize,
-                    required: bool = False) -> RawFile | None:
+                    required: bool = False, loaded: LoadedFiles | None = None) -> RawFile | None:
     if not os.path.lexists(path):
         if required:
             problems.append(error(Location(display_path(path), 0), "file is missing",
                                   f"create {path.name}; see the README's content reference"))
         return None
     shown = display_path(path)
+    stamp = _plain_stamp(path) if loaded is not None else None
+    if loaded is not None and (known := loaded.hit(shown, stamp)):
+        return known
     text = _read_content_text(path, root, problems, shown)
     if text is None:
         return None
     try:
-        return memo((shown, text), lambda: RawFile(shown, path.stem, parse_yaml(text, shown)))
+        raw = memo((shown, text), lambda: RawFile(shown, path.stem, parse_yaml(text, shown)))
     except YamlProblem as problem:
         problems.append(problem.diagnostic)
         return None
+    if loaded is not None:
+        loaded.keep(shown, stamp, raw)
+    return raw
 
 
 def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: list[Diagnostic],
-                          memo: Memoize) -> list[RawFile]:
+                          memo: Memoize, loaded: LoadedFiles | None = None) -> list[RawFile]:
     path = content_dir / folder
     if not os.path.lexists(path):
         return []
@@ -227,11 +278,18 @@ def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: 
     files = []
     for entry in entries:
         file, shown = path / entry.name, shown_in(entry.name)
+        stamp = _plain_stamp(entry) if loaded is not None else None
+        if loaded is not None and (known := loaded.hit(shown, stamp)):
+            files.append(known)
+            continue
+        found = len(problems)
         text = _read_content_text(file, root, problems, shown, entry)
         if text is not None:
             raw = memo((shown, text), lambda: split_front_matter(text, shown, file.stem, problems))
             if raw:
                 files.append(raw)
+                if loaded is not None and len(problems) == found:
+                    loaded.keep(shown, stamp, raw)
     return files
 
 

@@ -51,6 +51,17 @@ class OutputSink:
             self.kept[path] = self.site.read_current(path)
         return True
 
+    def reuse_all(self, paths: list[str]) -> set[str]:
+        """`reuse` for many files at once; returns those taken."""
+        assert self.previous is not None
+        outputs = self.previous.outputs
+        kept = self.site.keep_all({path: (outputs[path][1], outputs[path][2]) for path in paths})
+        for path, stamp in kept.items():
+            self.stored[path] = (outputs[path][0], *stamp)
+            if self.keep_bytes:
+                self.kept[path] = self.site.read_current(path)
+        return set(kept)
+
     def forget(self, path: str) -> None:
         """Take back an output stored in this build, so it can be stored anew."""
         if self.stored.pop(path, None) is not None:

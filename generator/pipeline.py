@@ -9,16 +9,18 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
-from .cache import BuildCache, BuildRecord, build_inputs, build_options, forget_record, save_record, up_to_date
+from .cache import (BuildCache, BuildRecord, Stamp, build_inputs, build_options, forget_record, input_stamps,
+                    save_record, stamp, up_to_date)
 from .check import BuildReport, Timer, check_content, fail_on
 from .config import BuildConfig
-from .depends import page_keys, shared_key
+from .depends import generated_keys, page_keys, shared_key
 from .errors import BuildFailed
-from .exports import render_exports
+from .exports import BODY_FREE, render_exports
 from .markdown import make_parser
 from .output import OutputSink, Stored
-from .render import PagePlan, make_environment, page_paths, page_plan, render_each, render_pages
+from .render import make_environment, page_paths, page_plan, render_each, render_pages
 from .resolve import Resolved
+from .splice import JsonFiles
 from .search import (FIRST_SHARD, SEARCH_DIR, SearchIndexer, ShardIndexing, assign_shards, index_pages, is_indexed,
                      live_indexer, manifest, page_digest, shard_count, shard_files, shard_size,
                      stale_shards)
@@ -54,32 +56,71 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
 
 def build_site(config: BuildConfig, env: Environment | None = None, cache: BuildCache | None = None,
                cache_dir: Path | None = None, workers: int = 1, keep_outputs: bool = True,
-               progress: Progress | None = None) -> BuildReport:
+               progress: Progress | None = None, last: LastBuild | None = None) -> BuildReport:
     """The whole build; the output folder changes only if every stage succeeded.
     The preview server passes its compiled templates (`env`) and parse `cache`. With a
-    `cache_dir`, the last build's record there lets this one skip what did not change; with
+    `cache_dir`, the last build's record there lets this one skip what did not change (`last`:
+    that record and the inputs' stamps, if the caller has just read them with `up_to_date`); with
     `workers` > 1 pages render in that many processes; `keep_outputs` keeps every output's
     bytes in the report (else only their paths)."""
-    return _build_site(config, env, cache, cache_dir, workers, keep_outputs, progress or _no_progress)
+    return _build_site(config, env, cache, cache_dir, workers, keep_outputs, progress or _no_progress, last)
+
+
+LastBuild = tuple[BuildRecord | None, dict[str, Stamp]]  # the last build's record (if usable), the inputs' stamps now
 
 
 def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache | None, cache_dir: Path | None,
-                workers: int, keep_outputs: bool, progress: Progress) -> BuildReport:
+                workers: int, keep_outputs: bool, progress: Progress, last: LastBuild | None) -> BuildReport:
     report = BuildReport()
-    options, inputs = build_options(config), build_inputs(config)
-    record, stamps, unchanged = up_to_date(config, cache_dir) if cache_dir else (None, {}, False)
-    if record and unchanged:
-        return BuildReport(files=list(record.outputs), unchanged=True)
-    resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
-    fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
-    plan = page_plan(resolved)  # once: at 10,000 pages its views take most of a second
-    keys = page_keys(resolved, plan, shared_key(inputs, config.content_dir, resolved, options)) if cache_dir else {}
+    if cache_dir and last is None:
+        record, stamps, unchanged = up_to_date(config, cache_dir)
+        if record and unchanged:
+            return BuildReport(files=list(record.outputs), unchanged=True)
+    else:
+        record, stamps = last or (None, {})
     with terminate_gracefully():  # SIGTERM unwinds through `discard` below
-        site = StagedSite(config.out_dir)
+        site = _site_linked_ahead(config, record, workers)
         try:
+            resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
+            fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
+        except BaseException:
+            if site:
+                site.discard()
+            raise
+        with heap_frozen():  # the briefing stays out of the collector's sight until the build ends
+            return _write_site(config, resolved, report, record, stamps, env, cache_dir, workers, keep_outputs,
+                               progress, site)
+
+
+LINK_AHEAD_FROM = 2000  # files in the last build: below this, forking a process costs more than it saves
+
+
+def _site_linked_ahead(config: BuildConfig, record: BuildRecord | None, workers: int) -> StagedSite | None:
+    """For a rebuild of a large site: the new site, already being linked from the current one
+    on another core while the content is checked (StagedSite.link_ahead)."""
+    if (record is None or len(record.outputs) < LINK_AHEAD_FROM or workers < 2
+            or refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir])):
+        return None
+    try:
+        site = StagedSite(config.out_dir)
+    except BuildFailed:
+        return None  # reported in its turn, after the content's problems
+    site.link_ahead({path: (size, mtime) for path, (_, size, mtime) in record.outputs.items()})
+    return site
+
+
+def _write_site(config: BuildConfig, resolved: Resolved, report: BuildReport, record: BuildRecord | None,
+                stamps: dict[str, Stamp], env: Environment | None, cache_dir: Path | None, workers: int,
+                keep_outputs: bool, progress: Progress, site: StagedSite | None) -> BuildReport:
+    with terminate_gracefully():  # SIGTERM unwinds through `discard` below
+        site = site or StagedSite(config.out_dir)
+        try:
+            timer = Timer(report)
+            keys, digests = _page_keys(config, resolved, stamps, record) if cache_dir else ({}, {})
+            timer.lap("keys")
             sink = OutputSink(site, record, keep_outputs)
-            with heap_frozen():
-                searched = _render_into(sink, config, resolved, plan, keys, env, workers, report, progress)
+            json_files = JsonFiles(record.fragments if record else {}, lambda path: _previous_file(sink, path))
+            searched = _render_into(sink, config, resolved, keys, env, workers, report, progress, json_files)
             timer = Timer(report)
             site.commit()
             timer.lap("write")
@@ -90,21 +131,37 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
             raise
     report.outputs, report.files = sink.kept, sorted(sink.stored)
     if cache_dir:
-        save_record(cache_dir, BuildRecord(options, stamps, keys, sink.stored, tuple(map(str, sorted(report.warnings))),
-                                           searched))
+        save_record(cache_dir, BuildRecord(build_options(config), stamps, keys, sink.stored,
+                                           tuple(map(str, sorted(report.warnings))), searched, json_files.spans, digests))
+        timer.lap("record")
     return report
 
 
-def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, plan: PagePlan, keys: dict[str, str],
-                 env: Environment | None, workers: int, report: BuildReport, progress: Progress) -> dict[str, str]:
+def _page_keys(config: BuildConfig, resolved: Resolved, stamps: dict[str, Stamp],
+               record: BuildRecord | None) -> tuple[dict[str, str], dict[str, tuple[Stamp, str]]]:
+    """Each actor's and free page's dependency key, and the input files' digests they cover."""
+    shared, digests = shared_key(stamps or input_stamps(build_inputs(config)), config.content_dir, resolved,
+                                 build_options(config), record.digests if record else {})
+    return page_keys(resolved, shared) | generated_keys(resolved, shared) | dict.fromkeys(BODY_FREE, shared), digests
+
+
+def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys: dict[str, str],
+                 env: Environment | None, workers: int, report: BuildReport, progress: Progress,
+                 json_files: JsonFiles) -> dict[str, str]:
     """Render what changed into the sink: pages, exports, static assets and the search index.
     Returns the digest of each indexed page's text, for the next build's record."""
     timer = Timer(report)
-    html_paths = [path for path, _, _ in plan]
+    html_paths = page_paths(resolved)
     fail_on(check_output_paths(html_paths), strict=False)
     previous = sink.previous
-    reused = {path for path in keys if previous and previous.keys.get(path) == keys[path]
-              and path in previous.outputs and sink.reuse(path)}
+    reused = sink.reuse_all([path for path in keys if previous.keys.get(path) == keys[path]
+                             and path in previous.outputs]) if previous else set()
+    # the views of the pages reused are not made: at 10,000 pages they take most of a second
+    plan = page_plan(resolved, (lambda path: path not in reused) if reused else None)
+    gc.freeze()  # the views too: render workers then share them untouched (heap_frozen thaws all at the end)
+    report.counts["pages rendered"] = len(plan)
+    report.counts["exports kept"] = len(reused.intersection(BODY_FREE))
+    timer.lap("plan")
     md = make_parser()
     language = resolved.content.briefing.language
     live: SearchIndexer | None = None
@@ -113,22 +170,24 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, plan
     try:
         with _template_errors(config):
             one_shard = previous is None and shard_count(sum(map(is_indexed, html_paths)), shard_size()) == 1
+            sink.site.unlink_ahead([path for path, _, _ in plan])  # the workers store them
             pages = render_each(resolved, plan, env or make_environment(config.templates_dir),
-                                _page_store(sink, keep_html=one_shard),
-                                (lambda path: path not in reused) if reused else None, workers)
+                                _page_store(sink, keep_html=one_shard), None, workers)
             # started after the render workers were forked: they must not inherit its threads
             live = live_indexer(sum(map(is_indexed, html_paths)), language) if one_shard else None
-            rendered = _add_pages(sink, pages, live, len(reused), len(plan), progress)
+            rendered = _add_pages(sink, pages, live, len(html_paths) - len(plan), len(html_paths), progress)
             timer.lap("render")
             # Before the search index, not beside it: the exports' passing memory (~250 MB at
             # 30,000 pages) plus two Pagefind processes would be the build's peak.
-            for path, data in render_exports(resolved, md, html_paths).items():
+            for path, data in render_exports(resolved, md, html_paths, json_files, reused).items():
                 sink.add(path, data)
+            report.counts["JSON records encoded"] = sum(json_files.encoded.values())
             for path, data in sink.site.copy_static(config.static_dir).items():
                 sink.add(path, data, keep_bytes=False)  # copied assets, not outputs the preview tracks
             timer.lap("exports")
             searched = _search_digests(sink, html_paths, rendered)
             indexing = _start_search(sink, searched, language, live is not None)
+            report.counts["search shards indexed"] = len(indexing.futures) + (live is not None)
         if live:
             for path, data in shard_files(FIRST_SHARD, live.finish()).items():
                 sink.add(path, data)
@@ -144,6 +203,18 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, plan
         if indexing:
             indexing.cancel()
     return searched
+
+
+def _previous_file(sink: OutputSink, path: str) -> bytes | None:
+    """The current site's file at `path` as the last build wrote it, or None if it is gone or
+    was edited since (its size or modification time is not the record's)."""
+    old = sink.previous.outputs.get(path) if sink.previous else None
+    if old is None or stamp(sink.site.out_dir / path) != (old[1], old[2]):
+        return None
+    try:
+        return sink.site.read_current(path)
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -211,7 +282,7 @@ def _files_by_shard(outputs: dict[str, tuple[str, int, int]]) -> dict[str, list[
 
 def _reuse_shard(sink: OutputSink, files: list[str]) -> bool:
     """Link the last build's files of a shard into the new site, if all are intact."""
-    if files and all(sink.reuse(path) for path in files):
+    if files and len(sink.reuse_all(files)) == len(files):
         return True
     for path in files:  # some file was edited or lost: the shard is indexed afresh
         sink.forget(path)

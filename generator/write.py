@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildFailed, Diagnostic, Location, error, os_problem
+from .workers import ordered_map
 
 Outputs = dict[str, bytes]
 
@@ -109,6 +110,39 @@ class StagedSite:
         self.out_dir = out_dir.absolute()
         self.staging = _make_staging(self.out_dir, self.shown)
         self._folders: set[str] = {""}
+        self._linking: Iterator[dict[str, tuple[int, int]]] | None = None
+        self._linked: dict[str, tuple[int, int]] = {}  # linked ahead (`link_ahead`), not yet kept
+
+    def link_ahead(self, expected: dict[str, tuple[int, int]]) -> None:
+        """Start linking the current site's files (those still as `expected`) into the new one
+        in a forked process, while this one checks the content; `keep` then takes a file
+        linked ahead as it is, `put` replaces it, and `commit` removes those nobody kept. At
+        10,000 pages the ~22,000 links take ~0.4 s that the other core does meanwhile."""
+        self._linking = ordered_map(self._link_all, [expected, {}], 2)
+
+    def _linked_ahead(self) -> dict[str, tuple[int, int]]:
+        if self._linking is not None:
+            for linked in self._linking:
+                self._linked |= linked
+            self._linking = None
+        return self._linked
+
+    def unlink_ahead(self, paths: list[str]) -> None:
+        """Remove the files linked ahead at `paths`, before other processes write them there
+        (render workers): this site would not see what they took of its links, and `commit`
+        would remove their files as linked ahead and kept by nobody."""
+        linked = self._linked_ahead()
+        for path in paths:
+            if linked.pop(path, None) is not None:
+                self.remove(path)
+
+    def _take_linked(self, path: str, expected: tuple[int, int]) -> tuple[int, int] | None:
+        """The file linked ahead at `path`, if it is `expected`; one that is not is removed."""
+        stamp = self._linked_ahead().pop(path, None)
+        if stamp is not None and stamp != expected:
+            self.remove(path)
+            return None
+        return stamp
 
     def _target(self, path: str) -> Path:
         folder = path.rpartition("/")[0]
@@ -121,6 +155,8 @@ class StagedSite:
         """Write a new file; any file-system error is a BuildFailed naming the output path.
         With `again`, a file this build already put there is replaced (a page a render worker
         wrote before it failed, rendered again by the build's own process)."""
+        if self._linked_ahead().pop(path, None) is not None:
+            self.remove(path)
         try:
             target = self._target(path)
             try:
@@ -138,6 +174,8 @@ class StagedSite:
     def keep(self, path: str, expected: tuple[int, int]) -> tuple[int, int] | None:
         """Link the current site's file at `path` into the new one, if its (size, mtime ns) are
         still `expected` (nobody edited it); None if not, or if it cannot be linked."""
+        if (linked := self._take_linked(path, expected)) is not None:
+            return linked
         current = self.out_dir / path
         try:
             st = current.stat()
@@ -147,6 +185,33 @@ class StagedSite:
         except OSError:
             return None
         return expected  # a hard link is the same file: same size and modification time
+
+    def keep_all(self, expected: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """`keep` for many files at once (at 10,000 pages ~22,000 of them): {path: stamp} of
+        those linked."""
+        kept = {path: stamp for path, stamp in expected.items() if self._take_linked(path, stamp) is not None}
+        return kept | self._link_all({path: stamp for path, stamp in expected.items() if path not in kept})
+
+    def _link_all(self, expected: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """`keep`'s checks, in one loop over plain strings; a file found linked already (by
+        `link_ahead`'s process, which died before it said so) is the same file, and kept."""
+        kept: dict[str, tuple[int, int]] = {}
+        current, staging, link, status = f"{self.out_dir}/", f"{self.staging}/", os.link, os.stat
+        for path, stamp in expected.items():
+            try:
+                st = status(current + path)
+                if (st.st_size, st.st_mtime_ns) == stamp:
+                    if path.rpartition("/")[0] not in self._folders:
+                        self._target(path)  # makes the folder
+                    try:
+                        link(current + path, staging + path)
+                    except FileExistsError:
+                        if not os.path.samestat(st, status(staging + path)):
+                            continue
+                    kept[path] = stamp
+            except OSError:
+                continue
+        return kept
 
     def read_current(self, path: str) -> bytes:
         return (self.out_dir / path).read_bytes()
@@ -176,9 +241,23 @@ class StagedSite:
         return files
 
     def commit(self) -> None:
+        left = self._linked_ahead()
+        for path in sorted(left, key=lambda p: -p.count("/")):  # linked ahead, not part of this site
+            self.remove(path)
+            folder = self.staging / path.rpartition("/")[0]
+            try:
+                while folder != self.staging and not any(folder.iterdir()):
+                    folder.rmdir()  # as in a clean build, no folder is left empty
+                    folder = folder.parent
+            except OSError as exc:
+                raise BuildFailed([os_problem(exc, str(self.shown / path), "cannot remove")]) from None
+        left.clear()
         _swap(self.staging, self.out_dir, self.shown)
 
     def discard(self) -> None:
+        close = getattr(self._linking, "close", None)
+        if close:
+            close()  # stops the linking process before its folder goes
         shutil.rmtree(self.staging, ignore_errors=True)
 
 

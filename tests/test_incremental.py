@@ -19,6 +19,9 @@ from markdown_it import MarkdownIt  # noqa: E402
 
 from generator import pipeline, render  # noqa: E402
 from generator.config import BuildConfig  # noqa: E402
+from generator.exports import BODY_FREE  # noqa: E402
+from generator.urls import GENERATED_PAGES  # noqa: E402
+from generator.write import StagedSite  # noqa: E402
 from generator.pipeline import build_site  # noqa: E402
 from generator.resolve import markdown_fields  # noqa: E402
 
@@ -132,7 +135,7 @@ def test_editing_one_page_rewrites_only_what_it_changes(briefing: Briefing, tmp_
 
 
 @pytest.mark.parametrize("edit", ["page title", "page body", "actor", "quote", "template", "delete page", "add page",
-                                  "glossary term"])
+                                  "glossary term", "page links an event", "page embeds a quote", "page cites a source"])
 def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefing: Briefing, tmp_path: Path,
                                                                           edit: str) -> None:
     templates = tmp_path / "templates"
@@ -143,6 +146,11 @@ def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefin
     elif edit == "page body":
         # a new first mention of an actor: that actor's page must show the new backlink anchor
         briefing.replace("pages/framework.md", "North Port opens berths", "[[ben-okafor]]: North Port opens berths")
+    elif edit in ("page links an event", "page embeds a quote", "page cites a source"):
+        # what the timeline, the quotations page and the source appendix show from other pages' bodies
+        added = {"page links an event": "[[council-vote]]", "page embeds a quote": "![[ben-hold]]",
+                 "page cites a source": "[@gazette, \"Delegations met\"]"}[edit]
+        briefing.append("pages/about.md", f"\n{added}\n")
     elif edit == "actor":
         briefing.replace("actors/ana-ruiz.md", "name: Ana Ruiz", "name: Ana Ruiz-Vega")
     elif edit == "quote":
@@ -231,3 +239,126 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(synthetic: Path, tmp_path
 
     monkeypatch.setattr(cli.ProgressBar, "DELAY", 0.0)
     assert "rendering [" not in build(synthetic, tmp_path / "site", "--no-cache")
+
+
+def test_an_edit_redoes_only_its_page_its_json_record_and_its_search_shard(briefing: Briefing, tmp_path: Path) -> None:
+    config = BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "site")
+    cold = build_site(config, cache_dir=tmp_path / "cache")
+    assert cold.resolved is not None
+    pages = len(render.page_paths(cold.resolved))
+    assert cold.counts["pages rendered"] == pages and cold.counts["JSON records encoded"] > 20
+    briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    edited = build_site(config, cache_dir=tmp_path / "cache")
+    kind_pages = sum(1 for kind, records in cold.resolved.content.other_kinds() if records and kind.template)  # unkeyed
+    assert edited.counts == {"files read": 1, "texts parsed": 1, "pages rendered": kind_pages + 1, "exports kept": len(BODY_FREE),
+                             "search shards indexed": 1, "JSON records encoded": 1}
+    assert tree_digest(tmp_path / "site") == clean_build(briefing.content, tmp_path / "clean")
+
+
+def test_a_hand_edited_export_is_not_copied_from(briefing: Briefing, tmp_path: Path) -> None:
+    briefing.build()
+    data = briefing.root / "site" / "briefing.json"
+    data.write_bytes(data.read_bytes().replace(b"North Port", b"South Port"))
+    briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    briefing.build()
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
+
+
+def test_the_outputs_kept_after_a_body_edit_do_not_show_any_page_body(briefing: Briefing, tmp_path: Path) -> None:
+    """The exports in BODY_FREE and the generated pages are kept when only pages' bodies changed
+    (and with them no backlink, citation or cited passage, which the generated pages' keys cover):
+    so no body may show in them."""
+    config = BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "site")
+    before = build_site(config).outputs
+    for page in sorted((briefing.content / "pages").glob("*.md")):
+        page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added to every body.\n", encoding="utf-8")
+    after = build_site(config).outputs
+    assert before["briefing.json"] != after["briefing.json"]
+    kept = [*BODY_FREE, *GENERATED_PAGES]
+    assert {path: after[path] for path in kept} == {path: before[path] for path in kept}
+
+
+def test_a_file_swapped_for_a_link_is_not_taken_from_the_cache(briefing: Briefing, tmp_path: Path) -> None:
+    """Files unchanged since the last build (same size and modification time) are not read
+    again, but only plain files: a link is always followed and checked."""
+    briefing.build()
+    page = briefing.content / "pages" / "about.md"
+    outside = tmp_path / "about.md"
+    shutil.copy2(page, outside)
+    status = page.stat()
+    page.unlink()
+    page.symlink_to(outside)
+    os.utime(outside, ns=(status.st_atime_ns, status.st_mtime_ns))  # the very stamp the cache recorded
+    briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    result = briefing.build()
+    assert result.exit_code == 1 and "link points outside content/" in result.output
+
+
+@pytest.mark.parametrize("edit", ["page body", "delete page", "add page", "site edited by hand", "more shards",
+                                  "fewer shards", "content error"])
+def test_a_site_linked_ahead_on_another_core_ends_as_a_clean_build(briefing: Briefing, tmp_path: Path, edit: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large site's rebuild links the current site's files into the new one in a forked
+    process while the content is checked; what the build does not keep is taken out again."""
+    from generator import pipeline
+
+    monkeypatch.setattr(pipeline, "LINK_AHEAD_FROM", 0)  # the fixture is small: link ahead anyway
+    monkeypatch.setenv("BRIEFING_SEARCH_SHARD_PAGES", "4")
+    linked_ahead: list[int] = []
+    real = StagedSite.link_ahead
+    monkeypatch.setattr(StagedSite, "link_ahead", lambda site, expected: linked_ahead.append(len(expected))
+                        or real(site, expected))
+    briefing.build("--jobs", "2")
+    assert not linked_ahead  # a first build has nothing to link
+    if edit == "page body":
+        briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    elif edit == "delete page":
+        (briefing.content / "pages" / "about.md").unlink()
+    elif edit == "add page":
+        briefing.write("pages/extra.md", "---\ntitle: Extra\nsummary: More.\n---\nSee [[framework]].\n")
+    elif edit == "site edited by hand":
+        (briefing.root / "site" / "framework.html").write_text("vandalised", encoding="utf-8")
+        briefing.append("pages/about.md", "\nOne more line.\n")
+    elif edit in ("more shards", "fewer shards"):
+        for n in range(12):
+            briefing.write(f"pages/extra-{n}.md", f"---\ntitle: Extra {n}\n---\nPage {n}.\n")
+        if edit == "fewer shards":  # then their folders, pagefind/4/ to pagefind/7/, go again
+            assert briefing.build("--jobs", "2").exit_code == 0
+            assert (briefing.root / "site" / "pagefind" / "7").is_dir()
+            for n in range(12):
+                (briefing.content / "pages" / f"extra-{n}.md").unlink()
+    elif edit == "content error":
+        before = tree_digest(briefing.root / "site")
+        briefing.replace("pages/framework.md", "[[ana-ruiz]] said", "[[ana-ruis]] said")
+        assert briefing.build("--jobs", "2").exit_code == 1
+        assert tree_digest(briefing.root / "site") == before
+        assert not [p for p in os.listdir(briefing.root) if p.startswith(".site-")]
+        return
+    assert briefing.build("--jobs", "2").exit_code == 0
+    assert linked_ahead and linked_ahead[0] > 20
+    assert not [p for p in os.listdir(briefing.root) if p.startswith(".site-")]
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("edit", ["page body", "template"])
+def test_pages_stored_by_workers_into_a_site_linked_ahead_end_as_a_clean_build(
+        briefing: Briefing, tmp_path: Path, edit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render workers store the pages they render into a site linked ahead: the files linked
+    ahead at those paths are taken out first, or the build's own process, which does not see
+    what the workers did with them, would remove the workers' pages as linked and never kept."""
+    monkeypatch.setattr(pipeline, "LINK_AHEAD_FROM", 0)
+    monkeypatch.setattr(render, "PARALLEL_FROM_PAGES", 1)
+    monkeypatch.setattr(render, "PAGES_PER_CHUNK", 2)
+    monkeypatch.setattr(render, "PAGES_PER_PROCESS", 4)
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    assert briefing.build("--jobs", "2", "--templates", str(templates)).exit_code == 0
+    if edit == "page body":
+        briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    else:
+        page = templates / "page.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("{{ view.title }}", "{{ view.title }}!"),
+                        encoding="utf-8")
+    assert briefing.build("--jobs", "2", "--templates", str(templates)).exit_code == 0
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean",
+                                                              "--templates", str(templates))
