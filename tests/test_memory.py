@@ -4,9 +4,17 @@ these figures do not depend on the machine's load."""
 from __future__ import annotations
 
 import json
+import os
 import tracemalloc
+from pathlib import Path
 
+import pytest
+
+from engine import PROJECT_ROOT
+from generator import pipeline
+from generator.config import BuildConfig
 from generator.export_json import _dump
+from generator.pipeline import build_site, return_freed_memory
 
 
 def _records(n: int) -> dict[str, object]:
@@ -31,3 +39,27 @@ def test_briefing_json_is_encoded_without_holding_every_piece_at_once() -> None:
     # json.dumps with an indent peaks at ~4x the document (every piece, then the str, then
     # the bytes); piece by piece, the document once and a little.
     assert peak < 1.5 * size, (peak, size)
+
+
+def _resident_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the resident size from /proc")
+def test_memory_freed_by_the_exports_is_handed_back_before_the_search_index() -> None:
+    blocks = [bytes(2000) + str(i).encode() for i in range(40000)]  # ~80 MB, as the JSON fragments
+    keep = blocks[::50]  # what stays, between them: the freed blocks cannot go back from the heap's top
+    del blocks
+    before = _resident_mb()
+    return_freed_memory()
+    assert before - _resident_mb() > 40, len(keep)
+
+
+def test_the_build_hands_freed_memory_back_after_the_exports(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(pipeline, "return_freed_memory", lambda: calls.append(1))
+    build_site(BuildConfig(PROJECT_ROOT / "tests" / "fixtures" / "basic", PROJECT_ROOT / "templates",
+                           tmp_path / "site"))
+    assert calls == [1]
