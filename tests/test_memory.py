@@ -15,6 +15,7 @@ from generator import pipeline
 from generator.config import BuildConfig
 from generator.export_json import _dump
 from generator.pipeline import build_site, return_freed_memory
+from generator.splice import dump_json
 
 
 def _records(n: int) -> dict[str, object]:
@@ -39,6 +40,21 @@ def test_briefing_json_is_encoded_without_holding_every_piece_at_once() -> None:
     # json.dumps with an indent peaks at ~4x the document (every piece, then the str, then
     # the bytes); piece by piece, the document once and a little.
     assert peak < 1.5 * size, (peak, size)
+
+
+def test_briefing_json_spliced_from_fragments_is_never_held_twice() -> None:
+    """briefing.json is written through `splice.dump_json`: fresh, or copying from the last file."""
+    data = {"pages": [{"id": f"page-{i}", "body": "word " * 400} for i in range(5000)]}  # as pages are
+    first = dump_json(data)
+    data["pages"][5] = {"id": "changed"}
+    for previous, old in ((None, None), (first.spans, first.data)):
+        tracemalloc.start()
+        try:
+            size = len(dump_json(data, previous, lambda: old).data)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 1.5 * size, (peak, size)
 
 
 def _resident_mb() -> float:
