@@ -25,6 +25,7 @@ from .workers import ordered_map
 FACTS_DIR = "parsed"  # in shards (cache.py): at 10,000 pages an edit rewrites ~400 KB, not 25 MB
 TEXTS_PER_CHUNK = 128
 PARALLEL_FROM_TEXTS = 400  # below this, forking costs more than it saves
+TEXTS_PER_PROCESS = 4096  # then a fresh worker (workers.py)
 
 Text = tuple[str, str, str, Markdown]  # (doc key, home page, owner title, text)
 
@@ -51,7 +52,7 @@ class FactsParser:
         chunks = [missing[i:i + TEXTS_PER_CHUNK] for i in range(0, len(missing), TEXTS_PER_CHUNK)]
         workers = self.workers if len(missing) >= PARALLEL_FROM_TEXTS else 1
         loaded = set(self.known)
-        for chunk, parsed in zip(chunks, ordered_map(parse_chunk, chunks, workers)):
+        for chunk, parsed in zip(chunks, ordered_map(parse_chunk, chunks, workers, TEXTS_PER_PROCESS // TEXTS_PER_CHUNK)):
             self.known.update(zip((keys[i] for i in chunk), parsed))
         self.used = {key: self.known[key] for key in keys}
         self.changed = frozenset(map(shard_of, loaded.symmetric_difference(self.used)))

@@ -6,6 +6,7 @@ briefing date. Reading order follows the content files, so the bytes are stable 
 """
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -27,8 +28,21 @@ def briefing_schema_json(kinds: tuple[Kind, ...] = ()) -> bytes:
     return _dump(briefing_schema(kinds))
 
 
+JSON_PIECES_PER_WRITE = 8192
+
+
 def _dump(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """The same bytes as `json.dumps(data, indent=2, ensure_ascii=False) + "\\n"`, encoded a few
+    thousand pieces at a time: json.dumps holds every piece of the document at once (with an
+    indent it has no C encoder), ~3x the document's size, 470 MB at 30,000 pages."""
+    out, pieces = io.BytesIO(), []
+    for piece in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data):
+        pieces.append(piece)
+        if len(pieces) == JSON_PIECES_PER_WRITE:
+            out.write("".join(pieces).encode("utf-8"))
+            pieces.clear()
+    out.write(("".join(pieces) + "\n").encode("utf-8"))
+    return out.getvalue()
 
 
 def briefing_data(resolved: Resolved) -> dict[str, Any]:

@@ -11,23 +11,32 @@ from dataclasses import dataclass, field
 from .cache import BuildRecord, digest
 from .write import Outputs, StagedSite
 
+Stored = tuple[str, int, int]  # an output's digest, size and modification time (ns) as stored
+
 
 @dataclass
 class OutputSink:
     site: StagedSite
     previous: BuildRecord | None
     keep_bytes: bool = False
-    stored: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (digest, size, mtime)
+    stored: dict[str, Stored] = field(default_factory=dict)
     kept: Outputs = field(default_factory=dict)
 
     def add(self, path: str, data: bytes, keep_bytes: bool = True) -> None:
+        self.record(path, self.store(path, data), data if keep_bytes else None)
+
+    def store(self, path: str, data: bytes, again: bool = False) -> Stored:
+        """Write (or link, if its bytes are the last build's) one output, without recording it:
+        render workers store their pages, and this build's own process records them."""
         key = digest(data)
         old = self.previous.outputs.get(path) if self.previous else None
         stored = self.site.keep(path, (old[1], old[2])) if old and old[0] == key else None
-        if stored is None:
-            stored = self.site.put(path, data)
-        self.stored[path] = (key, *stored)
-        if self.keep_bytes and keep_bytes:
+        return key, *(stored or self.site.put(path, data, again))
+
+    def record(self, path: str, stored: Stored, data: bytes | None = None) -> None:
+        """Record an output stored in this build (and keep its bytes, if the sink keeps them)."""
+        self.stored[path] = stored
+        if self.keep_bytes and data is not None:
             self.kept[path] = data
 
     def reuse(self, path: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, TemplateError
@@ -16,12 +17,13 @@ from .depends import generated_keys, page_keys, shared_key
 from .errors import BuildFailed
 from .exports import BODY_FREE, render_exports
 from .markdown import make_parser
-from .output import OutputSink
-from .render import make_environment, page_paths, page_plan, render_pages
+from .output import OutputSink, Stored
+from .render import make_environment, page_paths, page_plan, render_each, render_pages
 from .resolve import Resolved
 from .splice import JsonFiles
 from .search import (FIRST_SHARD, SEARCH_DIR, SearchIndexer, ShardIndexing, assign_shards, index_pages, is_indexed,
-                     live_indexer, manifest, page_digest, shard_files, stale_shards)
+                     live_indexer, manifest, page_digest, shard_count, shard_files, shard_size,
+                     stale_shards)
 from .templating import template_problem
 from .write import Outputs, StagedSite, check_output_paths, refuse_unsafe_out_dir, terminate_gracefully
 
@@ -164,22 +166,29 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
     language = resolved.content.briefing.language
     live: SearchIndexer | None = None
     indexing: ShardIndexing | None = None
+    pages: Iterator[tuple[str, StoredPage]] | None = None
     try:
         with _template_errors(config):
-            pages = render_pages(resolved, plan, env or make_environment(config.templates_dir), None, workers)
+            one_shard = previous is None and shard_count(sum(map(is_indexed, html_paths)), shard_size()) == 1
+            sink.site.unlink_ahead([path for path, _, _ in plan])  # the workers store them
+            pages = render_each(resolved, plan, env or make_environment(config.templates_dir),
+                                _page_store(sink, keep_html=one_shard), None, workers)
             # started after the render workers were forked: they must not inherit its threads
-            live = live_indexer(sum(map(is_indexed, html_paths)), language) if previous is None else None
+            live = live_indexer(sum(map(is_indexed, html_paths)), language) if one_shard else None
             rendered = _add_pages(sink, pages, live, len(html_paths) - len(plan), len(html_paths), progress)
             timer.lap("render")
-            searched = _search_digests(sink, html_paths, rendered)
-            indexing = _start_search(sink, searched, language, live is not None)
-            report.counts["search shards indexed"] = len(indexing.futures) + (live is not None)
+            # Before the search index, not beside it: the exports' passing memory (~250 MB at
+            # 30,000 pages) plus two Pagefind processes would be the build's peak.
             for path, data in render_exports(resolved, md, html_paths, json_files, reused).items():
                 sink.add(path, data)
             report.counts["JSON records encoded"] = sum(json_files.encoded.values())
             for path, data in sink.site.copy_static(config.static_dir).items():
                 sink.add(path, data, keep_bytes=False)  # copied assets, not outputs the preview tracks
             timer.lap("exports")
+            return_freed_memory()
+            searched = _search_digests(sink, html_paths, rendered)
+            indexing = _start_search(sink, searched, language, live is not None)
+            report.counts["search shards indexed"] = len(indexing.futures) + (live is not None)
         if live:
             for path, data in shard_files(FIRST_SHARD, live.finish()).items():
                 sink.add(path, data)
@@ -188,6 +197,8 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
         sink.add(*manifest(searched))
         timer.lap("search")
     finally:
+        if pages is not None:
+            pages.close()  # type: ignore[attr-defined]  # a generator: stops any worker still running
         if live:
             live.close()
         if indexing:
@@ -207,16 +218,32 @@ def _previous_file(sink: OutputSink, path: str) -> bytes | None:
         return None
 
 
-def _add_pages(sink: OutputSink, pages: Iterator[tuple[str, bytes]], live: SearchIndexer | None, done: int,
+@dataclass(frozen=True)
+class StoredPage:
+    """A page as a render worker stored it, for this process to record."""
+
+    stored: Stored
+    search: str | None  # the digest of its text as the search index reads it, if indexed
+    html: bytes | None  # its bytes, for the preview (which keeps every output) or the live indexer
+
+
+def _page_store(sink: OutputSink, keep_html: bool) -> Callable[[str, bytes], StoredPage]:
+    def store(path: str, html: bytes) -> StoredPage:
+        return StoredPage(sink.store(path, html, again=True), page_digest(html) if is_indexed(path) else None,
+                          html if keep_html or sink.keep_bytes else None)
+    return store
+
+
+def _add_pages(sink: OutputSink, pages: Iterator[tuple[str, StoredPage]], live: SearchIndexer | None, done: int,
                total: int, progress: Progress) -> dict[str, str]:
-    """Store the rendered pages (and feed them to the `live` indexer); returns their search digests."""
+    """Record the stored pages (and feed them to the `live` indexer); returns their search digests."""
     searched: dict[str, str] = {}
-    for done, (path, html) in enumerate(pages, done + 1):
-        sink.add(path, html)
-        if is_indexed(path):
-            searched[path] = page_digest(html)
-            if live:
-                live.add(path, html.decode("utf-8"))
+    for done, (path, page) in enumerate(pages, done + 1):
+        sink.record(path, page.stored, page.html)
+        if page.search is not None:
+            searched[path] = page.search
+            if live and page.html is not None:
+                live.add(path, page.html.decode("utf-8"))
         progress(done, total)
     return searched
 
@@ -273,6 +300,18 @@ def _template_errors(config: BuildConfig) -> Iterator[None]:
 
 def _no_progress(done: int, total: int) -> None:
     pass
+
+
+def return_freed_memory() -> None:
+    """Hand the memory the exports freed back to the system before the search index starts:
+    glibc keeps freed blocks for reuse (~170 MB at 30,000 pages), and two Pagefind processes
+    would add to it. A C library without `malloc_trim` has nothing to do here."""
+    import ctypes  # only now: a small build does not pay for importing it
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -187,30 +187,47 @@ def _every_page(path: str) -> bool:
     return True
 
 
+P = TypeVar("P")
+
+
+def _as_is(path: str, html: bytes) -> bytes:
+    return html
+
+
 PAGES_PER_CHUNK = 64
 PARALLEL_FROM_PAGES = 400  # below this, forking costs more than it saves
+PAGES_PER_PROCESS = 1024  # then a fresh worker: one that lived on would copy what it read (workers.py)
 
 
-def render_pages(resolved: Resolved, plan: PagePlan, env: Environment,
-                 only: Callable[[str], bool] | None = None, workers: int = 1) -> Iterator[tuple[str, bytes]]:
-    """(output path, UTF-8 HTML) of every page (or those `only` selects), in plan order. With
-    `workers` > 1 and a large site, chunks of pages render in forked processes, which start
-    at once (before the caller starts any thread); the output is byte-identical either way."""
+def render_pages(resolved: Resolved, plan: PagePlan, env: Environment, only: Callable[[str], bool] | None = None,
+                 workers: int = 1) -> Iterator[tuple[str, bytes]]:
+    """(output path, UTF-8 HTML) of every page (or those `only` selects), in plan order."""
+    return render_each(resolved, plan, env, _as_is, only, workers)
+
+
+def render_each(resolved: Resolved, plan: PagePlan, env: Environment, finish: Callable[[str, bytes], P],
+                only: Callable[[str], bool] | None = None, workers: int = 1) -> Iterator[tuple[str, P]]:
+    """(output path, finish(path, UTF-8 HTML)) of every page (or those `only` selects), in plan
+    order. With `workers` > 1 and a large site, chunks of pages render in forked processes,
+    which start at once (before the caller starts any thread) and `finish` each page there
+    (the build stores it, so the pages need not travel back); the output is byte-identical
+    either way. Close the iterator to stop the workers early."""
     shared = _shared_context(resolved)
     selected = [entry for entry in plan if only is None or only(entry[0])]
     for template in sorted({NAV_TEMPLATE, *(template for _, template, _ in selected)}):
         env.get_template(template)  # compiled once here, not once per worker
     nav_html = _navigation_html(env, shared["nav"], resolved)
 
-    def render_chunk(chunk: PagePlan) -> list[tuple[str, bytes]]:
-        return [(path, env.get_template(template).render(
+    def render_chunk(chunk: PagePlan) -> list[tuple[str, P]]:
+        return [(path, finish(path, env.get_template(template).render(
                     **shared, **context, page=path, root=root_prefix(path), nav_html=nav_html(path),
-                    links=PageLinks(path, resolved)).encode("utf-8"))
+                    links=PageLinks(path, resolved)).encode("utf-8")))
                 for path, template, context in chunk]
 
     chunks = [selected[i:i + PAGES_PER_CHUNK] for i in range(0, len(selected), PAGES_PER_CHUNK)]
     parallel = workers if len(selected) >= PARALLEL_FROM_PAGES else 1
-    return (page for chunk in ordered_map(render_chunk, chunks, parallel) for page in chunk)
+    return (page for chunk in ordered_map(render_chunk, chunks, parallel, PAGES_PER_PROCESS // PAGES_PER_CHUNK)
+            for page in chunk)
 
 
 NAV_TEMPLATE = "_nav.html"

@@ -11,6 +11,7 @@ and encodes only the others. Equal values give equal text, so the bytes are thos
 """
 from __future__ import annotations
 
+import io
 import json
 import marshal
 from collections.abc import Callable, Mapping
@@ -65,7 +66,8 @@ def dump_json(data: Mapping[str, Any], previous: Spans | None = None,
         else:
             writer.add(_text(value, "\n  "))
     writer.add("\n}\n" if data else "}\n")
-    return SplicedJson(b"".join(writer.parts), writer.spans, writer.encoded)
+    writer.flush()
+    return SplicedJson(writer.out.getvalue(), writer.spans, writer.encoded)
 
 
 def _encode(value: Any) -> str:
@@ -85,16 +87,18 @@ class _Writer:
     def __init__(self, previous: Spans, old_file: Callable[[], bytes | None]) -> None:
         self.previous, self.old_file = previous, old_file
         self.old: memoryview | None = None
-        self.parts: list[bytes | memoryview] = []
+        # One growing buffer, not a list of parts joined at the end: the joined copy doubled the
+        # build's peak at 30,000 pages. getvalue() hands the buffer over without copying it.
+        self.out = io.BytesIO()
         self.run: tuple[int, int] | None = None  # a slice of the old file still to be added
         self.size = 0
         self.spans: Spans = {}
         self.encoded = 0
 
     def add(self, text: str | bytes) -> None:
-        self._flush()
+        self.flush()
         data = text.encode("utf-8") if isinstance(text, str) else text
-        self.parts.append(data)
+        self.out.write(data)
         self.size += len(data)
 
     def fragment(self, separator: str, name: str | None, value: Any) -> None:
@@ -130,9 +134,9 @@ class _Writer:
             self.size += length
         return True
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         if self.run and self.old is not None:
-            self.parts.append(self.old[self.run[0]:self.run[1]])
+            self.out.write(self.old[self.run[0]:self.run[1]])
             self.run = None
 
 

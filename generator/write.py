@@ -127,6 +127,15 @@ class StagedSite:
             self._linking = None
         return self._linked
 
+    def unlink_ahead(self, paths: list[str]) -> None:
+        """Remove the files linked ahead at `paths`, before other processes write them there
+        (render workers): this site would not see what they took of its links, and `commit`
+        would remove their files as linked ahead and kept by nobody."""
+        linked = self._linked_ahead()
+        for path in paths:
+            if linked.pop(path, None) is not None:
+                self.remove(path)
+
     def _take_linked(self, path: str, expected: tuple[int, int]) -> tuple[int, int] | None:
         """The file linked ahead at `path`, if it is `expected`; one that is not is removed."""
         stamp = self._linked_ahead().pop(path, None)
@@ -142,13 +151,21 @@ class StagedSite:
             self._folders.add(folder)
         return self.staging / path
 
-    def put(self, path: str, data: bytes) -> tuple[int, int]:
-        """Write a new file; any file-system error is a BuildFailed naming the output path."""
+    def put(self, path: str, data: bytes, again: bool = False) -> tuple[int, int]:
+        """Write a new file; any file-system error is a BuildFailed naming the output path.
+        With `again`, a file this build already put there is replaced (a page a render worker
+        wrote before it failed, rendered again by the build's own process)."""
         if self._linked_ahead().pop(path, None) is not None:
             self.remove(path)
         try:
             target = self._target(path)
-            write_new_file(target, data)
+            try:
+                write_new_file(target, data)
+            except FileExistsError:
+                if not again:
+                    raise
+                target.unlink()  # the staging folder is ours: only this build wrote there
+                write_new_file(target, data)
             st = target.stat()
         except OSError as exc:
             raise BuildFailed([os_problem(exc, str(self.shown / path), "cannot write")]) from None

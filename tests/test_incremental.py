@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from generate import write_briefing  # noqa: E402
 
 from markdown_it import MarkdownIt  # noqa: E402
 
-from generator import render  # noqa: E402
+from generator import pipeline, render  # noqa: E402
 from generator.check import check_content  # noqa: E402
 from generator.config import BuildConfig  # noqa: E402
 from generator.exports import BODY_FREE  # noqa: E402
@@ -56,11 +57,41 @@ def test_parallel_build_is_byte_identical_to_one_process(synthetic: Path, tmp_pa
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     forked = []
     real = render.ordered_map
-    monkeypatch.setattr(render, "ordered_map", lambda fn, items, n: forked.append(n) or real(fn, items, n))
+    monkeypatch.setattr(render, "ordered_map", lambda fn, items, n, *more: forked.append(n) or real(fn, items, n, *more))
     serial = clean_build(synthetic, tmp_path / "serial")
     assert forked == [1]
     build(synthetic, tmp_path / "parallel", "--no-cache", "--jobs", "2")
     assert forked == [1, 2]
+    assert tree_digest(tmp_path / "parallel") == serial
+
+
+def test_pages_rendered_by_many_short_lived_workers_are_byte_identical(synthetic: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = clean_build(synthetic, tmp_path / "serial")
+    monkeypatch.setattr(render, "PAGES_PER_PROCESS", render.PAGES_PER_CHUNK)  # a fresh process per chunk
+    build(synthetic, tmp_path / "parallel", "--no-cache", "--jobs", "2")
+    assert tree_digest(tmp_path / "parallel") == serial
+
+
+def test_pages_a_failed_worker_had_stored_are_stored_again_by_the_build(synthetic: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies after writing some of its pages (killed, out of memory): the build's
+    own process stops the other workers, renders the rest itself, and replaces those files."""
+    serial = clean_build(synthetic, tmp_path / "serial")
+    here, real_store = os.getpid(), pipeline._page_store
+
+    def store_then_die(sink: Any, keep_html: bool) -> Any:
+        store = real_store(sink, keep_html)
+
+        def stored(path: str, html: bytes) -> Any:
+            page = store(path, html)
+            if os.getpid() != here and path.endswith("page-99.html"):
+                os._exit(1)  # after storing, as a worker killed between two pages
+            return page
+        return stored
+
+    monkeypatch.setattr(pipeline, "_page_store", store_then_die)
+    build_site(BuildConfig(synthetic, PROJECT_ROOT / "templates", tmp_path / "parallel"), workers=2)
     assert tree_digest(tmp_path / "parallel") == serial
 
 
@@ -317,3 +348,27 @@ def test_checking_leaves_the_collector_on_and_nothing_frozen(briefing: Briefing)
     assert gc.isenabled() and gc.get_freeze_count() == 0
     check_content(BuildConfig(content_dir=briefing.content))
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("edit", ["page body", "template"])
+def test_pages_stored_by_workers_into_a_site_linked_ahead_end_as_a_clean_build(
+        briefing: Briefing, tmp_path: Path, edit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render workers store the pages they render into a site linked ahead: the files linked
+    ahead at those paths are taken out first, or the build's own process, which does not see
+    what the workers did with them, would remove the workers' pages as linked and never kept."""
+    monkeypatch.setattr(pipeline, "LINK_AHEAD_FROM", 0)
+    monkeypatch.setattr(render, "PARALLEL_FROM_PAGES", 1)
+    monkeypatch.setattr(render, "PAGES_PER_CHUNK", 2)
+    monkeypatch.setattr(render, "PAGES_PER_PROCESS", 4)
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    assert briefing.build("--jobs", "2", "--templates", str(templates)).exit_code == 0
+    if edit == "page body":
+        briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    else:
+        page = templates / "page.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("{{ view.title }}", "{{ view.title }}!"),
+                        encoding="utf-8")
+    assert briefing.build("--jobs", "2", "--templates", str(templates)).exit_code == 0
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean",
+                                                              "--templates", str(templates))
