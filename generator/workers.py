@@ -63,7 +63,25 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int, per_proc
     _own_group(spawner.pid)
     for send in sends:
         send.close()
-    return _results(fn, items, runs, pipes, spawner)
+    return _Results(_results(fn, items, runs, pipes, spawner), spawner, pipes)
+
+
+class _Results(Iterator[R]):
+    """The map's results. `close()` stops every worker even if no result was read yet: closing a
+    generator that never started runs none of its `finally`, and the workers would go on."""
+
+    def __init__(self, results: Iterator[R], spawner: multiprocessing.process.BaseProcess,
+                 pipes: Sequence[Connection]) -> None:
+        self._results, self._spawner, self._pipes = results, spawner, pipes
+
+    def __next__(self) -> R:
+        return next(self._results)
+
+    def close(self) -> None:
+        self._results.close()  # type: ignore[attr-defined]  # a generator
+        _stop(self._spawner)
+        for pipe in self._pipes:
+            pipe.close()
 
 
 def _runs(count: int, slots: int, per_process: int) -> list[range]:

@@ -64,3 +64,18 @@ def test_no_worker_is_left_running_when_the_map_is_closed_early() -> None:
     while any(alive(pid) for pid in set(seen)) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not any(alive(pid) for pid in set(seen))
+
+
+def touch_later(path: str) -> str:
+    time.sleep(0.3)
+    Path(path).touch()
+    return path
+
+
+def test_a_map_closed_before_any_result_is_read_stops_its_workers(tmp_path: Path) -> None:
+    """As the build does when the content fails its check while the site is linked ahead."""
+    marks = [str(tmp_path / f"mark-{i}") for i in range(4)]
+    results = ordered_map(touch_later, marks, 2)
+    results.close()  # type: ignore[attr-defined]
+    time.sleep(1)
+    assert not any(os.path.exists(mark) for mark in marks)
