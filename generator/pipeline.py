@@ -92,6 +92,7 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
                                progress, site)
 
 
+OVERLAPPED_SHARDS = 2  # stale shards (one Pagefind each, ~70-95 MB) indexed while the exports are made
 LINK_AHEAD_FROM = 2000  # files in the last build: below this, forking a process costs more than it saves
 
 
@@ -177,8 +178,12 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
             live = live_indexer(sum(map(is_indexed, html_paths)), language) if one_shard else None
             rendered = _add_pages(sink, pages, live, len(html_paths) - len(plan), len(html_paths), progress)
             timer.lap("render")
-            # Before the search index, not beside it: the exports' passing memory (~250 MB at
-            # 30,000 pages) plus two Pagefind processes would be the build's peak.
+            searched = _search_digests(sink, html_paths, rendered)
+            stale = _stale_shards(sink, searched, live is not None)
+            if len(stale) <= OVERLAPPED_SHARDS:  # an edit's shard or two: indexed beside the exports
+                indexing = ShardIndexing(stale, searched, sink.page_bytes, language)
+            # Otherwise the index starts after the exports, not beside them: their passing memory
+            # (~170 MB at 30,000 pages) plus two Pagefind processes would be the build's peak.
             for path, data in render_exports(resolved, md, html_paths, json_files, reused).items():
                 sink.add(path, data)
             report.counts["JSON records encoded"] = sum(json_files.encoded.values())
@@ -186,9 +191,8 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
                 sink.add(path, data, keep_bytes=False)  # copied assets, not outputs the preview tracks
             timer.lap("exports")
             return_freed_memory()
-            searched = _search_digests(sink, html_paths, rendered)
-            indexing = _start_search(sink, searched, language, live is not None)
-            report.counts["search shards indexed"] = len(indexing.futures) + (live is not None)
+            indexing = indexing or ShardIndexing(stale, searched, sink.page_bytes, language)
+            report.counts["search shards indexed"] = len(stale) + (live is not None)
         if live:
             for path, data in shard_files(FIRST_SHARD, live.finish()).items():
                 sink.add(path, data)
@@ -255,10 +259,10 @@ def _search_digests(sink: OutputSink, html_paths: list[str], rendered: dict[str,
             for path in html_paths if is_indexed(path)}
 
 
-def _start_search(sink: OutputSink, searched: dict[str, str], language: str, live: bool) -> ShardIndexing:
-    """The search index, shard by shard: the last build's files where a shard's pages and their
-    text are unchanged; the others are indexed on a background thread (two Pagefind processes
-    at a time, reading the pages back from the new site) while the exports are made. With
+def _stale_shards(sink: OutputSink, searched: dict[str, str], live: bool) -> list[str]:
+    """The search index, shard by shard: the last build's files are linked where a shard's pages
+    and their text are unchanged; the others, returned, are to be indexed (on a background
+    thread, two Pagefind processes at a time, reading the pages back from the new site). With
     `live`, the first shard is being indexed as its pages render (a one-shard cold build)."""
     previous = sink.previous
     stale = stale_shards(searched, previous.search if previous else {})
@@ -268,7 +272,7 @@ def _start_search(sink: OutputSink, searched: dict[str, str], language: str, liv
             stale.append(name)
     if live:
         stale.remove(FIRST_SHARD)
-    return ShardIndexing(sorted(stale, key=int), searched, sink.page_bytes, language)
+    return sorted(stale, key=int)
 
 
 def _files_by_shard(outputs: dict[str, tuple[str, int, int]]) -> dict[str, list[str]]:

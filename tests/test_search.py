@@ -200,3 +200,32 @@ def test_a_failing_pagefind_fails_a_sharded_build_clearly_and_keeps_the_site(sha
     assert result.exit_code == 1
     assert "search index:0: pagefind stopped after" in result.output and "Traceback" not in result.output
     assert tree_digest(sharded.root / "site") == before
+
+
+def test_an_edits_shard_is_indexed_beside_the_exports_and_a_cold_builds_shards_after_them(
+        sharded: Briefing, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard or two start before the exports are made (an edit's rebuild waits for Pagefind
+    less); many start after them, so the exports' memory never meets two Pagefinds."""
+    from generator import pipeline
+
+    events: list[str] = []
+    index_shards, render_exports = pipeline.ShardIndexing, pipeline.render_exports
+
+    def indexing(names: list[str], *args: object, **kwargs: object) -> object:
+        events.append(f"index {len(names)} shard(s)")
+        return index_shards(names, *args, **kwargs)  # type: ignore[arg-type]
+
+    def exports(*args: object, **kwargs: object) -> object:
+        events.append("exports")
+        return render_exports(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "ShardIndexing", indexing)
+    monkeypatch.setattr(pipeline, "render_exports", exports)
+    sharded.replace("pages/framework.md", "North Port opens berths", "North Port opens quokka berths")
+    assert sharded.build().exit_code == 0
+    assert events == ["index 1 shard(s)", "exports"]
+    events.clear()
+    shutil.rmtree(sharded.root / "site")
+    shutil.rmtree(sharded.root / ".cache")
+    assert sharded.build().exit_code == 0
+    assert events == ["exports", "index 8 shard(s)"]
