@@ -210,16 +210,13 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
     return searched
 
 
-def _previous_file(sink: OutputSink, path: str) -> bytes | None:
+def _previous_file(sink: OutputSink, path: str) -> Path | None:
     """The current site's file at `path` as the last build wrote it, or None if it is gone or
     was edited since (its size or modification time is not the record's)."""
     old = sink.previous.outputs.get(path) if sink.previous else None
     if old is None or stamp(sink.site.out_dir / path) != (old[1], old[2]):
         return None
-    try:
-        return sink.site.read_current(path)
-    except OSError:
-        return None
+    return sink.site.out_dir / path
 
 
 @dataclass(frozen=True)

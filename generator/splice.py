@@ -14,13 +14,16 @@ from __future__ import annotations
 import io
 import json
 import marshal
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .cache import digest
 
 Spans = dict[str, tuple[int, int]]  # fragment digest -> (offset, length) of its text in the file
+OldFile = bytes | Path  # the last build's file: its bytes, or where it is (then read a piece at a time)
 _INNER = "\n    "  # a top-level element's text starts on its own line, at indent level 2
 
 
@@ -38,7 +41,7 @@ class JsonFiles:
     None if the file is gone or was edited); what this build wrote is kept for the next."""
 
     previous: Mapping[str, Spans] = field(default_factory=dict)
-    old_file: Callable[[str], bytes | None] = lambda path: None
+    old_file: Callable[[str], OldFile | None] = lambda path: None
     spans: dict[str, Spans] = field(default_factory=dict)
     encoded: dict[str, int] = field(default_factory=dict)  # path -> fragments encoded anew
 
@@ -49,11 +52,16 @@ class JsonFiles:
 
 
 def dump_json(data: Mapping[str, Any], previous: Spans | None = None,
-              old_file: Callable[[], bytes | None] = lambda: None) -> SplicedJson:
+              old_file: Callable[[], OldFile | None] = lambda: None) -> SplicedJson:
     """`json.dumps(data, indent=2, ensure_ascii=False) + "\\n"` as UTF-8, copying the fragments
     listed in `previous` from `old_file()` (the file those spans describe, or None if it is gone
-    or was edited)."""
-    writer = _Writer(previous or {}, old_file)
+    or was edited). A Path is read a piece at a time, so the old file is never held whole."""
+    with _Writer(previous or {}, old_file) as writer:
+        _write(writer, data)
+    return SplicedJson(writer.out.getvalue(), writer.spans, writer.encoded)
+
+
+def _write(writer: _Writer, data: Mapping[str, Any]) -> None:
     writer.add("{")
     for number, (key, value) in enumerate(data.items()):
         writer.add(("," if number else "") + "\n  " + _encode(key) + ": ")
@@ -67,7 +75,6 @@ def dump_json(data: Mapping[str, Any], previous: Spans | None = None,
             writer.add(_text(value, "\n  "))
     writer.add("\n}\n" if data else "}\n")
     writer.flush()
-    return SplicedJson(writer.out.getvalue(), writer.spans, writer.encoded)
 
 
 def _encode(value: Any) -> str:
@@ -84,9 +91,9 @@ class _Writer:
     the same separator between them) are taken as one slice, so an unchanged section costs one
     copy however many records it holds."""
 
-    def __init__(self, previous: Spans, old_file: Callable[[], bytes | None]) -> None:
+    def __init__(self, previous: Spans, old_file: Callable[[], OldFile | None]) -> None:
         self.previous, self.old_file = previous, old_file
-        self.old: memoryview | None = None
+        self.old: _Old | None = None  # opened at the first fragment it may hold
         # One growing buffer, not a list of parts joined at the end: the joined copy doubled the
         # build's peak at 30,000 pages. getvalue() hands the buffer over without copying it.
         self.out = io.BytesIO()
@@ -94,6 +101,13 @@ class _Writer:
         self.size = 0
         self.spans: Spans = {}
         self.encoded = 0
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.old is not None:
+            self.old.close()
 
     def add(self, text: str | bytes) -> None:
         self.flush()
@@ -120,12 +134,12 @@ class _Writer:
     def _copy(self, separator: bytes, offset: int, length: int) -> bool:
         """Add the old file's bytes at `offset` after `separator`, if the old file holds them."""
         if self.old is None:
-            self.old = memoryview(self.old_file() or b"")
+            self.old = _Old(self.old_file())
         old, end = self.old, offset + length
-        if end > len(old):
+        if end > old.size:
             return False
         start = offset - len(separator)
-        if self.run and self.run[1] == start and old[start:offset] == separator:
+        if self.run and self.run[1] == start and old.read(start, len(separator)) == separator:
             self.run = (self.run[0], end)
             self.size += len(separator) + length
         else:
@@ -136,8 +150,43 @@ class _Writer:
 
     def flush(self) -> None:
         if self.run and self.old is not None:
-            self.out.write(self.old[self.run[0]:self.run[1]])
+            for offset in range(self.run[0], self.run[1], _PIECE):
+                self.out.write(self.old.read(offset, min(_PIECE, self.run[1] - offset)))
             self.run = None
+
+
+_PIECE = 1 << 20  # bytes of the old file read at a time
+
+
+class _Old:
+    """The last build's file, read a piece at a time (its bytes, if given those); a file that
+    cannot be opened is an empty one, so every fragment is encoded."""
+
+    def __init__(self, old: OldFile | None) -> None:
+        self.view, self.fd = memoryview(b""), -1
+        if isinstance(old, Path):
+            try:
+                self.fd = os.open(old, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+                self.size = os.fstat(self.fd).st_size
+                return
+            except OSError:
+                self.close()
+        elif old is not None:
+            self.view = memoryview(old)
+        self.size = len(self.view)
+
+    def read(self, offset: int, length: int) -> bytes | memoryview:
+        if self.fd < 0:
+            return self.view[offset:offset + length]
+        data = os.pread(self.fd, length, offset)
+        if len(data) != length:  # shortened since its size was taken: not the file the spans describe
+            raise OSError(f"{length - len(data)} bytes missing at {offset}")
+        return data
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 def _digest(name: str | None, value: Any) -> str | None:

@@ -3,12 +3,16 @@ whatever was copied from the last build's file and whatever was encoded anew."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine  # noqa: F401  (puts the project on sys.path)
+from generator import splice
 from generator.splice import dump_json
 
 
@@ -62,6 +66,18 @@ def test_without_the_old_file_every_record_is_encoded() -> None:
     before = dump_json(SAMPLE)
     after = dump_json(SAMPLE, before.spans, lambda: None)  # gone, or edited since it was written
     assert after.data == plain(SAMPLE) and after.encoded == len(before.spans)
+
+
+def test_the_old_file_on_disk_is_read_a_piece_at_a_time_with_the_same_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(splice, "_PIECE", 7)  # many pieces, none aligned with a fragment
+    before = dump_json(SAMPLE)
+    (tmp_path / "briefing.json").write_bytes(before.data)
+    reordered = {**SAMPLE, "pages": list(reversed(SAMPLE["pages"]))}
+    after = dump_json(reordered, before.spans, lambda: tmp_path / "briefing.json")
+    assert after.data == plain(reordered) and after.encoded == 0
+    gone = dump_json(reordered, before.spans, lambda: tmp_path / "missing.json")
+    assert gone.data == plain(reordered) and gone.encoded == len(before.spans)
 
 
 def test_a_value_marshal_cannot_write_is_encoded_every_time() -> None:
