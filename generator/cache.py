@@ -178,6 +178,8 @@ def outputs_intact(record: BuildRecord, out_dir: Path) -> bool:
 # it, then renamed), and every entry is keyed by what decides it, so any mix of shards is valid.
 
 SHARDS = 64
+SMALL = 512  # entries: up to this many are kept in one file (a small briefing writes one, not dozens)
+WHOLE = "all.pickle"
 
 
 def shard_of(key: str) -> int:
@@ -188,9 +190,9 @@ def load_shards(folder: Path) -> dict[str, Any]:
     """Every entry kept in `folder` (one of our cache folders: nothing else writes it); a
     shard that is missing or unreadable is left out (its entries are made again)."""
     entries: dict[str, Any] = {}
-    for shard in range(SHARDS):
+    for name in [WHOLE, *(f"{shard:02d}.pickle" for shard in range(SHARDS))]:
         try:
-            with open(folder / f"{shard:02d}.pickle", "rb") as f:
+            with open(folder / name, "rb") as f:
                 found = pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             continue
@@ -200,22 +202,35 @@ def load_shards(folder: Path) -> dict[str, Any]:
 
 
 def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = range(SHARDS)) -> None:
-    """Keep `entries` in the given shards (all of each shard's entries must be in `entries`);
-    one that cannot be written only makes the next build slower."""
-    by_shard: dict[int, dict[str, Any]] = {shard: {} for shard in shards}
-    for key, value in entries.items():
-        if (shard := shard_of(key)) in by_shard:
-            by_shard[shard][key] = value
+    """Keep `entries`, every entry of this build, in the given shards (those that changed);
+    up to SMALL entries go into one file instead. One that cannot be written only makes the
+    next build slower."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        whole = folder / WHOLE
+        if len(entries) <= SMALL:
+            _write_pickle(whole, entries)
+            shards, entries = range(SHARDS), {}  # and no shard files beside it
+        elif whole.exists():  # grown past SMALL: every entry moves to its shard
+            shards = range(SHARDS)
+            whole.unlink()
+        by_shard: dict[int, dict[str, Any]] = {shard: {} for shard in shards}
+        for key, value in entries.items():
+            if (shard := shard_of(key)) in by_shard:
+                by_shard[shard][key] = value
         for shard, found in by_shard.items():
             target = folder / f"{shard:02d}.pickle"
-            if not found:  # a missing shard loads as an empty one: a small briefing writes few files
+            if found:
+                _write_pickle(target, found)
+            else:  # a missing shard loads as an empty one
                 target.unlink(missing_ok=True)
-                continue
-            temporary = target.with_name(f".{target.name}.new")
-            with open(temporary, "wb") as f:
-                pickle.dump(found, f, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(target)
     except OSError:
         pass
+
+
+def _write_pickle(target: Path, value: dict[str, Any]) -> None:
+    """Replace `target` whole: written beside it, then renamed."""
+    temporary = target.with_name(f".{target.name}.new")
+    with open(temporary, "wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(target)

@@ -372,3 +372,27 @@ def test_pages_stored_by_workers_into_a_site_linked_ahead_end_as_a_clean_build(
     assert briefing.build("--jobs", "2", "--templates", str(templates)).exit_code == 0
     assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean",
                                                               "--templates", str(templates))
+
+
+def test_a_small_cache_is_one_file_and_a_large_one_is_kept_in_shards(tmp_path: Path) -> None:
+    """A small briefing's cold build writes one file per cache, not dozens; past SMALL entries
+    an edit rewrites only its shard; either way every entry loads back."""
+    from generator.cache import SMALL, load_shards, save_shards, shard_of
+
+    def files() -> list[str]:
+        return sorted(path.name for path in tmp_path.iterdir())
+
+    small = {f"text-{i}": i for i in range(SMALL)}
+    save_shards(tmp_path, small)
+    assert files() == ["all.pickle"] and load_shards(tmp_path) == small
+    large = {f"text-{i}": i for i in range(SMALL * 4)}
+    save_shards(tmp_path, large, {shard_of("text-0")})  # grown: every entry moves to its shard
+    assert "all.pickle" not in files() and len(files()) == 64 and load_shards(tmp_path) == large
+    before = {name: (tmp_path / name).stat().st_mtime_ns for name in files()}
+    large["text-0"] = -1
+    save_shards(tmp_path, large, {shard_of("text-0")})
+    assert [name for name in files() if (tmp_path / name).stat().st_mtime_ns != before[name]] == \
+        [f"{shard_of('text-0'):02d}.pickle"]
+    assert load_shards(tmp_path) == large
+    save_shards(tmp_path, small, {0})  # shrunk again
+    assert files() == ["all.pickle"] and load_shards(tmp_path) == small
