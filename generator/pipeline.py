@@ -113,23 +113,23 @@ def _site_linked_ahead(config: BuildConfig, record: BuildRecord | None, workers:
 def _write_site(config: BuildConfig, resolved: Resolved, report: BuildReport, record: BuildRecord | None,
                 stamps: dict[str, Stamp], env: Environment | None, cache_dir: Path | None, workers: int,
                 keep_outputs: bool, progress: Progress, site: StagedSite | None) -> BuildReport:
-    with terminate_gracefully():  # SIGTERM unwinds through `discard` below
-        site = site or StagedSite(config.out_dir)
-        try:
-            timer = Timer(report)
-            keys, digests = _page_keys(config, resolved, stamps, record) if cache_dir else ({}, {})
-            timer.lap("keys")
-            sink = OutputSink(site, record, keep_outputs)
-            json_files = JsonFiles(record.fragments if record else {}, lambda path: _previous_file(sink, path))
-            searched = _render_into(sink, config, resolved, keys, env, workers, report, progress, json_files)
-            timer = Timer(report)
-            site.commit()
-            timer.lap("write")
-        except BaseException:
-            site.discard()
-            if cache_dir:
-                forget_record(cache_dir)  # the site may be gone or half-swapped: never trust the old record
-            raise
+    """Render and write the site (the caller turns SIGTERM into an exception meanwhile)."""
+    site = site or StagedSite(config.out_dir)
+    try:
+        timer = Timer(report)
+        keys, digests = _page_keys(config, resolved, stamps, record) if cache_dir else ({}, {})
+        timer.lap("keys")
+        sink = OutputSink(site, record, keep_outputs)
+        json_files = JsonFiles(record.fragments if record else {}, lambda path: _previous_file(sink, path))
+        searched = _render_into(sink, config, resolved, keys, env, workers, report, progress, json_files)
+        timer = Timer(report)
+        site.commit()
+        timer.lap("write")
+    except BaseException:
+        site.discard()
+        if cache_dir:
+            forget_record(cache_dir)  # the site may be gone or half-swapped: never trust the old record
+        raise
     report.outputs, report.files = sink.kept, sorted(sink.stored)
     if cache_dir:
         save_record(cache_dir, BuildRecord(build_options(config), stamps, keys, sink.stored,
