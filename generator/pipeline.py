@@ -170,12 +170,13 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
     pages: Iterator[tuple[str, StoredPage]] | None = None
     try:
         with _template_errors(config):
-            one_shard = previous is None and shard_count(sum(map(is_indexed, html_paths)), shard_size()) == 1
+            indexed = sum(map(is_indexed, html_paths))
+            one_shard = previous is None and shard_count(indexed, shard_size()) == 1
             sink.site.unlink_ahead([path for path, _, _ in plan])  # the workers store them
             pages = render_each(resolved, plan, env or make_environment(config.templates_dir),
                                 _page_store(sink, keep_html=one_shard), None, workers)
             # started after the render workers were forked: they must not inherit its threads
-            live = live_indexer(sum(map(is_indexed, html_paths)), language) if one_shard else None
+            live = live_indexer(indexed, language) if one_shard else None
             rendered = _add_pages(sink, pages, live, len(html_paths) - len(plan), len(html_paths), progress)
             timer.lap("render")
             searched = _search_digests(sink, html_paths, rendered)
