@@ -22,6 +22,7 @@ from html import escape
 from typing import TYPE_CHECKING, Callable, Literal, NamedTuple, Protocol
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.rules_inline import autolink, image, link
@@ -124,9 +125,18 @@ class LinkContext(MarkContext, Protocol):
     def kind_label(self, target: str) -> str: ...
 
 
+# Options markdown-it reads with `.get(name, default)` in its block and inline loops, set to those
+# defaults: an option missing from its OptionsDict raises (and catches) a KeyError on every read.
+_DEFAULTS_READ_IN_LOOPS = {"strikethrough_single_tilde": False, "tasklists": False, "alerts": False,
+                           "store_labels": False, "inline_definitions": False}
+
+
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough")
     md.use(footnote_plugin)
+    md.options.update(_DEFAULTS_READ_IN_LOOPS)
+    md.core.ruler.at("normalize", _normalize_rule)
+    md.core.ruler.at("inline", _inline_rule)
     md.core.ruler.push("heading_ids", heading_ids_rule)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # checked, with file:line, in _check_link
     for rule_name, inline_rule in (("link", link), ("image", image), ("autolink", autolink)):
@@ -140,6 +150,37 @@ def make_parser() -> MarkdownIt:
                        ("table_open", _render_table_open), ("table_close", _render_table_close)):
         md.add_render_rule(name, rule)
     return md
+
+
+def _normalize_rule(state: StateCore) -> None:
+    """markdown-it's normalize rule (line ends as `\\n`, NUL as U+FFFD) without its two regex
+    passes over every text, which copy it even when there is nothing to replace."""
+    src = state.src
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    state.src = src
+
+
+_PLAIN_UP_TO = 240  # longer text mostly holds a link or emphasis: searching it first would cost more than it saves
+
+
+def _inline_rule(state: StateCore) -> None:
+    """markdown-it's inline stage, with a short cut for the inline blocks where no inline rule
+    can start (most table cells, list items and headings): every rule starts at one of
+    markdown-it's terminator characters, so text with none is one text token, as the full
+    parse would make it, without building an inline state and running every rule over it."""
+    inline, env = state.md.inline, state.env
+    for token in state.tokens:
+        if token.type == "inline":
+            content, children = token.content, token.children
+            if children is None:
+                children = token.children = []
+            if (not children and 0 < len(content) <= _PLAIN_UP_TO) and not inline.terminator_re.search(content):
+                children.append(Token("text", "", 0, content=content))
+            else:
+                inline.parse(content, state.md, env, children)
 
 
 def _located(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
@@ -255,6 +296,9 @@ def _prose_text_rule(state) -> None:  # type: ignore[no-untyped-def]
                     child.meta = {**(child.meta or {}), "prose": True}
 
 
+_LOCATED = frozenset({"wikilink", "quote_embed", "citation", "link_open", "image"})  # the tokens reported by line
+
+
 def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str = "",
                    glossary: str | None = None) -> ParsedDoc:
     """Parse and render a text once. `glossary`: the pattern of the glossary's terms, so only
@@ -263,14 +307,15 @@ def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str 
     refs: list[Ref] = []
     problems = reserved_heading_warnings(tokens, doc)
     for block, token in _inline_tokens(tokens):
-        line = doc.location.line + block[0] + (token.meta.get("line", 0) if token.meta else 0)
-        where = Location(doc.location.path, line)
+        if token.type not in _LOCATED:
+            continue
+        where = Location(doc.location.path, doc.location.line + block[0] + token.meta.get("line", 0))
         if token.type in ("wikilink", "quote_embed"):
             kind: RefKind = "embed" if token.type == "quote_embed" else "link"
             _add_ref(key, refs, kind, token.meta["target"], where, token, token.meta.get("fragment", ""))
         elif token.type == "citation":
             _add_citations(key, refs, problems, token, where)
-        elif token.type in ("link_open", "image"):
+        else:
             _check_link(problems, token, where)
     headings = tuple(str(t.attrs["id"]) for t in tokens if t.type == "heading_open" and "id" in t.attrs)
     return ParsedDoc(key, _render_once(md, tokens, key, glossary), tuple(refs), tuple(problems), headings)
