@@ -58,14 +58,11 @@ def _is_generated_id(element_id: str, key: str) -> bool:
     return element_id.startswith(("fn-", "fnref-")) or number.isascii() and number.isdigit()
 
 
-def reserved_heading_warnings(tokens: list[Token], doc: Markdown) -> list[Diagnostic]:
-    """A warning for each heading that could not have the id its title gives."""
-    problems = []
-    for token in tokens:
-        if token.type == "heading_open" and token.meta.get("reserved_id"):
-            wanted, given = token.meta["reserved_id"], token.attrs["id"]
-            line = doc.location.line + (token.map[0] if token.map else 0)
-            problems.append(warning(
-                Location(doc.location.path, line), f"heading id '{wanted}' is taken by the page itself; the heading gets '{given}'",
-                f"rename the heading, or link to it as [[...#{given}]]"))
-    return problems
+def reserved_heading_warning(heading: Token, doc: Markdown) -> Diagnostic | None:
+    """A warning if the heading could not have the id its title gives."""
+    wanted, given = heading.meta.get("reserved_id"), heading.attrs.get("id")
+    if not wanted:
+        return None
+    line = doc.location.line + (heading.map[0] if heading.map else 0)
+    return warning(Location(doc.location.path, line), f"heading id '{wanted}' is taken by the page itself; the heading gets '{given}'",
+                   f"rename the heading, or link to it as [[...#{given}]]")

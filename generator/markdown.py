@@ -29,7 +29,7 @@ from markdown_it.rules_inline import autolink, image, link
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Diagnostic, Location, error
-from .headings import heading_ids_rule, reserved_heading_warnings
+from .headings import heading_ids_rule, reserved_heading_warning
 from .marks import Cite, MarkContext, citation_mark, quotation
 from .model import Markdown
 
@@ -143,8 +143,6 @@ def make_parser() -> MarkdownIt:
         md.inline.ruler.at(rule_name, _located(inline_rule))
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
-    md.core.ruler.push("quote_embed_blocks", _embed_blocks_rule)
-    md.core.ruler.push("prose_text", _prose_text_rule)
     for name, rule in (("wikilink", _render_wikilink), ("quote_embed", _render_embed),
                        ("citation", _render_citation), ("link_open", _render_link_open), ("text", _render_text),
                        ("table_open", _render_table_open), ("table_close", _render_table_close)):
@@ -268,57 +266,69 @@ def split_cite_item(item: str) -> tuple[str, str, str] | None:
     return m[1], rest, passage
 
 
-def _embed_blocks_rule(state) -> None:  # type: ignore[no-untyped-def]
-    """A quote embed alone in a paragraph becomes a block quotation, not an inline <q>."""
-    tokens = state.tokens
-    for i in range(1, len(tokens) - 1):
-        children = tokens[i].children or []
-        if (tokens[i].type == "inline" and tokens[i - 1].type == "paragraph_open"
-                and len(children) == 1 and children[0].type == "quote_embed"):
-            children[0].meta["block"] = True
-            tokens[i - 1].hidden = tokens[i + 1].hidden = True
-
-
-def _prose_text_rule(state) -> None:  # type: ignore[no-untyped-def]
-    """Mark the text tokens that are running prose: not in a heading, a table header or a link
-    (code is never a text token). Only these may get glossary links."""
-    outside = 0
-    for token in state.tokens:
-        if token.type in ("heading_open", "th_open"):
-            outside += 1
-        elif token.type in ("heading_close", "th_close"):
-            outside -= 1
-        elif token.type == "inline" and not outside:
-            in_link = 0
-            for child in token.children or []:
-                in_link += {"link_open": 1, "link_close": -1}.get(child.type, 0)
-                if child.type == "text" and not in_link:
-                    child.meta = {**(child.meta or {}), "prose": True}
-
-
 _LOCATED = frozenset({"wikilink", "quote_embed", "citation", "link_open", "image"})  # the tokens reported by line
+_NOT_PROSE = {"heading_open": 1, "th_open": 1, "heading_close": -1, "th_close": -1}
 
 
 def parse_markdown(md: MarkdownIt, doc: Markdown, key: str, heading_prefix: str = "",
                    glossary: str | None = None) -> ParsedDoc:
     """Parse and render a text once. `glossary`: the pattern of the glossary's terms, so only
-    prose that holds one is left for the page to link ("": no glossary; None: leave all prose)."""
+    prose that holds one is left for the page to link ("": no glossary; None: leave all prose).
+    One pass over the tokens before they render finds the heading ids, every reference and
+    link with its line (its block's first line plus its line within the block), and leaves the
+    marks the renderer reads (one walk, not five: each cost a few per cent of the parse)."""
     tokens = md.parse(doc.text, {"docId": key, "headingPrefix": heading_prefix})
     refs: list[Ref] = []
-    problems = reserved_heading_warnings(tokens, doc)
-    for block, token in _inline_tokens(tokens):
-        if token.type not in _LOCATED:
-            continue
-        where = Location(doc.location.path, doc.location.line + block[0] + token.meta.get("line", 0))
-        if token.type in ("wikilink", "quote_embed"):
-            kind: RefKind = "embed" if token.type == "quote_embed" else "link"
-            _add_ref(key, refs, kind, token.meta["target"], where, token, token.meta.get("fragment", ""))
-        elif token.type == "citation":
-            _add_citations(key, refs, problems, token, where)
-        else:
-            _check_link(problems, token, where)
-    headings = tuple(str(t.attrs["id"]) for t in tokens if t.type == "heading_open" and "id" in t.attrs)
-    return ParsedDoc(key, _render_once(md, tokens, key, glossary), tuple(refs), tuple(problems), headings)
+    headings: list[str] = []
+    heading_problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = []
+    block_line, not_prose = 0, 0
+    for i, token in enumerate(tokens):
+        if token.map:
+            block_line = token.map[0]
+        not_prose += _NOT_PROSE.get(token.type, 0)
+        if token.type == "heading_open" and "id" in token.attrs:
+            headings.append(str(token.attrs["id"]))
+            if reserved := reserved_heading_warning(token, doc):
+                heading_problems.append(reserved)
+        elif token.children:
+            if token.type == "inline":
+                _mark_inline(tokens, i, prose=not not_prose)
+            for child in token.children:
+                if child.type in _LOCATED:
+                    where = Location(doc.location.path, doc.location.line + block_line + child.meta.get("line", 0))
+                    _read_located(key, refs, problems, child, where)
+    return ParsedDoc(key, _render_once(md, tokens, key, glossary), tuple(refs), (*heading_problems, *problems), tuple(headings))
+
+
+def _mark_inline(tokens: list[Token], i: int, prose: bool) -> None:
+    """Marks the renderer reads: a quote embed alone in a paragraph becomes a block quotation,
+    not an inline <q>; text tokens that are running prose (not in a heading, a table header or
+    a link; code is never a text token) may get glossary links."""
+    children = tokens[i].children or []
+    if (len(children) == 1 and children[0].type == "quote_embed" and 0 < i < len(tokens) - 1
+            and tokens[i - 1].type == "paragraph_open"):
+        children[0].meta["block"] = True
+        tokens[i - 1].hidden = tokens[i + 1].hidden = True
+    in_link = 0
+    for child in children if prose else ():
+        if child.type == "text":
+            if not in_link:
+                child.meta = {**child.meta, "prose": True} if child.meta else {"prose": True}
+        elif child.type == "link_open":
+            in_link += 1
+        elif child.type == "link_close":
+            in_link -= 1
+
+
+def _read_located(key: str, refs: list[Ref], problems: list[Diagnostic], token: Token, where: Location) -> None:
+    if token.type in ("wikilink", "quote_embed"):
+        kind: RefKind = "embed" if token.type == "quote_embed" else "link"
+        _add_ref(key, refs, kind, token.meta["target"], where, token, token.meta.get("fragment", ""))
+    elif token.type == "citation":
+        _add_citations(key, refs, problems, token, where)
+    else:
+        _check_link(problems, token, where)
 
 
 def _render_once(md: MarkdownIt, tokens: list[Token], key: str, glossary: str | None) -> RenderedDoc:
@@ -327,16 +337,6 @@ def _render_once(md: MarkdownIt, tokens: list[Token], key: str, glossary: str | 
     parts = html.split(_HOLE)
     assert len(parts) == len(holes) + 1
     return RenderedDoc.of(parts, tuple(holes))
-
-
-def _inline_tokens(tokens: list[Token]):  # type: ignore[no-untyped-def]
-    """(first line, end line) of the enclosing block, and each inline token."""
-    block = (0, 1)
-    for token in tokens:
-        if token.map:
-            block = (token.map[0], max(token.map[1], token.map[0] + 1))
-        for child in token.children or []:
-            yield block, child
 
 
 def _add_ref(key: str, refs: list[Ref], kind: RefKind, target: str, where: Location, token: Token,
