@@ -187,8 +187,10 @@ def _located(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline
     def located_rule(state: StateInline, silent: bool) -> bool:
         start, first_new = state.pos, len(state.tokens)
         found = rule(state, silent)
+        if not found or silent:
+            return found
         opened = next((t for t in state.tokens[first_new:] if t.type in ("link_open", "image")), None)
-        if found and not silent and opened is not None:
+        if opened is not None:
             end, state.pos = state.pos, start
             opened.meta["line"] = _line_in_block(state)
             state.pos = end
@@ -333,10 +335,20 @@ def _read_located(key: str, refs: list[Ref], problems: list[Diagnostic], token: 
 
 def _render_once(md: MarkdownIt, tokens: list[Token], key: str, glossary: str | None) -> RenderedDoc:
     holes: list[Hole] = []
-    html = md.renderer.render(tokens, md.options, {"docId": key, "holes": holes, "glossary": glossary})
+    html = md.renderer.render(tokens, md.options, {"docId": key, "holes": holes, "may_hold_term": _term_finder(glossary)})
     parts = html.split(_HOLE)
     assert len(parts) == len(holes) + 1
     return RenderedDoc.of(parts, tuple(holes))
+
+
+def _term_finder(glossary: str | None) -> Callable[[str], object]:
+    """Whether prose may hold a glossary term: always (None), never (""), or where the pattern
+    matches (compiled once a text, not looked up in re's cache for every text token)."""
+    if glossary is None:
+        return lambda text: True
+    if not glossary:
+        return lambda text: False
+    return re.compile(glossary, re.IGNORECASE).search
 
 
 def _add_ref(key: str, refs: list[Ref], kind: RefKind, target: str, where: Location, token: Token,
@@ -444,9 +456,7 @@ def _render_citation(self, tokens, idx, options, env) -> str:  # type: ignore[no
 
 def _render_text(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     token = tokens[idx]
-    glossary = env["glossary"]
-    if token.meta and token.meta.get("prose") and (glossary is None or glossary
-                                                   and re.search(glossary, token.content, re.IGNORECASE)):
+    if token.meta and token.meta.get("prose") and env["may_hold_term"](token.content):
         env["holes"].append(Gloss(token.content))
         return _HOLE
     return escape(token.content)
