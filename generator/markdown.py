@@ -228,9 +228,16 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_COUNT_UP_TO = 2048
+
+
 def _line_in_block(state: StateInline) -> int:
-    """Line of state.pos within the inline block; newline offsets are found once per block
-    (counting from the start for every token would be quadratic in a long paragraph)."""
+    """Line of state.pos within the inline block. Near the block's start the newlines before it
+    are counted; further on, their offsets are found once per block (counting from the start
+    for every token would be quadratic in a long paragraph, and finding them all first costs
+    more than counting in a short one)."""
+    if state.pos <= _COUNT_UP_TO:
+        return state.src.count("\n", 0, state.pos)
     cache = state.env.setdefault("_newlines", {})
     newlines = cache.get(state.src)
     if newlines is None:

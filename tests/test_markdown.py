@@ -150,3 +150,10 @@ def test_only_prose_that_holds_a_glossary_term_is_left_for_the_page_to_link() ->
     assert [h.text for h in parsed.html.holes if isinstance(h, Gloss)] == ["The Harbour opens.", "A harbour again "]
     assert not any(isinstance(h, Gloss) for h in parse_markdown(make_parser(), doc, "doc", glossary="").html.holes)
     assert render_markdown(parsed, StubSite()) == render(text)
+
+
+def test_references_in_a_long_paragraph_are_each_at_their_own_line() -> None:
+    # Near a block's start a reference's line is counted, further on looked up: both must agree.
+    text = "".join(f"Line {i} cites [[talks]] and [@gazette].\n" for i in range(300))  # ~12,000 characters
+    lines = [ref.location.line for ref in parse(text).refs]
+    assert lines == [FIRST_LINE + i for i in range(300) for _ in range(2)]
