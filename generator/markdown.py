@@ -93,7 +93,7 @@ _HOLE = "\x00"  # markdown-it replaces NUL in the source with U+FFFD, so no rend
 class RenderedDoc:
     """A text's HTML: the fixed parts, and between each two a hole the rendering page fills.
     The parts are kept compressed: every text of the briefing is held until the pages are
-    rendered (50 MB of HTML at 10,000 pages, 17 MB so), and it costs ~20 microseconds a text."""
+    rendered (50 MB of HTML at 10,000 pages, 17 MB so), and it costs ~35 microseconds a page."""
 
     compressed: bytes  # the parts, joined by _HOLE, UTF-8, zlib
     holes: tuple[Hole, ...]
