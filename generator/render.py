@@ -133,7 +133,7 @@ def page_plan(resolved: Resolved, only: Callable[[str], bool] | None = None) -> 
     c = resolved.content
     fixed: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
         (HOME, "home.html", lambda: {"title": c.briefing.title, "crumbs": [],
-                                     "view": home_view(resolved, HOME, kind_lookups(c).get("statuses", {}))}),
+                                     "view": home_view(resolved, HOME)}),
         (NOT_FOUND, "404.html", lambda: {"title": "Page not found", "crumbs": []}),
         (SEARCH, "search.html", lambda: {"title": "Search", "crumbs": [],
                                          "example": c.actors[0].name if c.actors else ""}),
