@@ -36,7 +36,8 @@ def check_against_texts(content: Content, refs: list[Ref], index: Mapping[str, E
     """Quotations, cited passages and word counts, checked against the sources' full texts where
     available; one warning for each quoted source that has no text to check against."""
     texts = {s.id: (s, normalise_quote_text(s.full_text).lower()) for s in content.sources if s.full_text}
-    quotations = [(record, *kind.quoting(record)) for kind, records in content.declared if kind.quoting for record in records]
+    quotations = [(record, *quoted) for kind, records in content.declared if kind.quoting
+                  for record in records if (quoted := kind.quoting(record)) is not None]
     problems = [p for record, source_id, words in quotations if source_id in texts
                 for p in _verify_quotation(record, words, *texts[source_id])]
     unchecked: dict[str, list[str]] = defaultdict(list)

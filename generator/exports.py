@@ -92,8 +92,8 @@ def dated_records(resolved: Resolved) -> list[tuple[KindRecord, Dated]]:
     """Every record of a kind with dates (Kind.dated: events, deadlines), with its calendar entry,
     by date then id."""
     as_of = resolved.content.briefing.as_of
-    found = [(record, kind.dated(record, as_of)) for kind, records in resolved.content.declared if kind.dated
-             for record in records]
+    found = [(record, entry) for kind, records in resolved.content.declared if kind.dated
+             for record in records if (entry := kind.dated(record, as_of)) is not None]
     return sorted(found, key=lambda pair: (pair[1].date.sort_key, pair[0].id))
 
 

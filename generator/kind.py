@@ -137,8 +137,8 @@ class Kind:
     json_schema: Callable[[], dict[str, Any]] | None = None  # the JSON Schema of `to_json`'s entries
     on_actor_page: ActorPart | None = None  # its section on each actor's page
     on_home_page: HomePart | None = None  # its section on the home page
-    dated: Callable[[Any, date], Dated] | None = None  # (record, as_of) -> its calendar entry
-    quoting: Callable[[Any], tuple[str, str]] | None = None  # (source id, exact words) a record quotes: checked against the text
+    dated: Callable[[Any, date], Dated | None] | None = None  # (record, as_of) -> its calendar entry (None: none)
+    quoting: Callable[[Any], tuple[str, str] | None] | None = None  # (source id, exact words) a record quotes, checked against its text
 
     @property
     def fixed(self) -> bool:

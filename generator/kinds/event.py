@@ -70,7 +70,7 @@ class TimelineView:
 
 
 def timeline_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> TimelineView:
-    deadlines = resolved.content.deadlines
+    deadlines = resolved.content.records("deadlines")  # the timeline shows them with the events
     ordered = sorted((*records, *deadlines), key=lambda e: (e.date.sort_key, e.id))
     after = tuple((status, tuple(e for e in ordered if isinstance(e, Event) and e.status == status))
                   for status in ("planned", "hindsight"))
