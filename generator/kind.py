@@ -123,7 +123,7 @@ class Kind:
     preview: Callable[[Any, Lookup], str] | None = None  # hover text of a [[link]]; default: its label
     gloss: Callable[[Any], tuple[str, ...]] | None = None  # names whose first use on other pages links to the record
     count_words: str = ""  # after the count in the home page's contents: "terms", or "event|events" (one|more)
-    noun: str | None = ""  # what a link preview calls a record (`data-kind`); default: `title`; None: none
+    noun: str = ""  # what a link preview calls a record (its links' `data-kind`); default: `title`
     make: Callable[[dict[str, Any], Checks], Any] | None = None  # the record from checked values (None: drop it)
     folder: bool = False  # records are content/FILE/ID.md (front matter + Markdown body), each on its own page:
     record_url: Callable[[str], str] | None = None  # a record's own page, from its id
@@ -148,7 +148,7 @@ class Kind:
 
     @property
     def kind_noun(self) -> str:
-        return "" if self.noun is None else self.noun or self.title
+        return self.noun or self.title
 
     def count(self, n: int) -> str:
         """`n` records as the home page's contents count them: "12", "12 terms", "1 event"."""

@@ -53,8 +53,7 @@ class PageLinks:
         return self.resolved.labels[target].preview
 
     def kind_label(self, target: str) -> str:
-        """What a link preview calls a record of a declared kind ("" for the built-in ones,
-        which site.js names by their page)."""
+        """What a link preview calls a record: its kind's noun (`data-kind`)."""
         return self.resolved.labels[target].kind
 
     def verified(self, source_id: str) -> bool:

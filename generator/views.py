@@ -110,7 +110,7 @@ def actor_view(resolved: Resolved, actor: Actor, page: str, groups: ActorGroups)
         tuple(RoleView(r.title, r.sources) for r in actor.roles), f"{actor.id}-body",
         tuple(MemberView(relative(page, resolved.urls[m.id]), m.name, m.roles[0].title if m.roles else "")
               for m in groups.members_of.get(actor.id, ())),
-        tuple(parts), mentions_of(resolved, actor.id),
+        parts, mentions_of(resolved, actor.id),
         cited_by(resolved, (), (*own, *(s for _, view in parts for s in view.cites))))
 
 

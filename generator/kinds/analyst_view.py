@@ -89,5 +89,5 @@ def view_schema() -> dict[str, Any]:
 
 
 KIND = Kind(name="view", file="views", spec=SPEC, model=record_class("view", View), page=VIEWS,
-            title="Analyst views", menu="Views", template="views.html", view=views_view, label=analysts_view, noun=None,
+            title="Analyst views", menu="Views", template="views.html", view=views_view, label=analysts_view, noun="Analyst view",
             json_schema=view_schema, on_actor_page=ActorPart(analyst, actor_stances, "_actor_views.html", place=20))

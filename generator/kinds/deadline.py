@@ -253,6 +253,6 @@ def deadline_lookups(content: Any, records: tuple[Any, ...]) -> dict[str, Any]:
 
 
 KIND = Kind(name="deadline", file="deadlines", spec=SPEC, model=record_class("deadline", Deadline), page=TIMELINE,
-            title="Deadlines", count_words="deadline|deadlines", owner_title=titled, preview=dated_title, noun=None, make=make_deadline,
+            title="Deadlines", count_words="deadline|deadlines", owner_title=titled, preview=dated_title, noun="Timeline", make=make_deadline,
             lookups=deadline_lookups, to_json=deadline_json, json_schema=deadline_schema,
             on_home_page=HomePart(upcoming, "_home_deadlines.html"), dated=calendar_entry)

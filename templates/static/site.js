@@ -12,17 +12,11 @@
   var SHOW_DELAY = 250;
   var HIDE_DELAY = 200;
 
-  var KINDS = [[/\/actors\/[^/]+\.html$/, "Actor"], [/\/timeline\.html$/, "Timeline"],
-               [/\/quotes\.html$/, "Quotation"], [/\/views\.html$/, "Analyst view"], [/\/sources\.html$/, "Source"]];
-
+  // What the popup calls the record: its kind's noun, which the page writes on each link
+  // (data-kind); a citation mark always names a source.
   function kindOf(link) {
     if (link.closest("sup.cite")) return "Source";
-    if (link.getAttribute("data-kind")) return link.getAttribute("data-kind");  // a declared kind's own label
-    var path = new URL(link.href, document.baseURI).pathname;
-    for (var i = 0; i < KINDS.length; i++) {
-      if (KINDS[i][0].test(path)) return KINDS[i][1];
-    }
-    return "Page";
+    return link.getAttribute("data-kind") || "";
   }
 
   function initPreviews() {
