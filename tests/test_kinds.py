@@ -275,3 +275,19 @@ def test_kind_declarations_pickle_so_workers_can_name_them() -> None:
     import pickle
     for kind in (*BUILTIN_KINDS, kind_risk.KIND):
         assert pickle.loads(pickle.dumps(kind)) == kind, kind.name
+
+
+def test_outside_its_module_a_kind_is_named_only_for_the_citation_syntax_and_the_models_own_records() -> None:
+    """The engine reads events, deadlines, analyst views, terms and commitments only through their
+    declarations: no module outside generator/kinds/ imports their modules or tests a record for
+    their entity name. Sources and quotations are named by the citation syntax (`[@id]`, `![[id]]`),
+    actors and free pages by model.py, which holds their dataclasses."""
+    syntax_and_model = {"source", "quote", "actor", "page"}
+    for path in sorted((PROJECT_ROOT / "generator").rglob("*.py")):
+        if {"kinds", "ingest"} & set(path.relative_to(PROJECT_ROOT / "generator").parts[:-1]):
+            continue
+        text = path.read_text(encoding="utf-8")
+        imported = set(re.findall(r"from \.+kinds\.(\w+) import", text))
+        compared = set(re.findall(r"""entity\s*[!=]=\s*["'](\w+)["']""", text))
+        named = {"analyst_view" if name == "view" else name for name in compared} | imported
+        assert named <= syntax_and_model, f"{path.name} names {sorted(named - syntax_and_model)}"
