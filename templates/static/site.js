@@ -1,6 +1,7 @@
 /* Progressive enhancement only: every page works without this file.
    - link previews: hovering or focusing a [[wikilink]] (a.xref), a glossary term (a.gloss) or a
-     citation mark (sup.cite a) shows its data-preview text in a popup, as Quartz and MyST do; a
+     citation mark (sup.cite a) shows its data-preview text in a popup, headed by what the record
+     is (its kind's noun, data-kind), as Quartz and MyST do; a
      citation with evidence also shows the quoted passage (data-passage) and whether it was checked. The popup is announced as the
      link's description, stays while the pointer is over it, and Escape closes it (WCAG 1.4.13);
    - a Menu button folds the long navigation away on narrow screens. */
