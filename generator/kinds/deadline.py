@@ -1,7 +1,7 @@
 """Deadlines: `start` + `days` (a span), a fixed `due`, or `start` + `every` (recurring); each
 counted down from the briefing date when a text sets it. They share the timeline with events
 (kinds/event.py makes that page), go into the calendar, and those still ahead are on the home
-page ("What to watch next")."""
+page ("What to watch next"). Their markup: templates/_deadline_macros.html, _home_deadlines.html."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
