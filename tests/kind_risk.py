@@ -85,8 +85,8 @@ class RiskLinks:
     cites: tuple[str, ...]
 
 
-def owners(risk: Any) -> tuple[str, ...]:
-    return risk.owners  # type: ignore[no-any-return]
+def owners(risk: Risk) -> tuple[str, ...]:
+    return risk.owners
 
 
 def actor_risks(resolved: Resolved, actor: Any, risks: tuple[Any, ...], page: str) -> RiskLinks:

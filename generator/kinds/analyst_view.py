@@ -69,7 +69,7 @@ class ActorStances:
     cites: tuple[str, ...]
 
 
-def analyst(view: Any) -> tuple[str]:
+def analyst(view: View) -> tuple[str]:
     return (view.analyst,)
 
 

@@ -101,8 +101,8 @@ class ActorEvents:
     cites: tuple[str, ...] = ()  # the list cites nothing
 
 
-def involved(event: Any) -> tuple[str, ...]:
-    return event.actors  # type: ignore[no-any-return]
+def involved(event: Event) -> tuple[str, ...]:
+    return event.actors
 
 
 def actor_events(resolved: Resolved, actor: Any, events: tuple[Any, ...], page: str) -> ActorEvents:

@@ -75,7 +75,7 @@ class ActorQuotations:
     cites: tuple[str, ...]
 
 
-def speaker(quote: Any) -> tuple[str]:
+def speaker(quote: Quote) -> tuple[str]:
     return (quote.speaker,)
 
 
