@@ -212,8 +212,8 @@ def test_an_edits_shards_are_indexed_beside_the_exports_and_a_cold_build_indexes
     from generator import pipeline, search
 
     running: set[int] = set()
-    started: list[tuple[bool, int]] = []  # (during the exports, Pagefinds running with the new one)
-    exporting = threading.Event()
+    started: list[tuple[bool, int]] = []  # (before the exports end, Pagefinds running with the new one)
+    exported = threading.Event()
     first = threading.Event()
     lock = threading.Lock()
 
@@ -222,7 +222,7 @@ def test_an_edits_shards_are_indexed_beside_the_exports_and_a_cold_build_indexes
             super().__init__(*args, **kwargs)
             with lock:
                 running.add(id(self))
-                started.append((exporting.is_set(), len(running)))
+                started.append((not exported.is_set(), len(running)))
             first.set()
 
         def finish(self) -> dict[str, bytes]:
@@ -235,13 +235,12 @@ def test_an_edits_shards_are_indexed_beside_the_exports_and_a_cold_build_indexes
             super().close()
 
     def exports(*args: Any, **kwargs: Any) -> Any:
-        exporting.set()
         first.wait(20)  # the exports are quick in a small site: give the indexing time to start
         time.sleep(0.5)
         try:
             return render_exports(*args, **kwargs)
         finally:
-            exporting.clear()
+            exported.set()
 
     render_exports = pipeline.render_exports
     monkeypatch.setattr(search, "SearchIndexer", Indexer)
@@ -251,6 +250,7 @@ def test_an_edits_shards_are_indexed_beside_the_exports_and_a_cold_build_indexes
     assert started == [(True, 1)]  # the edited page's shard, indexed while the exports are made
     started.clear()
     first.clear()
+    exported.clear()
     shutil.rmtree(sharded.root / "site")
     shutil.rmtree(sharded.root / ".cache")
     assert sharded.build().exit_code == 0
