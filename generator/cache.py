@@ -1,8 +1,8 @@
-"""Caches: the preview server's in-memory memo, and the on-disk record of the last build.
+"""Caches: the on-disk record and caches of the last build, and the preview's copy in memory.
 
-Memo: results of the previous build, reused when the input is unchanged. A one-off build
-passes no memo. The serve loop keeps one `BuildCache` and calls `next_build()`
-before each rebuild, so entries live exactly one build beyond their last use.
+A build keeps what it loaded and parsed in its cache folder (`.cache/build-SITE/`), and a record
+of what it read and wrote, so the next build skips what did not change. The preview server
+keeps the same caches in memory between its rebuilds (`BuildCache`), read from that folder once.
 """
 from __future__ import annotations
 
@@ -21,31 +21,14 @@ from .config import BuildConfig
 ENGINE_DIR = Path(__file__).resolve().parent  # the engine's own code is an input of every build
 
 
-class Memo:
-    def __init__(self) -> None:
-        self._previous: dict[Hashable, Any] = {}
-        self._current: dict[Hashable, Any] = {}
-
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        if key in self._current:
-            return self._current[key]
-        value = self._previous[key] if key in self._previous else compute()
-        if value is not None:  # a failed parse returns None: do it again next time, to report it again
-            self._current[key] = value
-        return value
-
-    def next_build(self) -> None:
-        self._previous, self._current = self._current, {}
-
-
 @dataclass
 class BuildCache:
-    files: Memo = field(default_factory=Memo)  # (path, text) -> parsed file
-    markdown: Memo = field(default_factory=Memo)  # (key, text, location) -> parsed Markdown
+    """What the last check loaded and parsed, by the keys of the on-disk caches (`LoadedFiles`,
+    `FactsParser`): the preview's, kept between its rebuilds so an edit reads and parses only
+    what changed. None: not taken from the cache folder yet (the first check reads it there)."""
 
-    def next_build(self) -> None:
-        self.files.next_build()
-        self.markdown.next_build()
+    loaded: dict[str, Any] | None = None  # file key -> (stamp, loaded file)
+    parsed: dict[str, Any] | None = None  # text key -> parsed text
 
 
 Memoize = Callable[[Hashable, Callable[[], Any]], Any]
@@ -60,6 +43,14 @@ def uncached(key: Hashable, compute: Callable[[], Any]) -> Any:
 # inputs did not change. It lives in its own folder (default `.cache/`, beside `site/`).
 
 RECORD_FILE = "build-record.json"
+
+
+def cache_folder(out_dir: Path) -> Path:
+    """.cache/build-NAME beside the output folder NAME (site/ -> .cache/build-site)."""
+    out_dir = out_dir.absolute()
+    return out_dir.parent / ".cache" / f"build-{out_dir.name}"
+
+
 RECORD_VERSION = 2
 Stamp = tuple[int, int]  # (size, mtime in ns) of a file
 

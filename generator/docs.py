@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .cache import SHARDS, digest, load_shards, save_shards, shard_of
+from .cache import SHARDS, digest, save_shards, shard_of
 from .markdown import ParsedDoc
 from .model import Markdown
 from .resolve import parse_doc
@@ -64,11 +64,6 @@ class FactsParser:
         where = repr((self.engine, key, home, glossary, doc.location.path, doc.location.line))
         # The text's bytes hashed as they are (its repr would scan and copy every character).
         return digest(where.encode() + b"\0" + doc.text.encode())
-
-
-def load_facts(cache_dir: Path) -> dict[str, ParsedDoc]:
-    """Facts parsed by earlier builds."""
-    return load_shards(cache_dir / FACTS_DIR)
 
 
 def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc], shards: Iterable[int] = range(SHARDS)) -> None:
