@@ -171,15 +171,20 @@ def outputs_intact(record: BuildRecord, out_dir: Path) -> bool:
 SHARDS = 64
 SMALL = 512  # entries: up to this many are kept in one file (a small briefing writes one, not dozens)
 WHOLE = "all.pickle"
+ENGINE_FILE = "engine"  # the digest of the engine that made a folder's entries
 
 
 def shard_of(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % SHARDS
 
 
-def load_shards(folder: Path) -> dict[str, Any]:
+def load_shards(folder: Path, engine: str = "") -> dict[str, Any]:
     """Every entry kept in `folder` (one of our cache folders: nothing else writes it); a
-    shard that is missing or unreadable is left out (its entries are made again)."""
+    shard that is missing or unreadable is left out (its entries are made again). With an
+    `engine` (digest), a folder another engine wrote is not read at all: none of its entries
+    could be used, and at 30,000 pages they would hold ~400 MB through the whole build."""
+    if engine and _engine_of(folder) != engine:
+        return {}
     entries: dict[str, Any] = {}
     for name in [WHOLE, *(f"{shard:02d}.pickle" for shard in range(SHARDS))]:
         try:
@@ -192,12 +197,16 @@ def load_shards(folder: Path) -> dict[str, Any]:
     return entries
 
 
-def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = range(SHARDS)) -> None:
+def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = range(SHARDS), engine: str = "") -> None:
     """Keep `entries`, every entry of this build, in the given shards (those that changed);
-    up to SMALL entries go into one file instead. One that cannot be written only makes the
-    next build slower."""
+    up to SMALL entries go into one file instead. With an `engine` (digest) that is not the
+    one the folder was written by, every file is replaced, then the folder is marked as this
+    engine's. One that cannot be written only makes the next build slower."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        another_engine = bool(engine) and _engine_of(folder) != engine
+        if another_engine:
+            shards = range(SHARDS)
         whole = folder / WHOLE
         if len(entries) <= SMALL:
             _write_pickle(whole, entries)
@@ -215,8 +224,20 @@ def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = r
                 _write_pickle(target, found)
             else:  # a missing shard loads as an empty one
                 target.unlink(missing_ok=True)
+        if another_engine:  # last: until the entries are all written, the folder stays the other engine's
+            temporary = folder / f".{ENGINE_FILE}.new"
+            temporary.write_text(engine, encoding="utf-8")
+            temporary.replace(folder / ENGINE_FILE)
     except OSError:
         pass
+
+
+def _engine_of(folder: Path) -> str:
+    """The digest of the engine that wrote a cache folder ("" if none is marked)."""
+    try:
+        return (folder / ENGINE_FILE).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return ""
 
 
 def _write_pickle(target: Path, value: dict[str, Any]) -> None:

@@ -70,11 +70,11 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     timer = Timer(report)
     cached = cache is not None or cache_dir is not None
     engine = engine_digest(ENGINE_DIR) if cached or workers > 1 else ""
-    loaded = LoadedFiles(_known(cache.loaded if cache else None, cache_dir, LOADED_DIR), engine) if cached else None
+    loaded = LoadedFiles(_known(cache.loaded if cache else None, cache_dir, LOADED_DIR, engine), engine) if cached else None
     raw, problems = load_content(config.content_dir, config.sources_dir, uncached,
                                  tuple(list_files(config.entity_kinds)), folders(config.entity_kinds), loaded)
     if loaded is not None and cache_dir and keep and (changed := loaded.changed_shards()):
-        save_shards(cache_dir / LOADED_DIR, loaded.used, changed)
+        save_shards(cache_dir / LOADED_DIR, loaded.used, changed, engine)
     if loaded is not None:
         report.counts["files read"] = loaded.read
         if cache is not None:
@@ -87,13 +87,13 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     if validated.content is not None:
         # A file the loader could not read may define any id: then "unknown id" would be noise.
         known_broken = None if raw.unreadable else validated.broken_ids
-        facts = FactsParser(make_parser(), workers, engine, _known(cache.parsed if cache else None, cache_dir, FACTS_DIR)) \
+        facts = FactsParser(make_parser(), workers, engine, _known(cache.parsed if cache else None, cache_dir, FACTS_DIR, engine)) \
             if cached or workers > 1 else None
         resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
                                              uncached, facts)
         problems += found
         if facts and cache_dir and keep and facts.changed:
-            save_facts(cache_dir, facts.used, facts.changed)
+            save_facts(cache_dir, facts.used, facts.changed, engine)
         if facts:
             report.counts["texts parsed"] = facts.parsed
             if cache is not None:
@@ -105,12 +105,13 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     return resolved
 
 
-def _known(in_memory: dict[str, Any] | None, cache_dir: Path | None, folder: str) -> dict[str, Any]:
-    """The entries an earlier build kept: the preview's in memory, else the cache folder's
-    (a copy: the parser adds to it, and the preview keeps only what this check used)."""
+def _known(in_memory: dict[str, Any] | None, cache_dir: Path | None, folder: str, engine: str) -> dict[str, Any]:
+    """The entries an earlier build kept: the preview's in memory, else the cache folder's if
+    this engine wrote it (a copy: the parser adds to it, and the preview keeps only what this
+    check used)."""
     if in_memory is not None:
         return dict(in_memory)
-    return load_shards(cache_dir / folder) if cache_dir else {}
+    return load_shards(cache_dir / folder, engine) if cache_dir else {}
 
 
 @contextmanager

@@ -66,8 +66,9 @@ class FactsParser:
         return digest(where.encode() + b"\0" + doc.text.encode())
 
 
-def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc], shards: Iterable[int] = range(SHARDS)) -> None:
-    save_shards(cache_dir / FACTS_DIR, facts, shards)
+def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc], shards: Iterable[int] = range(SHARDS),
+               engine: str = "") -> None:
+    save_shards(cache_dir / FACTS_DIR, facts, shards, engine)
     try:
         (cache_dir / "parsed.pickle").unlink(missing_ok=True)  # the one-file cache of earlier versions
     except OSError:
