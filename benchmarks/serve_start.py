@@ -9,7 +9,10 @@ For each repeat, two starts of the preview on one output folder (beside the cont
 `python build.py build` has built the same briefing into the same folder and nothing changed.
 Each start is timed from the moment the server process is started until `GET /` has answered
 with the home page in full (polled every 20 ms); CPU is the server's user + system time by then,
-with its workers' (children it waited for). Medians are printed, with every run.
+with its workers' (children it waited for). Also printed: when the preview holds its state for
+edits (its log's "full build ok" or "nothing changed since the last build"), and the most
+processes its tree held at once (more than one: the build's workers or Pagefind). Medians are
+printed, with every run.
 """
 from __future__ import annotations
 
@@ -62,23 +65,25 @@ def processes(pid: int) -> int:
     return count
 
 
-def start(content: Path, templates: Path, out: Path) -> tuple[float, float, int]:
-    """(seconds to the first page served, CPU seconds by then, the most processes seen at once)
-    for one start of the preview."""
+def start(content: Path, templates: Path, out: Path) -> tuple[float, float, int, float]:
+    """(seconds to the first page served, CPU seconds by then, the most processes seen at once,
+    seconds until the preview holds its state for edits) for one start of the preview."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content),
                              "--templates", str(templates), "--out", str(out), "--port", "0", "--no-browser"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=out.parent)
-    most = [1]
-    sampler = threading.Thread(target=_sample, args=(proc, most), daemon=True)
-    sampler.start()
+    most, ready = [1], []
+    threading.Thread(target=_sample, args=(proc, most), daemon=True).start()
     try:
-        port = _port(proc)
+        port = _port(proc, started, ready)
         while not first_page(port):
             if proc.poll() is not None or time.perf_counter() - started > TIMEOUT_SECONDS:
                 sys.exit("the preview did not serve its home page")
             time.sleep(0.02)
-        return time.perf_counter() - started, cpu_seconds(proc.pid), most[0]
+        served, cpu = time.perf_counter() - started, cpu_seconds(proc.pid)
+        while not ready and proc.poll() is None and time.perf_counter() - started < TIMEOUT_SECONDS:
+            time.sleep(0.02)
+        return served, cpu, most[0], ready[0] if ready else float("nan")
     finally:
         proc.terminate()
         proc.wait()
@@ -90,16 +95,29 @@ def _sample(proc: subprocess.Popen[str], most: list[int]) -> None:
         time.sleep(0.1)
 
 
-def _port(proc: subprocess.Popen[str]) -> int:
-    """The port the preview listens on: printed once it has built (or, with --port 0 in a quick start,
-    before). Until it is printed, nothing could be served anyway."""
+def _port(proc: subprocess.Popen[str], started: float, ready: list[float]) -> int:
+    """The port the preview listens on, from its log (printed before it serves anything). The
+    rest of the log is read on a thread, which notes when the first build or read-back is done."""
     assert proc.stdout is not None
     log = []
     for line in proc.stdout:
         log.append(line)
+        _note_ready(line, started, ready)
         if "serving " in line and " at http://127.0.0.1:" in line:
+            threading.Thread(target=_read_log, args=(proc, started, ready), daemon=True).start()
             return int(line.split(" at http://127.0.0.1:")[1].split("/")[0])
     sys.exit("the preview did not start:\n" + "".join(log))
+
+
+def _read_log(proc: subprocess.Popen[str], started: float, ready: list[float]) -> None:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        _note_ready(line, started, ready)
+
+
+def _note_ready(line: str, started: float, ready: list[float]) -> None:
+    if not ready and line.startswith(("full build ok", "nothing changed since the last build")):
+        ready.append(time.perf_counter() - started)
 
 
 def build(content: Path, templates: Path, out: Path) -> None:
@@ -114,7 +132,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1)
     args = parser.parse_args()
     out = args.content.absolute().parent / "serve-out"
-    runs: dict[str, list[tuple[float, float, int]]] = {"cold": [], "after a build": []}
+    runs: dict[str, list[tuple[float, float, int, float]]] = {"cold": [], "after a build": []}
     for _ in range(args.repeats):
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(out.parent / ".cache" / f"build-{out.name}", ignore_errors=True)
@@ -122,13 +140,15 @@ def main() -> None:
         build(args.content, args.templates, out)
         _report("after a build", runs["after a build"], start(args.content, args.templates, out))
     for name, found in runs.items():
-        print(f"{name}: median {statistics.median(w for w, _, _ in found):.2f} s to the first page served, "
-              f"{statistics.median(c for _, c, _ in found):.1f} s CPU (of {len(found)} starts)")
+        print(f"{name}: median {statistics.median(run[0] for run in found):.2f} s to the first page served, "
+              f"{statistics.median(run[1] for run in found):.1f} s CPU; ready for edits at "
+              f"{statistics.median(run[3] for run in found):.2f} s (of {len(found)} starts)")
 
 
-def _report(name: str, runs: list[tuple[float, float, int]], run: tuple[float, float, int]) -> None:
+def _report(name: str, runs: list[tuple[float, float, int, float]], run: tuple[float, float, int, float]) -> None:
     runs.append(run)
-    print(f"{name}: {run[0]:.2f} s wall, {run[1]:.1f} s CPU, up to {run[2]} processes at once", flush=True)
+    print(f"{name}: first page served at {run[0]:.2f} s wall, {run[1]:.1f} s CPU, up to {run[2]} processes at once; "
+          f"ready for edits at {run[3]:.2f} s", flush=True)
 
 
 if __name__ == "__main__":
