@@ -169,8 +169,9 @@ class Previewer:
         record, stamps, current = last
         if record is None or not current:
             return None
+        # every core, in case the cache lost the parsed texts (then they are parsed again, not kept)
         resolved = check_content(self.config, BuildReport(), self.cache, cache_folder(self.config.out_dir),
-                                 save_facts=False)
+                                 worker_count(), save_facts=False)
         outputs = read_outputs(self.config.out_dir, record)
         # a file saved since the stamps were taken may be in the briefing, but is not in the site
         if outputs is None or input_stamps(build_inputs(self.config)) != stamps:
