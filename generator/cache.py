@@ -43,16 +43,14 @@ def uncached(key: Hashable, compute: Callable[[], Any]) -> Any:
 # inputs did not change. It lives in its own folder (default `.cache/`, beside `site/`).
 
 RECORD_FILE = "build-record.json"
+RECORD_VERSION = 2
+Stamp = tuple[int, int]  # (size, mtime in ns) of a file
 
 
 def cache_folder(out_dir: Path) -> Path:
     """.cache/build-NAME beside the output folder NAME (site/ -> .cache/build-site)."""
     out_dir = out_dir.absolute()
     return out_dir.parent / ".cache" / f"build-{out_dir.name}"
-
-
-RECORD_VERSION = 2
-Stamp = tuple[int, int]  # (size, mtime in ns) of a file
 
 
 @dataclass(frozen=True)

@@ -70,15 +70,15 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     timer = Timer(report)
     cached = cache is not None or cache_dir is not None
     engine = engine_digest(ENGINE_DIR) if cached or workers > 1 else ""
-    loaded = LoadedFiles(_known(cache.loaded if cache else None, cache_dir, LOADED_DIR, engine), engine) if cached else None
+    in_memory = cache or BuildCache()
+    loaded = LoadedFiles(_known(in_memory.loaded, cache_dir, LOADED_DIR, engine), engine) if cached else None
     raw, problems = load_content(config.content_dir, config.sources_dir, uncached,
                                  tuple(list_files(config.entity_kinds)), folders(config.entity_kinds), loaded)
     if loaded is not None and cache_dir and keep and (changed := loaded.changed_shards()):
         save_shards(cache_dir / LOADED_DIR, loaded.used, changed, engine)
     if loaded is not None:
         report.counts["files read"] = loaded.read
-        if cache is not None:
-            cache.loaded = loaded.used
+        in_memory.loaded = loaded.used
     timer.lap("load")
     validated = validate_content(raw, config.entity_kinds)
     problems += validated.problems
@@ -87,7 +87,7 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     if validated.content is not None:
         # A file the loader could not read may define any id: then "unknown id" would be noise.
         known_broken = None if raw.unreadable else validated.broken_ids
-        facts = FactsParser(make_parser(), workers, engine, _known(cache.parsed if cache else None, cache_dir, FACTS_DIR, engine)) \
+        facts = FactsParser(make_parser(), workers, engine, _known(in_memory.parsed, cache_dir, FACTS_DIR, engine)) \
             if cached or workers > 1 else None
         resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
                                              uncached, facts)
@@ -96,8 +96,7 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
             save_facts(cache_dir, facts.used, facts.changed, engine)
         if facts:
             report.counts["texts parsed"] = facts.parsed
-            if cache is not None:
-                cache.parsed = facts.used
+            in_memory.parsed = facts.used
     timer.lap("resolve")
     fail_on(problems, config.strict)
     assert resolved is not None  # no errors means the briefing was complete
