@@ -157,7 +157,7 @@ def check(content_dir: Path, sources_dir: Path | None, strict: bool) -> None:
     resolved = check_content(BuildConfig(content_dir=content_dir, sources_dir=sources_dir, strict=strict), report,
                              cache_dir=cached, workers=worker_count(), save_facts=False)
     _print_warnings(report, quiet=False)
-    verified = sum(1 for s in resolved.content.sources if s.full_text)
+    verified = len(resolved.checked_sources)
     click.echo(f"ok: {len(resolved.index)} records, {len(resolved.docs)} Markdown texts, "
                f"{len(report.warnings)} warning(s); quotations checked against {verified} source text(s)")
 

@@ -125,6 +125,11 @@ def _day_month(d: date, with_year: bool = True) -> str:
     return f"{text} {d.year}" if with_year else text
 
 
+def describe_day(day: date) -> str:
+    """A calendar day in words: "9 June 2025"."""
+    return _day_month(day)
+
+
 def describe(d: FuzzyDate) -> str:
     """Human words for a date, at exactly the precision it has."""
     month = calendar.month_name[d.first.month]

@@ -7,7 +7,7 @@ A page's key hashes everything its output can depend on, so an equal key means e
 - its own part: for a free page its body, for an actor nothing more (actor files are in the
   shared part), and for both the backlinks that other texts give it.
 The generated pages read the whole briefing, but of what the free pages' bodies decide only
-what `generated_keys` lists (the backlinks of events, quotes...; the sources' citations): their
+what `generated_keys` lists (the backlinks of their records; the sources' citations): their
 keys are the shared part and that. Each declared kind's page gets no key: it is always rendered,
 and written only if its bytes changed.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from .cache import Stamp, digest
 from .model import Actor, Page
 from .resolve import Resolved
-from .urls import ACTORS, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url
+from .urls import HOME, NOT_FOUND, SEARCH, SOURCES, entity_url
 
 PAGES_FOLDER = "pages"
 _PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "body")
@@ -68,12 +68,11 @@ def page_keys(resolved: Resolved, shared: str) -> dict[str, str]:
 
 def generated_keys(resolved: Resolved, shared: str) -> dict[str, str]:
     """{output path: key} of the built-in generated pages: the shared part, and what each shows
-    that free pages' bodies decide (tests/test_incremental.py checks that no body shows otherwise)."""
-    c, backlinks = resolved.content, resolved.backlinks
-    reads: dict[str, object] = {
-        HOME: None, ACTORS: None, VIEWS: None, NOT_FOUND: None, SEARCH: None,
-        TIMELINE: [backlinks.get(record_id) for record_id in (*(e.id for e in c.events), *(d.id for d in c.deadlines))],
-        QUOTES: [backlinks.get(quote.id) for quote in c.quotes],
-        SOURCES: (resolved.citations, resolved.evidence),
-    }
+    that free pages' bodies decide: the backlinks of the records on a kind's page, and on the
+    appendix the citations (tests/test_incremental.py checks that no body shows otherwise)."""
+    shown: dict[str, list[object]] = {}
+    for kind, records in resolved.content.fixed_kinds():
+        shown.setdefault(kind.page, []).extend(resolved.backlinks.get(record.id) for record in records)
+    reads: dict[str, object] = {HOME: None, NOT_FOUND: None, SEARCH: None, **shown}
+    reads[SOURCES] = (shown.get(SOURCES), resolved.citations, resolved.evidence)
     return {path: digest(f"{shared}\0{path}\0{read!r}".encode()) for path, read in reads.items()}

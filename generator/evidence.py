@@ -1,4 +1,6 @@
-"""Evidence: quotations and cited passages checked against the sources' own texts.
+"""Evidence: quotations (the words a record quotes: `Kind.quoting`) and cited passages (`[@id,
+"..."]`) checked against the sources' own texts. Citations and texts belong to sources, so this
+module reads them; which records quote a source is each kind's to say.
 
 Texts are compared after normalising Unicode forms, curly and straight quotes, dashes, whitespace
 and case, so a passage copied from a web page matches its plain-text article.
@@ -17,7 +19,6 @@ from .markdown import Ref
 from .model import Content, Entity
 
 if TYPE_CHECKING:
-    from .kinds.quote import Quote
     from .kinds.source import Source
 
 
@@ -35,11 +36,14 @@ def check_against_texts(content: Content, refs: list[Ref], index: Mapping[str, E
     """Quotations, cited passages and word counts, checked against the sources' full texts where
     available; one warning for each quoted source that has no text to check against."""
     texts = {s.id: (s, normalise_quote_text(s.full_text).lower()) for s in content.sources if s.full_text}
-    problems = [p for q in content.quotes if q.source in texts for p in _verify_quote(q, *texts[q.source])]
+    quotations = [(record, *quoted) for kind, records in content.declared if kind.quoting
+                  for record in records if (quoted := kind.quoting(record)) is not None]
+    problems = [p for record, source_id, words in quotations if source_id in texts
+                for p in _verify_quotation(record, words, *texts[source_id])]
     unchecked: dict[str, list[str]] = defaultdict(list)
-    for q in content.quotes:
-        if q.source not in texts and _is_source(index.get(q.source)):
-            unchecked[q.source].append("quotation")
+    for _, source_id, _ in quotations:
+        if source_id not in texts and _is_source(index.get(source_id)):
+            unchecked[source_id].append("quotation")
     for ref in refs:
         if ref.kind != "cite" or not ref.passage or not _is_source(index.get(ref.target)):
             continue
@@ -86,15 +90,15 @@ def _is_source(record: Entity | None) -> bool:
     return record is not None and record.entity == "source"
 
 
-def _verify_quote(quote: Quote, source: Source, haystack: str) -> list[Diagnostic]:
-    """Every fragment of the quotation (cuts marked with ...) appears in the source, in order
+def _verify_quotation(record: Entity, words: str, source: Source, haystack: str) -> list[Diagnostic]:
+    """Every fragment of a quotation's words (cuts marked with ...) appears in the source, in order
     (`haystack` is the normalised, lower-cased text)."""
     position = 0
-    for fragment in re.split(r"\.\.\.|\u2026", quote.text):
+    for fragment in re.split(r"\.\.\.|\u2026", words):
         fragment = normalise_quote_text(fragment).strip(" ,;")
         found = haystack.find(fragment.lower(), position) if fragment else position
         if found < 0:
-            return [error(quote.location, f"quotation '{quote.id}' is not in the text of source '{source.id}': \"{fragment[:80]}\"",
+            return [error(record.location, f"quotation '{record.id}' is not in the text of source '{source.id}': \"{fragment[:80]}\"",
                           f"copy the words exactly from {source.file}, or mark a cut with ...")]
         position = found + len(fragment)
     return []

@@ -1,7 +1,8 @@
 """Stage 4a, exports: everything beside the HTML pages, each a pure function of the briefing.
 
-- `deadlines.ics`: one all-day event per dated event and deadline (RFC 5545, ics.py), with UIDs that
-  stay the same between builds so a subscribed calendar updates in place;
+- `deadlines.ics`: one all-day event per record of a kind with dates (`Kind.dated`: events and
+  deadlines; RFC 5545, ics.py), with UIDs that stay the same between builds so a subscribed
+  calendar updates in place; the feed has those its kind puts there (events);
 - `feed.xml` (Atom), `sitemap.xml`, `robots.txt`: absolute URLs from `briefing.base_url`
   (the feed and sitemap are left out when the briefing has none);
 - `briefing.json` and `briefing.schema.json` (export_json.py).
@@ -19,10 +20,9 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 
 from . import ics
-from .dates import FuzzyDate, describe
+from .dates import FuzzyDate, describe, describe_day
 from .export_json import DATA_FILE, SCHEMA_FILE, briefing_data, briefing_schema_json
-from .kinds.deadline import BASIS_WORDS, Deadline, deadline_status
-from .kinds.event import EVENT_STATUS_WORDS, Event
+from .kind import Dated, KindRecord
 from .model import Briefing
 from .render import PageLinks
 from .resolve import Resolved
@@ -88,12 +88,19 @@ def plain_text(html: str) -> str:
 
 # --- calendar ---------------------------------------------------------------------------------
 
+def dated_records(resolved: Resolved) -> list[tuple[KindRecord, Dated]]:
+    """Every record of a kind with dates (Kind.dated: events, deadlines), with its calendar entry,
+    by date then id."""
+    as_of = resolved.content.briefing.as_of
+    found = [(record, entry) for kind, records in resolved.content.declared if kind.dated
+             for record in records if (entry := kind.dated(record, as_of)) is not None]
+    return sorted(found, key=lambda pair: (pair[1].date.sort_key, pair[0].id))
+
+
 def render_calendar(resolved: Resolved, md: MarkdownIt) -> bytes:
     b = resolved.content.briefing
     links = PageLinks(CALENDAR_FILE, resolved, anchors=False)
-    items: list[Event | Deadline] = [*resolved.content.events, *resolved.content.deadlines]
-    events = [line for item in sorted(items, key=lambda e: (e.date.sort_key, e.id))
-              for line in _calendar_event(item, resolved, links)]
+    events = [line for record, entry in dated_records(resolved) for line in _calendar_event(record, entry, resolved, links)]
     return ics.document(ics.component("VCALENDAR", [
         ("VERSION", "2.0"),
         ("PRODID", ics.text(f"-//{b.title}//Briefing site generator//{b.language.upper()}")),
@@ -104,28 +111,23 @@ def render_calendar(resolved: Resolved, md: MarkdownIt) -> bytes:
     ], events))
 
 
-def describe_day(day: date) -> str:
-    return f"{day.day} {day.strftime('%B %Y')}"
-
-
-def _calendar_event(item: Event | Deadline, resolved: Resolved, links: PageLinks) -> list[str]:
+def _calendar_event(record: KindRecord, entry: Dated, resolved: Resolved, links: PageLinks) -> list[str]:
     b = resolved.content.briefing
-    when: FuzzyDate = item.date
-    first, last = calendar_days(when)
-    category = f"deadline ({item.basis})" if isinstance(item, Deadline) else item.status or "event"
+    first, last = calendar_days(entry.date)
+    approximate = (first, last) != (entry.date.first, entry.date.last)
     properties = [  # in the order RFC 5545 tools conventionally write them, the rest by name
-        ("SUMMARY", ics.text(_calendar_summary(item, approximate=(first, last) != (when.first, when.last)))),
+        ("SUMMARY", ics.text(f"{entry.summary} ({describe(entry.date)}, no exact day)" if approximate else entry.summary)),
         ("DTSTART;VALUE=DATE", ics.day(first)),
         ("DTEND;VALUE=DATE", ics.day(last + timedelta(days=1))),  # all-day events end the day after (exclusive)
         ("DTSTAMP", ics.utc_midnight(b.as_of)),
-        ("UID", ics.text(f"{item.entity}-{item.id}@{calendar_domain(b)}")),
-        ("CATEGORIES", ics.text_list([category])),
-        ("DESCRIPTION", ics.text(_calendar_description(item, resolved, links))),
+        ("UID", ics.text(f"{record.entity}-{record.id}@{calendar_domain(b)}")),
+        ("CATEGORIES", ics.text_list([entry.category])),
+        ("DESCRIPTION", ics.text(_calendar_description(entry, links))),
         ("LAST-MODIFIED", ics.utc_midnight(b.as_of)),
         ("TRANSP", "TRANSPARENT"),
     ]
     if b.base_url:
-        properties.append(("URL", absolute(b, resolved.urls[item.id])))
+        properties.append(("URL", absolute(b, resolved.urls[record.id])))
     return ics.component("VEVENT", properties)
 
 
@@ -140,33 +142,16 @@ def calendar_days(when: FuzzyDate) -> tuple[date, date]:
     return when.first, when.first
 
 
-def _calendar_summary(item: Event | Deadline, approximate: bool) -> str:
-    if isinstance(item, Deadline):
-        title = f"Deadline: {item.title}"
-    else:
-        title = {"planned": "Planned: ", "hindsight": "Hindsight: "}.get(item.status or "", "") + item.title
-    return f"{title} ({describe(item.date)}, no exact day)" if approximate else title
-
-
 def calendar_domain(b: Briefing) -> str:
     """The right-hand side of every UID: the site's host, so UIDs are unique across briefings."""
     host = urlsplit(b.base_url).netloc if b.base_url else ""
     return host or "-".join(b.title.lower().split())[:60] or "briefing"
 
 
-def _calendar_description(item: Event | Deadline, resolved: Resolved, links: PageLinks) -> str:
-    when = item.date
-    lines = [plain_text(links.markdown(f"{item.id}-body"))]
-    if isinstance(item, Deadline):
-        status = deadline_status(item, resolved.content.briefing.as_of)
-        lines.append(f"Basis: {item.basis}, {BASIS_WORDS[item.basis]}.")
-        lines.append(item.arithmetic()[0].upper() + item.arithmetic()[1:] + ".")
-        if item.form == "span" and item.stated_due:
-            lines.append(f"A source states the due date as {describe(item.stated_due)}"
-                         + (f"; both together: {describe(item.expected_due)}." if item.expected_due != item.due else "."))
-        lines.append(f"Status on {describe_day(resolved.content.briefing.as_of)}: {status.describe()}.")
-    elif item.status:
-        lines.append(EVENT_STATUS_WORDS[item.status] + ".")
+def _calendar_description(entry: Dated, links: PageLinks) -> str:
+    """The record's text, its kind's notes, then what the date's precision means for the entry."""
+    when = entry.date
+    lines = [plain_text(links.markdown(entry.text)), *entry.notes]
     first, last = calendar_days(when)
     if when.is_exact:
         lines.append(f"Date: {describe(when)} (the exact day).")
@@ -183,7 +168,8 @@ def _calendar_description(item: Event | Deadline, resolved: Resolved, links: Pag
 # --- feed, sitemap, robots --------------------------------------------------------------------
 
 def render_feed(resolved: Resolved, md: MarkdownIt) -> bytes:
-    """Atom: one entry for the briefing as of its date, one per event up to that date, newest first."""
+    """Atom: one entry for the briefing as of its date, then one per record in the feed (Dated.in_feed:
+    events) whose date has begun by then, newest first."""
     b = resolved.content.briefing
     links = PageLinks(FEED_FILE, resolved, anchors=False)
     feed = ET.Element("feed", {"xmlns": _ATOM, "xml:lang": b.language, "xml:base": absolute(b, "")})
@@ -200,11 +186,11 @@ def render_feed(resolved: Resolved, md: MarkdownIt) -> bytes:
     summary = links.markdown("home-bottom-line") + links.markdown("home-status")
     _entry(feed, f"{absolute(b, HOME)}#as-of-{b.as_of.isoformat()}", f"Briefing as of {describe_day(b.as_of)}",
            b.as_of, absolute(b, HOME), str(summary))
-    events = [e for e in resolved.content.events if e.date.first <= b.as_of]
-    for e in sorted(events, key=lambda e: (e.date.sort_key, e.id), reverse=True):
-        url = absolute(b, resolved.urls[e.id])
-        _entry(feed, url, f"{describe(e.date)}: {e.title}", min(e.date.last, b.as_of), url,
-               str(links.markdown(f"{e.id}-body")))
+    begun = [(record, entry) for record, entry in dated_records(resolved) if entry.in_feed and entry.date.first <= b.as_of]
+    for record, entry in reversed(begun):
+        url = absolute(b, resolved.urls[record.id])
+        _entry(feed, url, f"{describe(entry.date)}: {record.title}", min(entry.date.last, b.as_of), url,
+               str(links.markdown(entry.text)))
     return _xml(feed)
 
 

@@ -10,12 +10,15 @@ dataclasses whose fields are named as in the kind's `RecordSpec`, plus `location
 
 The optional hooks are where a kind says what the generic path cannot: `make` (checks across
 fields or records, computed fields), `label`/`preview`/`owner_title` (how links and backlinks
-name a record), `to_json`/`json_schema` (a record in briefing.json). The built-in kinds use them;
-a new kind usually needs none.
+name a record), `to_json`/`json_schema` (a record in briefing.json), and what it adds to pages
+and files other kinds or the engine make: `on_actor_page` (a section on each actor's page, of
+the records that name the actor), `on_home_page` (a section on the home page), `dated` (entries
+in the calendar and the feed), `quoting` (words checked against a source's text). The built-in
+kinds use them; a new kind usually needs none.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Protocol
@@ -70,6 +73,38 @@ class Lookup:
 
 
 @dataclass(frozen=True)
+class ActorPart:
+    """A kind's section on each actor's page: its records that name the actor, shown by the kind's
+    own template (which reads `part`, the view). A view has `cites`, the sources it cites."""
+
+    names: Callable[[Any], Iterable[str]]  # the actors a record names: a quotation its speaker, an event its actors
+    view: Callable[[Any, Any, tuple[Any, ...], str], Any]  # (resolved, actor, its records, page) -> view, or None: no section
+    template: str  # in templates/
+    place: int = 100  # order on the page, lower first (quotations 10, analyst views 20, events 30)
+
+
+@dataclass(frozen=True)
+class HomePart:
+    """A kind's section on the home page (the deadlines' "What to watch next"), shown by the kind's
+    own template, which reads `part`, the view."""
+
+    view: Callable[[Any, tuple[Any, ...], str], Any]  # (resolved, records, page) -> view, or None: no section
+    template: str  # in templates/
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A record as the calendar (deadlines.ics) shows it, and the feed if `in_feed`."""
+
+    date: FuzzyDate
+    summary: str  # the calendar entry's title
+    category: str
+    text: str  # doc key of the Markdown text that opens its description (and is the feed entry)
+    notes: tuple[str, ...] = ()  # description lines after that text, before the date
+    in_feed: bool = False  # an Atom entry too, once its date has begun by the briefing date
+
+
+@dataclass(frozen=True)
 class Kind:
     """A kind of record, declared once. Functions are module-level (never lambdas), so a kind
     can be named from a worker process; views it makes are plain, picklable data."""
@@ -88,7 +123,7 @@ class Kind:
     preview: Callable[[Any, Lookup], str] | None = None  # hover text of a [[link]]; default: its label
     gloss: Callable[[Any], tuple[str, ...]] | None = None  # names whose first use on other pages links to the record
     count_words: str = ""  # after the count in the home page's contents: "terms", or "event|events" (one|more)
-    noun: str | None = ""  # what a link preview calls a record (`data-kind`); default: `title`; None: none
+    noun: str = ""  # what a link preview calls a record (its links' `data-kind`); default: `title`
     make: Callable[[dict[str, Any], Checks], Any] | None = None  # the record from checked values (None: drop it)
     folder: bool = False  # records are content/FILE/ID.md (front matter + Markdown body), each on its own page:
     record_url: Callable[[str], str] | None = None  # a record's own page, from its id
@@ -100,6 +135,10 @@ class Kind:
     texts: tuple[str, ...] | None = None  # its Markdown fields that are texts of the briefing; default: every one
     to_json: Callable[[Any, Any], dict[str, Any]] | None = None  # (record, resolved) -> its briefing.json entry
     json_schema: Callable[[], dict[str, Any]] | None = None  # the JSON Schema of `to_json`'s entries
+    on_actor_page: ActorPart | None = None  # its section on each actor's page
+    on_home_page: HomePart | None = None  # its section on the home page
+    dated: Callable[[Any, date], Dated | None] | None = None  # (record, as_of) -> its calendar entry (None: none)
+    quoting: Callable[[Any], tuple[str, str] | None] | None = None  # (source id, exact words) a record quotes, checked against its text
 
     @property
     def fixed(self) -> bool:
@@ -109,7 +148,7 @@ class Kind:
 
     @property
     def kind_noun(self) -> str:
-        return "" if self.noun is None else self.noun or self.title
+        return self.noun or self.title
 
     def count(self, n: int) -> str:
         """`n` records as the home page's contents count them: "12", "12 terms", "1 event"."""

@@ -16,7 +16,7 @@ from .model import Content, Entity
 class LinkLabel(NamedTuple):
     label: str  # the link's text when the author gives none
     preview: str  # the hover text (data-preview)
-    kind: str  # a declared kind's noun for the preview ("" for the built-in kinds)
+    kind: str  # its kind's noun, which names it in link previews (`data-kind`)
 
 
 def link_labels(content: Content, index: dict[str, Entity], citation_numbers: dict[str, int]) -> dict[str, LinkLabel]:

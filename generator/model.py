@@ -9,9 +9,6 @@ from .errors import Location
 
 if TYPE_CHECKING:
     from .kind import Kind
-    from .kinds.analyst_view import View
-    from .kinds.deadline import Deadline
-    from .kinds.event import Event
     from .kinds.quote import Quote
     from .kinds.source import Source
 
@@ -121,8 +118,8 @@ class Content:
         """Every record, in the briefing's one order (the kinds' declarations, then file order)."""
         return tuple(record for _, records in self.declared for record in records)
 
-    # Typed access to the built-in kinds' records, for what reads one kind from another's page
-    # (an actor's events and quotations, the calendar's deadlines...).
+    # Typed access to the records the engine itself reads: actors and free pages (their dataclasses
+    # are here), and the sources and quotations that citations `[@id]` and embeds `![[id]]` name.
     @property
     def actors(self) -> tuple[Actor, ...]:
         return self.records("actors")
@@ -134,18 +131,6 @@ class Content:
     @property
     def sources(self) -> tuple[Source, ...]:
         return self.records("sources")
-
-    @property
-    def events(self) -> tuple[Event, ...]:
-        return self.records("events")
-
-    @property
-    def deadlines(self) -> tuple[Deadline, ...]:
-        return self.records("deadlines")
-
-    @property
-    def views(self) -> tuple[View, ...]:
-        return self.records("views")
 
     @property
     def quotes(self) -> tuple[Quote, ...]:

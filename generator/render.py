@@ -53,8 +53,7 @@ class PageLinks:
         return self.resolved.labels[target].preview
 
     def kind_label(self, target: str) -> str:
-        """What a link preview calls a record of a declared kind ("" for the built-in ones,
-        which site.js names by their page)."""
+        """What a link preview calls a record: its kind's noun (`data-kind`)."""
         return self.resolved.labels[target].kind
 
     def verified(self, source_id: str) -> bool:
@@ -133,7 +132,7 @@ def page_plan(resolved: Resolved, only: Callable[[str], bool] | None = None) -> 
     c = resolved.content
     fixed: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
         (HOME, "home.html", lambda: {"title": c.briefing.title, "crumbs": [],
-                                     "view": home_view(resolved, HOME, kind_lookups(c).get("statuses", {}))}),
+                                     "view": home_view(resolved, HOME)}),
         (NOT_FOUND, "404.html", lambda: {"title": "Page not found", "crumbs": []}),
         (SEARCH, "search.html", lambda: {"title": "Search", "crumbs": [],
                                          "example": c.actors[0].name if c.actors else ""}),

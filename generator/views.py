@@ -11,16 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .dates import describe
 from .model import Actor, Content, NativeName, Page
 from .resolve import Mention, Resolved
 from .urls import GENERATED_PAGES, page_of, relative
 
 if TYPE_CHECKING:
-    from .kinds.analyst_view import View
-    from .kinds.deadline import Deadline, DeadlineStatus
-    from .kinds.event import Event
-    from .kinds.quote import Quote
+    from .kind import ActorPart
 
 
 @dataclass(frozen=True)
@@ -87,23 +83,6 @@ class MemberView:
 
 
 @dataclass(frozen=True)
-class StanceView:
-    href: str  # the view on the views page
-    level: int  # the stance's place on the scale, from 1
-    label: str
-    gist: str  # doc key
-
-
-@dataclass(frozen=True)
-class EventItem:
-    href: str
-    iso: str  # first day, for <time datetime>
-    when: str  # the date in words, at its precision
-    title: str
-    status: str | None
-
-
-@dataclass(frozen=True)
 class ActorView:
     id: str
     name: str
@@ -115,34 +94,24 @@ class ActorView:
     roles: tuple[RoleView, ...]
     body: str  # doc key
     members: tuple[MemberView, ...]
-    quotations: tuple[str, ...]  # quote ids not already embedded in the body
-    more_quotations: bool  # some of the actor's quotations are in the body already
-    stances: tuple[StanceView, ...]
-    events: tuple[EventItem, ...]
+    parts: tuple[tuple[str, Any], ...]  # (template, view) of each kind's section about the actor (Kind.on_actor_page)
     mentions: tuple[Mention, ...]
     cites: tuple[str, ...]
 
 
 def actor_view(resolved: Resolved, actor: Actor, page: str, groups: ActorGroups) -> ActorView:
-    c = resolved.content
-    embedded = {r.target for r in resolved.docs[f"{actor.id}-body"].parsed.refs if r.kind == "embed"}
-    said = tuple(q for q in groups.quotes_of.get(actor.id, ()) if q.id not in embedded)
-    scale = {s.id: (i, s.label) for i, s in enumerate(c.briefing.stance_scale, 1)}
-    stances = tuple(StanceView(relative(page, resolved.urls[v.id]), *scale[v.stance], f"{v.id}-gist")
-                    for v in groups.views_of.get(actor.id, ()))
+    parts = tuple((part.template, shown) for part, records_of in groups.parts if actor.id in records_of
+                  if (shown := part.view(resolved, actor, records_of[actor.id], page)) is not None)
     affiliation = link_view(resolved, page, actor.affiliation, getattr(resolved.index[actor.affiliation], "name")) \
         if actor.affiliation else None
+    own = cited_by(resolved, [f"{actor.id}-body"], (s for r in actor.roles for s in r.sources))
     return ActorView(
         actor.id, actor.name, actor.native_name, actor.summary, actor.kind, actor.side, affiliation,
         tuple(RoleView(r.title, r.sources) for r in actor.roles), f"{actor.id}-body",
         tuple(MemberView(relative(page, resolved.urls[m.id]), m.name, m.roles[0].title if m.roles else "")
               for m in groups.members_of.get(actor.id, ())),
-        tuple(q.id for q in said), len(said) < len(groups.quotes_of.get(actor.id, ())), stances,
-        tuple(EventItem(relative(page, resolved.urls[e.id]), e.date.first.isoformat(), describe(e.date), e.title, e.status)
-              for e in groups.events_of.get(actor.id, ())),
-        mentions_of(resolved, actor.id),
-        cited_by(resolved, [f"{actor.id}-body", *(s.gist for s in stances)],
-                 [*(s for r in actor.roles for s in r.sources), *(q.source for q in said)]))
+        parts, mentions_of(resolved, actor.id),
+        cited_by(resolved, (), (*own, *(s for _, view in parts for s in view.cites))))
 
 
 @dataclass(frozen=True)
@@ -150,28 +119,27 @@ class ActorGroups:
     """One pass over the records, so an actor page never scans the whole briefing."""
 
     members_of: dict[str, tuple[Actor, ...]]
-    quotes_of: dict[str, tuple[Quote, ...]]
-    views_of: dict[str, tuple[View, ...]]
-    events_of: dict[str, tuple[Event, ...]]
+    parts: tuple[tuple[ActorPart, dict[str, tuple[Any, ...]]], ...]  # each kind's section, its records by actor id; by place
 
 
 def group_by_actor(c: Content) -> ActorGroups:
     members: dict[str, list[Actor]] = {}
-    quotes: dict[str, list[Quote]] = {}
-    views: dict[str, list[View]] = {}
-    events: dict[str, list[Event]] = {}
     for a in c.actors:
         if a.affiliation:
             members.setdefault(a.affiliation, []).append(a)
-    for q in c.quotes:
-        quotes.setdefault(q.speaker, []).append(q)
-    for v in c.views:
-        views.setdefault(v.analyst, []).append(v)
-    for e in sorted(c.events, key=lambda e: (e.date.sort_key, e.id)):
-        for actor_id in e.actors:
-            events.setdefault(actor_id, []).append(e)
-    return ActorGroups({k: tuple(v) for k, v in members.items()}, {k: tuple(v) for k, v in quotes.items()},
-                       {k: tuple(v) for k, v in views.items()}, {k: tuple(v) for k, v in events.items()})
+    parts = sorted(((kind.on_actor_page, records) for kind, records in c.declared if kind.on_actor_page),
+                   key=lambda pair: pair[0].place)
+    return ActorGroups({k: tuple(v) for k, v in members.items()},
+                       tuple((part, _by_actor(part, records)) for part, records in parts))
+
+
+def _by_actor(part: ActorPart, records: tuple[Any, ...]) -> dict[str, tuple[Any, ...]]:
+    """A kind's records by each actor they name, in file order."""
+    found: dict[str, list[Any]] = {}
+    for record in records:
+        for actor_id in part.names(record):
+            found.setdefault(actor_id, []).append(record)
+    return {actor_id: tuple(named) for actor_id, named in found.items()}
 
 
 def cited_on(resolved: Resolved, page: str, source_ids: Iterable[str] = ()) -> tuple[str, ...]:
@@ -190,23 +158,24 @@ class PageLink:
 
 @dataclass(frozen=True)
 class HomeView:
-    upcoming: tuple[Deadline, ...]  # deadlines not yet passed, by due date
+    parts: tuple[tuple[str, Any], ...]  # (template, view) of each kind's section on the home page (Kind.on_home_page)
     site_pages: tuple[tuple[NavItem, str], ...]  # the site's own pages a kind makes, with their records' counts
     kind_pages: tuple[tuple[NavItem, str], ...]  # each other kind's page that has records, with their count
     pages: tuple[PageLink, ...]  # free pages, by order then title
     cites: tuple[str, ...]
 
 
-def home_view(resolved: Resolved, page: str, statuses: dict[str, DeadlineStatus]) -> HomeView:
+def home_view(resolved: Resolved, page: str) -> HomeView:
     c = resolved.content
-    upcoming = sorted((d for d in c.deadlines if statuses[d.id].state != "passed"), key=lambda d: d.expected_due.sort_key)
+    parts = tuple((kind.on_home_page.template, shown) for kind, records in c.declared if kind.on_home_page
+                  if (shown := kind.on_home_page.view(resolved, records, page)) is not None)
     pages = tuple(PageLink(relative(page, resolved.urls[p.id]), p.title, p.summary)
                   for p in sorted(c.pages, key=lambda p: (p.order, p.title)))
     site_pages = sorted((kind for kind, _ in c.fixed_kinds() if kind.template), key=lambda k: GENERATED_PAGES.index(k.page))
-    return HomeView(tuple(upcoming), tuple((NavItem(kind.title, kind.page), _counted(c, kind.page)) for kind in site_pages),
+    return HomeView(parts, tuple((NavItem(kind.title, kind.page), _counted(c, kind.page)) for kind in site_pages),
                     tuple((NavItem(kind.title, kind.page), _counted(c, kind.page))
                           for kind, records in c.other_kinds() if records and kind.template),
-                    pages, cited_on(resolved, page))
+                    pages, cited_on(resolved, page, (s for _, view in parts for s in view.cites)))
 
 
 def _counted(c: Content, page: str) -> str:

@@ -92,11 +92,16 @@ def template_ids(templates: Path, names: tuple[str, ...] = BODY_TEMPLATES) -> se
 
 
 def test_every_id_the_templates_use_is_reserved_for_headings() -> None:
+    """Including the sections kinds add to an actor's page (Kind.on_actor_page), each by its own template."""
+    from generator.kinds import BUILTIN_KINDS
+
     templates = PROJECT_ROOT / "templates"
-    for name in ("actor.html", "page.html"):  # the body templates, and everything they build on
+    parts = tuple(kind.on_actor_page.template for kind in BUILTIN_KINDS if kind.on_actor_page)
+    assert parts
+    for name in ("actor.html", "page.html", *parts):  # the body templates, and everything they build on
         used = set(re.findall(r'\{%-? *(?:extends|include|import|from) +"([^"]+)"', (templates / name).read_text()))
         assert used <= set(BODY_TEMPLATES), f"add {sorted(used - set(BODY_TEMPLATES))} to BODY_TEMPLATES"
-    missing = template_ids(templates) - TEMPLATE_IDS
+    missing = template_ids(templates, BODY_TEMPLATES + parts) - TEMPLATE_IDS
     assert not missing, f"add these template ids to TEMPLATE_IDS in generator/headings.py: {sorted(missing)}"
 
 

@@ -1,6 +1,8 @@
 """Entity kinds are declared once (generator/kind.py): a kind that only the tests know (risks,
-tests/kind_risk.py, plus its one template) is validated, linked, rendered and exported with no
-engine file naming it; and page views say which sources a page cites before it renders."""
+tests/kind_risk.py, plus its templates) is validated, linked, rendered and exported with no
+engine file naming it, and adds its section to actors' pages and the home page, its entries to
+the calendar and the feed, and its quoted words to the evidence check, through its declaration
+alone; and page views say which sources a page cites before it renders."""
 from __future__ import annotations
 
 import json
@@ -35,7 +37,8 @@ def config(briefing: Briefing, kinds: tuple = KINDS) -> BuildConfig:
     templates = briefing.root / "templates"
     if not templates.exists():
         shutil.copytree(PROJECT_ROOT / "templates", templates)
-        shutil.copy(PROJECT_ROOT / "tests" / "fixtures" / "kinds" / "risks.html", templates)
+        for name in ("risks.html", "_actor_risks.html", "_home_risks.html"):
+            shutil.copy(PROJECT_ROOT / "tests" / "fixtures" / "kinds" / name, templates)
     return BuildConfig(content_dir=briefing.content, templates_dir=templates, out_dir=briefing.root / "site",
                        kinds=kinds)
 
@@ -65,7 +68,8 @@ def test_an_extra_kind_is_exported_with_its_schema(briefing: Briefing) -> None:
     data = json.loads((briefing.root / "site" / "briefing.json").read_text(encoding="utf-8"))
     schema = json.loads((briefing.root / "site" / "briefing.schema.json").read_text(encoding="utf-8"))
     assert data["risks"] == [{"id": "port-strike", "url": "risks.html#port-strike", "risk": "Dockers strike before the review",
-                              "likelihood": "high", "sources": ["gazette"], "body": "The union has threatened it [@courier].\n"}]
+                              "likelihood": "high", "sources": ["gazette"], "owners": [], "by": None, "warning": None,
+                              "body": "The union has threatened it [@courier].\n"}]
     jsonschema.validate(data, schema)
     data["risks"][0]["likelihood"] = "certain"
     with pytest.raises(jsonschema.ValidationError):
@@ -86,6 +90,86 @@ def test_an_extra_kind_is_validated_with_lines(briefing: Briefing) -> None:
     assert any(m.startswith("content/risks.yaml:9: 'likelihood' must be one of low, medium, high") for m in messages)
     assert any(m.startswith("content/risks.yaml:10: unknown source 'gazete'") and "gazette" in m for m in messages)
     assert any(m.startswith("content/risks.yaml:15: unknown id [[ana-ruis]]") and "ana-ruiz" in m for m in messages)
+
+
+CARRIED = """\
+- id: fee-war
+  risk: Fees undercut the framework
+  likelihood: high
+  sources: [gazette]
+  owners: [ana-ruiz, ben-okafor]
+  by: 2024-03-03
+  warning: We have a framework for the harbour
+  body: |
+    The council fears it [@courier].
+"""
+
+
+def test_an_extra_kind_adds_its_section_to_the_page_of_each_actor_it_names_in_its_place(briefing: Briefing) -> None:
+    """`on_actor_page`: the risk kind's records that name an actor show on that actor's page, by the
+    kind's own template, between the analyst views (place 20) and the events (30); the page's
+    endnotes then list the sources the section cites."""
+    with_risks(briefing).append("risks.yaml", CARRIED)
+    cfg = config(briefing)
+    build_site(cfg)
+    site = briefing.root / "site"
+    ana = (site / "actors" / "ana-ruiz.html").read_text(encoding="utf-8")
+    ben = (site / "actors" / "ben-okafor.html").read_text(encoding="utf-8")
+    section = '<h2 id="risks-carried">Risks carried</h2><ul><li><a href="../risks.html#fee-war">Fees undercut the framework</a></li></ul>'
+    assert section in ana and section in ben
+    assert ana.index(section) < ana.index('<h2 id="events">') < ana.index('class="backlinks"')
+    assert ben.index('<h2 id="quotations">') < ben.index('<h2 id="view">') < ben.index(section)
+    assert "port-strike" not in ana  # it names no actor
+    assert "risks-carried" not in (site / "actors" / "port-council.html").read_text(encoding="utf-8")
+    view = next(context["view"] for path, _, context in page_plan(check_content(cfg)) if path == "actors/ana-ruiz.html")
+    assert "gazette" in view.cites
+
+
+def test_an_extra_kind_adds_its_section_to_the_home_page(briefing: Briefing) -> None:
+    """`on_home_page`: the risk kind shows its high risks on the home page, by its own template;
+    with none, no section."""
+    build_site(config(with_risks(briefing)))
+    home = (briefing.root / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<h2 id="high-risks">High risks</h2><ul><li><a href="risks.html#port-strike">Dockers strike' in home
+    assert home.index('id="watch"') < home.index('id="high-risks"') < home.index('id="contents"')
+    briefing.replace("risks.yaml", "likelihood: high", "likelihood: low")
+    build_site(config(briefing))
+    assert "high-risks" not in (briefing.root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_extra_kinds_dated_records_go_into_the_calendar_and_the_feed(briefing: Briefing) -> None:
+    """`dated`: a risk with a date is a calendar entry (its UID from its kind and id) and a feed
+    entry, in date order among the events and deadlines; one without a date is neither."""
+    import icalendar
+    import xml.etree.ElementTree as ET
+
+    with_risks(briefing).append("risks.yaml", CARRIED)
+    build_site(config(briefing))
+    site = briefing.root / "site"
+    calendar = icalendar.Calendar.from_ical((site / "deadlines.ics").read_bytes())
+    entries = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    risk = entries["risk-fee-war@example.org"]
+    assert str(risk["SUMMARY"]) == "Risk: Fees undercut the framework"
+    assert risk["DTSTART"].dt.isoformat() == "2024-03-03" and str(risk["URL"]) == "https://example.org/harbour/risks.html#fee-war"
+    assert str(risk["DESCRIPTION"]).startswith("The council fears it [2].\n\nLikelihood: high.\n\nDate: 3 March 2024")
+    assert not any("port-strike" in uid for uid in entries)
+    starts = [e["DTSTART"].dt for e in calendar.walk("VEVENT")]
+    assert starts == sorted(starts)
+    feed = ET.fromstring((site / "feed.xml").read_bytes())
+    titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in feed.iter("{http://www.w3.org/2005/Atom}entry")]
+    assert "3 March 2024: Fees undercut the framework" in titles
+    assert titles.index("3 March 2024: Fees undercut the framework") < next(i for i, t in enumerate(titles) if t.startswith("1 March 2024"))
+
+
+def test_an_extra_kinds_quoted_words_are_checked_against_the_source_text(briefing: Briefing) -> None:
+    """`quoting`: the words a risk quotes must be in its source's text, as a quotation's are."""
+    with_risks(briefing).append("risks.yaml", CARRIED)
+    check_content(config(briefing))
+    briefing.replace("risks.yaml", "warning: We have a framework", "warning: We have no framework")
+    with pytest.raises(BuildFailed) as failed:
+        check_content(config(briefing))
+    messages = [str(d) for d in failed.value.diagnostics]
+    assert any(m.startswith("content/risks.yaml:7: quotation 'fee-war' is not in the text of source 'gazette'") for m in messages), messages
 
 
 def test_a_kind_not_declared_is_not_read(briefing: Briefing) -> None:
@@ -191,3 +275,19 @@ def test_kind_declarations_pickle_so_workers_can_name_them() -> None:
     import pickle
     for kind in (*BUILTIN_KINDS, kind_risk.KIND):
         assert pickle.loads(pickle.dumps(kind)) == kind, kind.name
+
+
+def test_outside_its_module_a_kind_is_named_only_for_the_citation_syntax_and_the_models_own_records() -> None:
+    """The engine reads events, deadlines, analyst views, terms and commitments only through their
+    declarations: no module outside generator/kinds/ imports their modules or tests a record for
+    their entity name. Sources and quotations are named by the citation syntax (`[@id]`, `![[id]]`),
+    actors and free pages by model.py, which holds their dataclasses."""
+    syntax_and_model = {"source", "quote", "actor", "page"}
+    for path in sorted((PROJECT_ROOT / "generator").rglob("*.py")):
+        if {"kinds", "ingest"} & set(path.relative_to(PROJECT_ROOT / "generator").parts[:-1]):
+            continue
+        text = path.read_text(encoding="utf-8")
+        imported = set(re.findall(r"from \.+kinds\.(\w+) import", text))
+        compared = set(re.findall(r"""entity\s*[!=]=\s*["'](\w+)["']""", text))
+        named = {"analyst_view" if name == "view" else name for name in compared} | imported
+        assert named <= syntax_and_model, f"{path.name} names {sorted(named - syntax_and_model)}"

@@ -56,7 +56,7 @@ def actor_schema() -> dict[str, Any]:
 
 
 KIND = Kind(name="actor", file="actors", spec=SPEC, model=record_class("actor", Actor), page=ACTORS, title="Actors",
-            template="actors.html", view=actors_view, owner_title=titled, preview=summary_or_title, noun=None,
+            template="actors.html", view=actors_view, owner_title=titled, preview=summary_or_title, noun="Actor",
             make=make_actor, folder=True, record_url=actor_url, record_template="actor.html", record_view=actor_view,
             prepare=actor_groups, unused=("is not mentioned anywhere", "link it with [[{id}]] or remove it"),
             to_json=actor_json, json_schema=actor_schema)

@@ -7,12 +7,12 @@ from typing import Any
 
 from .. import jsonparts as j
 from ..errors import Location
-from ..kind import Kind, Lookup, record_class
+from ..kind import ActorPart, Kind, Lookup, record_class
 from ..model import Markdown
 from ..resolve import Resolved
 from ..schema import F, R, RecordSpec
-from ..urls import VIEWS
-from ..views import cited_on
+from ..urls import VIEWS, relative
+from ..views import cited_by, cited_on
 
 SPEC = RecordSpec("view", "`content/views.yaml`: a list of analyst views.", (
     R("id", "slug", "Id used in `[[id]]` links."),
@@ -53,6 +53,32 @@ def views_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> Views
     return ViewsView(rows, cited_on(resolved, page, quoted))
 
 
+@dataclass(frozen=True)
+class StanceView:
+    href: str  # the view on the views page
+    level: int  # the stance's place on the scale, from 1
+    label: str
+    gist: str  # doc key
+
+
+@dataclass(frozen=True)
+class ActorStances:
+    """An analyst's views on the analyst's page."""
+
+    stances: tuple[StanceView, ...]
+    cites: tuple[str, ...]
+
+
+def analyst(view: View) -> tuple[str]:
+    return (view.analyst,)
+
+
+def actor_stances(resolved: Resolved, actor: Any, views: tuple[Any, ...], page: str) -> ActorStances:
+    scale = {s.id: (i, s.label) for i, s in enumerate(resolved.content.briefing.stance_scale, 1)}
+    stances = tuple(StanceView(relative(page, resolved.urls[v.id]), *scale[v.stance], f"{v.id}-gist") for v in views)
+    return ActorStances(stances, cited_by(resolved, (s.gist for s in stances)))
+
+
 def analysts_view(view: Any, lookup: Lookup) -> str:
     return f"{lookup.name(view.analyst)}’s view"
 
@@ -63,5 +89,5 @@ def view_schema() -> dict[str, Any]:
 
 
 KIND = Kind(name="view", file="views", spec=SPEC, model=record_class("view", View), page=VIEWS,
-            title="Analyst views", menu="Views", template="views.html", view=views_view, label=analysts_view, noun=None,
-            json_schema=view_schema)
+            title="Analyst views", menu="Views", template="views.html", view=views_view, label=analysts_view, noun="Analyst view",
+            json_schema=view_schema, on_actor_page=ActorPart(analyst, actor_stances, "_actor_views.html", place=20))

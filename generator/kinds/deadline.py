@@ -1,6 +1,7 @@
 """Deadlines: `start` + `days` (a span), a fixed `due`, or `start` + `every` (recurring); each
 counted down from the briefing date when a text sets it. They share the timeline with events
-(kinds/event.py makes that page) and go into the calendar (exports.py)."""
+(kinds/event.py makes that page), go into the calendar, and those still ahead are on the home
+page ("What to watch next"). Their markup: templates/_deadline_macros.html, _home_deadlines.html."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,9 +9,9 @@ from datetime import date
 from typing import Any, Literal
 
 from .. import jsonparts as j
-from ..dates import DATE_FORMS, DateError, FuzzyDate, add_days, describe, intersect, overlaps, parse_date
+from ..dates import DATE_FORMS, DateError, FuzzyDate, add_days, describe, describe_day, intersect, overlaps, parse_date
 from ..errors import Location, did_you_mean
-from ..kind import Checks, Kind, record_class, titled
+from ..kind import Checks, Dated, HomePart, Kind, record_class, titled
 from ..model import Markdown
 from ..resolve import Resolved
 from ..schema import F, R, RecordSpec
@@ -199,6 +200,30 @@ def _start(v: dict[str, Any], checks: Checks) -> tuple[FuzzyDate, str | None] | 
     return events_by_id[start_text].date, start_text
 
 
+@dataclass(frozen=True)
+class Upcoming:
+    """The home page's "What to watch next": deadlines not passed at the briefing date, by due date."""
+
+    upcoming: tuple[Deadline, ...]
+    cites: tuple[str, ...] = ()  # the cards cite nothing
+
+
+def upcoming(resolved: Resolved, deadlines: tuple[Any, ...], page: str) -> Upcoming | None:
+    as_of = resolved.content.briefing.as_of
+    ahead = sorted((d for d in deadlines if deadline_status(d, as_of).state != "passed"), key=lambda d: d.expected_due.sort_key)
+    return Upcoming(tuple(ahead)) if ahead else None
+
+
+def calendar_entry(d: Any, as_of: date) -> Dated:
+    """A deadline in the calendar: its basis, arithmetic and status in the description."""
+    notes = [f"Basis: {d.basis}, {BASIS_WORDS[d.basis]}.", d.arithmetic()[0].upper() + d.arithmetic()[1:] + "."]
+    if d.form == "span" and d.stated_due:
+        notes.append(f"A source states the due date as {describe(d.stated_due)}"
+                     + (f"; both together: {describe(d.expected_due)}." if d.expected_due != d.due else "."))
+    notes.append(f"Status on {describe_day(as_of)}: {deadline_status(d, as_of).describe()}.")
+    return Dated(d.date, f"Deadline: {d.title}", f"deadline ({d.basis})", f"{d.id}-body", tuple(notes))
+
+
 def deadline_json(d: Any, r: Resolved) -> dict[str, Any]:
     status = deadline_status(d, r.content.briefing.as_of)
     return {"id": d.id, "url": r.urls[d.id], "title": d.title, "basis": d.basis, "form": d.form,
@@ -228,5 +253,6 @@ def deadline_lookups(content: Any, records: tuple[Any, ...]) -> dict[str, Any]:
 
 
 KIND = Kind(name="deadline", file="deadlines", spec=SPEC, model=record_class("deadline", Deadline), page=TIMELINE,
-            title="Deadlines", count_words="deadline|deadlines", owner_title=titled, preview=dated_title, noun=None, make=make_deadline,
-            lookups=deadline_lookups, to_json=deadline_json, json_schema=deadline_schema)
+            title="Deadlines", count_words="deadline|deadlines", owner_title=titled, preview=dated_title, noun="Timeline", make=make_deadline,
+            lookups=deadline_lookups, to_json=deadline_json, json_schema=deadline_schema,
+            on_home_page=HomePart(upcoming, "_home_deadlines.html"), dated=calendar_entry)

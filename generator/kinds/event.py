@@ -1,19 +1,20 @@
 """Events: what happened (or is planned) and when, at the precision the sources give. They make
-the timeline page, with the deadlines (kinds/deadline.py), and go into the calendar and the feed
-(exports.py)."""
+the timeline page, with the deadlines (kinds/deadline.py), go into the calendar and the feed, and
+each actor's page lists the events the actor was involved in."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import jsonparts as j
 from ..dates import FuzzyDate, describe
 from ..errors import Location
-from ..kind import Checks, Kind, Lookup, record_class, titled
+from ..kind import ActorPart, Checks, Dated, Kind, Lookup, record_class, titled
 from ..model import Markdown
 from ..resolve import Mention, Resolved
 from ..schema import F, R, RecordSpec
-from ..urls import TIMELINE
+from ..urls import TIMELINE, relative
 from ..views import cited_on, mentions_of
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class TimelineView:
 
 
 def timeline_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> TimelineView:
-    deadlines = resolved.content.deadlines
+    deadlines = resolved.content.records("deadlines")  # the timeline shows them with the events
     ordered = sorted((*records, *deadlines), key=lambda e: (e.date.sort_key, e.id))
     after = tuple((status, tuple(e for e in ordered if isinstance(e, Event) and e.status == status))
                   for status in ("planned", "hindsight"))
@@ -83,6 +84,39 @@ def dated_title(record: Any, lookup: Lookup) -> str:
     return f"{describe(record.date)}: {record.title}"
 
 
+@dataclass(frozen=True)
+class EventItem:
+    href: str
+    iso: str  # first day, for <time datetime>
+    when: str  # the date in words, at its precision
+    title: str
+    status: str | None
+
+
+@dataclass(frozen=True)
+class ActorEvents:
+    """The events an actor was involved in, by date, on the actor's page."""
+
+    events: tuple[EventItem, ...]
+    cites: tuple[str, ...] = ()  # the list cites nothing
+
+
+def involved(event: Event) -> tuple[str, ...]:
+    return event.actors
+
+
+def actor_events(resolved: Resolved, actor: Any, events: tuple[Any, ...], page: str) -> ActorEvents:
+    return ActorEvents(tuple(EventItem(relative(page, resolved.urls[e.id]), e.date.first.isoformat(), describe(e.date),
+                                       e.title, e.status) for e in sorted(events, key=lambda e: (e.date.sort_key, e.id))))
+
+
+def calendar_entry(e: Any, as_of: date) -> Dated:
+    """An event in the calendar, and in the feed once it has begun."""
+    prefix = {"planned": "Planned: ", "hindsight": "Hindsight: "}.get(e.status or "", "")
+    return Dated(e.date, prefix + e.title, e.status or "event", f"{e.id}-body",
+                 (EVENT_STATUS_WORDS[e.status] + ".",) if e.status else (), in_feed=True)
+
+
 def event_schema() -> dict[str, Any]:
     return j.record("A dated event.", id=j.ID, url=j.URL, title=j.STR, date=j.DATE_REF, actors=j.list_of(j.ID),
                     status={"enum": ["planned", "hindsight", None]}, body=j.STR)
@@ -94,5 +128,6 @@ def event_lookups(content: Any, records: tuple[Any, ...]) -> dict[str, Any]:
 
 KIND = Kind(name="event", file="events", spec=SPEC, model=record_class("event", Event), page=TIMELINE,
             title="Timeline and deadlines", menu="Timeline", template="timeline.html", view=timeline_view, owner_title=titled,
-            preview=dated_title, noun=None, make=make_event, count_words="event|events", lookups=event_lookups,
-            json_schema=event_schema)
+            preview=dated_title, noun="Timeline", make=make_event, count_words="event|events", lookups=event_lookups,
+            json_schema=event_schema, on_actor_page=ActorPart(involved, actor_events, "_actor_events.html", place=30),
+            dated=calendar_entry)

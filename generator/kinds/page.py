@@ -48,6 +48,6 @@ def page_schema() -> dict[str, Any]:
 
 
 KIND = Kind(name="page", file="pages", spec=SPEC, model=record_class("page", Page), page="", title="Pages",
-            owner_title=titled, preview=summary_or_title, noun=None, make=make_page, folder=True,
+            owner_title=titled, preview=summary_or_title, noun="Page", make=make_page, folder=True,
             record_url=free_page_url, record_template="page.html", record_view=page_view, to_json=page_json,
             json_schema=page_schema)

@@ -1,5 +1,6 @@
 """Quotations: a speaker's exact words as a source reports them; listed by side and speaker on
-quotes.html, embedded anywhere with `![[id]]`, checked word for word against the source's text."""
+quotes.html, embedded anywhere with `![[id]]`, checked word for word against the source's text; each actor's
+page shows the actor's quotations."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,12 +8,12 @@ from typing import Any
 
 from .. import jsonparts as j
 from ..errors import Location
-from ..kind import Kind, Lookup, record_class
+from ..kind import ActorPart, Kind, Lookup, record_class
 from ..model import Markdown
 from ..resolve import Mention, Resolved
 from ..schema import F, R, RecordSpec
 from ..urls import QUOTES, passage_url
-from ..views import actors_by_side, cited_on, mentions_of
+from ..views import actors_by_side, cited_by, cited_on, mentions_of
 
 SPEC = RecordSpec("quote", "`content/quotes.yaml`: a list of short quotations.", (
     R("id", "slug", "Id used in `[[id]]` links and `![[id]]` embeds."),
@@ -65,6 +66,32 @@ def owner_title(quote: Any, lookup: Lookup) -> str:
     return f"Quotation of {lookup.name(quote.speaker)}"
 
 
+@dataclass(frozen=True)
+class ActorQuotations:
+    """An actor's quotations on the actor's page: those its body does not embed already."""
+
+    quotations: tuple[str, ...]  # quote ids
+    more: bool  # some are in the body already, so these are "More quotations"
+    cites: tuple[str, ...]
+
+
+def speaker(quote: Quote) -> tuple[str]:
+    return (quote.speaker,)
+
+
+def actor_quotations(resolved: Resolved, actor: Any, quotes: tuple[Any, ...], page: str) -> ActorQuotations | None:
+    embedded = {r.target for r in resolved.docs[f"{actor.id}-body"].parsed.refs if r.kind == "embed"}
+    said = tuple(q for q in quotes if q.id not in embedded)
+    if not said:
+        return None
+    return ActorQuotations(tuple(q.id for q in said), len(said) < len(quotes), cited_by(resolved, (), (q.source for q in said)))
+
+
+def quoted_words(quote: Any) -> tuple[str, str]:
+    """A quotation is its source's exact words: checked against the source's text (evidence.py)."""
+    return quote.source, quote.text
+
+
 def quote_json(q: Any, r: Resolved) -> dict[str, Any]:
     source = r.index[q.source]
     return {"id": q.id, "url": r.urls[q.id], "speaker": q.speaker, "text": q.text, "source": q.source,
@@ -79,4 +106,5 @@ def quote_schema() -> dict[str, Any]:
 
 KIND = Kind(name="quote", file="quotes", spec=SPEC, model=record_class("quote", Quote), page=QUOTES,
             title="Quotations", template="quotes.html", view=quotes_view, owner_title=owner_title,
-            label=speaker_and_words, noun=None, to_json=quote_json, json_schema=quote_schema)
+            label=speaker_and_words, noun="Quotation", to_json=quote_json, json_schema=quote_schema,
+            on_actor_page=ActorPart(speaker, actor_quotations, "_actor_quotes.html", place=10), quoting=quoted_words)

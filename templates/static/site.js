@@ -1,6 +1,7 @@
 /* Progressive enhancement only: every page works without this file.
    - link previews: hovering or focusing a [[wikilink]] (a.xref), a glossary term (a.gloss) or a
-     citation mark (sup.cite a) shows its data-preview text in a popup, as Quartz and MyST do; a
+     citation mark (sup.cite a) shows its data-preview text in a popup, headed by what the record
+     is (its kind's noun, data-kind), as Quartz and MyST do; a
      citation with evidence also shows the quoted passage (data-passage) and whether it was checked. The popup is announced as the
      link's description, stays while the pointer is over it, and Escape closes it (WCAG 1.4.13);
    - a Menu button folds the long navigation away on narrow screens. */
@@ -12,17 +13,11 @@
   var SHOW_DELAY = 250;
   var HIDE_DELAY = 200;
 
-  var KINDS = [[/\/actors\/[^/]+\.html$/, "Actor"], [/\/timeline\.html$/, "Timeline"],
-               [/\/quotes\.html$/, "Quotation"], [/\/views\.html$/, "Analyst view"], [/\/sources\.html$/, "Source"]];
-
+  // What the popup calls the record: its kind's noun, which the page writes on each link
+  // (data-kind); a citation mark always names a source.
   function kindOf(link) {
     if (link.closest("sup.cite")) return "Source";
-    if (link.getAttribute("data-kind")) return link.getAttribute("data-kind");  // a declared kind's own label
-    var path = new URL(link.href, document.baseURI).pathname;
-    for (var i = 0; i < KINDS.length; i++) {
-      if (KINDS[i][0].test(path)) return KINDS[i][1];
-    }
-    return "Page";
+    return link.getAttribute("data-kind") || "";
   }
 
   function initPreviews() {
