@@ -92,7 +92,18 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
                                progress, site)
 
 
-OVERLAPPED_SHARDS = 2  # stale shards (one Pagefind each, ~70-95 MB) indexed while the exports are made
+SEARCH_PROCESSES = 2  # Pagefind processes at once (~70-95 MB each)
+OVERLAPPED_SHARDS = 2  # stale shards up to which all are indexed while the exports are made
+
+
+def _indexers_beside_exports(stale: int) -> int:
+    """How many Pagefind processes index while the exports are made (on one core), before the
+    others may start. An edit's shard or two: all of them, so its rebuild waits for Pagefind
+    less. More (a cold build): one, on the core the exports leave idle; a second would only
+    share a core with the exports and add its memory to theirs (~170 MB at 30,000 pages)."""
+    return SEARCH_PROCESSES if stale <= OVERLAPPED_SHARDS else 1
+
+
 LINK_AHEAD_FROM = 2000  # files in the last build: below this, forking a process costs more than it saves
 
 
@@ -181,10 +192,8 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
             timer.lap("render")
             searched = _search_digests(sink, html_paths, rendered)
             stale = _stale_shards(sink, searched, live is not None)
-            if len(stale) <= OVERLAPPED_SHARDS:  # an edit's shard or two: indexed beside the exports
-                indexing = ShardIndexing(stale, searched, sink.page_bytes, language)
-            # Otherwise the index starts after the exports, not beside them: their passing memory
-            # (~170 MB at 30,000 pages) plus two Pagefind processes would be the build's peak.
+            indexing = ShardIndexing(stale, searched, sink.page_bytes, language, SEARCH_PROCESSES,
+                                     now=_indexers_beside_exports(len(stale)))
             for path, data in render_exports(resolved, md, html_paths, json_files, reused).items():
                 sink.add(path, data)
             report.counts["JSON records encoded"] = sum(json_files.encoded.values())
@@ -192,7 +201,7 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
                 sink.add(path, data, keep_bytes=False)  # copied assets, not outputs the preview tracks
             timer.lap("exports")
             return_freed_memory()
-            indexing = indexing or ShardIndexing(stale, searched, sink.page_bytes, language)
+            indexing.widen(SEARCH_PROCESSES)
             report.counts["search shards indexed"] = len(stale) + (live is not None)
         if live:
             for path, data in shard_files(FIRST_SHARD, live.finish()).items():

@@ -216,21 +216,31 @@ def index_shards(names: list[str], digests: Mapping[str, str], read: Callable[[s
 
 class ShardIndexing:
     """Shards being indexed on a background thread (Pagefind works in its own processes) while
-    the build goes on; `result()` waits for the files, `cancel()` stops every Pagefind."""
+    the build goes on; `result()` waits for the files, `cancel()` stops every Pagefind. At most
+    `parallel` Pagefind processes run at once, or `now` of them until `widen()` is called (a
+    cold build starts one beside the exports, which keep the other core busy)."""
 
     def __init__(self, names: list[str], digests: Mapping[str, str], read: Callable[[str], bytes], language: str,
-                 parallel: int = 2) -> None:
+                 parallel: int = 2, now: int | None = None) -> None:
         self.shards = assign_shards(digests)
         self.read, self.language = read, language
         self.running: set[SearchIndexer] = set()
-        self.lock = threading.Lock()
+        self.gate = threading.Condition()  # guards running, allowed and cancelled
+        self.allowed = parallel if now is None else min(now, parallel)
         self.cancelled = False
         self.pool = ThreadPoolExecutor(max_workers=max(1, min(parallel, len(names))))
         self.futures = [self.pool.submit(self._index, name) for name in names]
         self.pool.shutdown(wait=False)
 
+    def widen(self, parallel: int = 2) -> None:
+        """Let up to `parallel` Pagefind processes run at once from now on."""
+        with self.gate:
+            self.allowed = max(self.allowed, parallel)
+            self.gate.notify_all()
+
     def _index(self, name: str) -> dict[str, bytes]:
-        with self.lock:
+        with self.gate:
+            self.gate.wait_for(lambda: self.cancelled or len(self.running) < self.allowed)
             if self.cancelled:
                 return {}
             indexer = SearchIndexer(self.language)
@@ -243,8 +253,9 @@ class ShardIndexing:
             return shard_files(name, indexer.finish())
         finally:
             indexer.close()
-            with self.lock:
+            with self.gate:
                 self.running.discard(indexer)
+                self.gate.notify_all()
 
     def result(self) -> dict[str, bytes]:
         return dict(self.files())
@@ -260,9 +271,10 @@ class ShardIndexing:
             raise
 
     def cancel(self) -> None:
-        with self.lock:
+        with self.gate:
             self.cancelled = True
             running = list(self.running)
+            self.gate.notify_all()
         for future in self.futures:
             future.cancel()
         for indexer in running:

@@ -6,8 +6,10 @@ import io
 import json
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,30 +204,57 @@ def test_a_failing_pagefind_fails_a_sharded_build_clearly_and_keeps_the_site(sha
     assert tree_digest(sharded.root / "site") == before
 
 
-def test_an_edits_shard_is_indexed_beside_the_exports_and_a_cold_builds_shards_after_them(
+def test_an_edits_shards_are_indexed_beside_the_exports_and_a_cold_build_indexes_one_beside_them(
         sharded: Briefing, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A shard or two start before the exports are made (an edit's rebuild waits for Pagefind
-    less); many start after them, so the exports' memory never meets two Pagefinds."""
-    from generator import pipeline
+    """While the exports are made on one core: an edit's one or two stale shards are all being
+    indexed (its rebuild waits for Pagefind less); a cold build's many have one Pagefind at work
+    on the other core, never two (which would add their memory to the exports'), then two."""
+    from generator import pipeline, search
 
-    events: list[str] = []
-    index_shards, render_exports = pipeline.ShardIndexing, pipeline.render_exports
+    running: set[int] = set()
+    started: list[tuple[bool, int]] = []  # (before the exports end, Pagefinds running with the new one)
+    exported = threading.Event()
+    first = threading.Event()
+    lock = threading.Lock()
 
-    def indexing(names: list[str], *args: object, **kwargs: object) -> object:
-        events.append(f"index {len(names)} shard(s)")
-        return index_shards(names, *args, **kwargs)  # type: ignore[arg-type]
+    class Indexer(search.SearchIndexer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            with lock:
+                running.add(id(self))
+                started.append((not exported.is_set(), len(running)))
+            first.set()
 
-    def exports(*args: object, **kwargs: object) -> object:
-        events.append("exports")
-        return render_exports(*args, **kwargs)  # type: ignore[arg-type]
+        def finish(self) -> dict[str, bytes]:
+            time.sleep(0.2)  # shards of a few pages are indexed faster than threads take turns
+            return super().finish()
 
-    monkeypatch.setattr(pipeline, "ShardIndexing", indexing)
+        def close(self) -> None:
+            with lock:
+                running.discard(id(self))
+            super().close()
+
+    def exports(*args: Any, **kwargs: Any) -> Any:
+        first.wait(20)  # the exports are quick in a small site: give the indexing time to start
+        time.sleep(0.5)
+        try:
+            return render_exports(*args, **kwargs)
+        finally:
+            exported.set()
+
+    render_exports = pipeline.render_exports
+    monkeypatch.setattr(search, "SearchIndexer", Indexer)
     monkeypatch.setattr(pipeline, "render_exports", exports)
     sharded.replace("pages/framework.md", "North Port opens berths", "North Port opens quokka berths")
     assert sharded.build().exit_code == 0
-    assert events == ["index 1 shard(s)", "exports"]
-    events.clear()
+    assert started == [(True, 1)]  # the edited page's shard, indexed while the exports are made
+    started.clear()
+    first.clear()
+    exported.clear()
     shutil.rmtree(sharded.root / "site")
     shutil.rmtree(sharded.root / ".cache")
     assert sharded.build().exit_code == 0
-    assert events == ["exports", "index 8 shard(s)"]
+    assert len(started) == 8
+    beside = [count for during, count in started if during]
+    assert beside and max(beside) == 1  # one Pagefind at a time beside the exports, never two
+    assert max(count for _, count in started) == 2  # then two at once
