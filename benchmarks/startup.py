@@ -82,7 +82,7 @@ def load_stage(content: Path, runs: int) -> None:
 
 def check(root: Path, runs: int) -> None:
     from generator.pipeline import check_content  # (also where older versions kept it)
-    from generator.cli import cache_folder
+    from generator.cache import cache_folder
     from generator.config import BuildConfig
 
     # The facts a build of ./site leaves in .cache/build-site, which `check` reads (keyed by the

@@ -1,8 +1,8 @@
-"""Caches: the preview server's in-memory memo, and the on-disk record of the last build.
+"""Caches: the on-disk record and caches of the last build, and the preview's copy in memory.
 
-Memo: results of the previous build, reused when the input is unchanged. A one-off build
-passes no memo. The serve loop keeps one `BuildCache` and calls `next_build()`
-before each rebuild, so entries live exactly one build beyond their last use.
+A build keeps what it loaded and parsed in its cache folder (`.cache/build-SITE/`), and a record
+of what it read and wrote, so the next build skips what did not change. The preview server
+keeps the same caches in memory between its rebuilds (`BuildCache`), read from that folder once.
 """
 from __future__ import annotations
 
@@ -21,31 +21,14 @@ from .config import BuildConfig
 ENGINE_DIR = Path(__file__).resolve().parent  # the engine's own code is an input of every build
 
 
-class Memo:
-    def __init__(self) -> None:
-        self._previous: dict[Hashable, Any] = {}
-        self._current: dict[Hashable, Any] = {}
-
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        if key in self._current:
-            return self._current[key]
-        value = self._previous[key] if key in self._previous else compute()
-        if value is not None:  # a failed parse returns None: do it again next time, to report it again
-            self._current[key] = value
-        return value
-
-    def next_build(self) -> None:
-        self._previous, self._current = self._current, {}
-
-
 @dataclass
 class BuildCache:
-    files: Memo = field(default_factory=Memo)  # (path, text) -> parsed file
-    markdown: Memo = field(default_factory=Memo)  # (key, text, location) -> parsed Markdown
+    """What the last check loaded and parsed, by the keys of the on-disk caches (`LoadedFiles`,
+    `FactsParser`): the preview's, kept between its rebuilds so an edit reads and parses only
+    what changed. None: not taken from the cache folder yet (the first check reads it there)."""
 
-    def next_build(self) -> None:
-        self.files.next_build()
-        self.markdown.next_build()
+    loaded: dict[str, Any] | None = None  # file key -> (stamp, loaded file)
+    parsed: dict[str, Any] | None = None  # text key -> parsed text
 
 
 Memoize = Callable[[Hashable, Callable[[], Any]], Any]
@@ -62,6 +45,12 @@ def uncached(key: Hashable, compute: Callable[[], Any]) -> Any:
 RECORD_FILE = "build-record.json"
 RECORD_VERSION = 2
 Stamp = tuple[int, int]  # (size, mtime in ns) of a file
+
+
+def cache_folder(out_dir: Path) -> Path:
+    """.cache/build-NAME beside the output folder NAME (site/ -> .cache/build-site)."""
+    out_dir = out_dir.absolute()
+    return out_dir.parent / ".cache" / f"build-{out_dir.name}"
 
 
 @dataclass(frozen=True)
@@ -180,15 +169,20 @@ def outputs_intact(record: BuildRecord, out_dir: Path) -> bool:
 SHARDS = 64
 SMALL = 512  # entries: up to this many are kept in one file (a small briefing writes one, not dozens)
 WHOLE = "all.pickle"
+ENGINE_FILE = "engine"  # the digest of the engine that made a folder's entries
 
 
 def shard_of(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % SHARDS
 
 
-def load_shards(folder: Path) -> dict[str, Any]:
+def load_shards(folder: Path, engine: str = "") -> dict[str, Any]:
     """Every entry kept in `folder` (one of our cache folders: nothing else writes it); a
-    shard that is missing or unreadable is left out (its entries are made again)."""
+    shard that is missing or unreadable is left out (its entries are made again). With an
+    `engine` (digest), a folder another engine wrote is not read at all: none of its entries
+    could be used, and at 30,000 pages they would hold ~400 MB through the whole build."""
+    if engine and _engine_of(folder) != engine:
+        return {}
     entries: dict[str, Any] = {}
     for name in [WHOLE, *(f"{shard:02d}.pickle" for shard in range(SHARDS))]:
         try:
@@ -201,12 +195,16 @@ def load_shards(folder: Path) -> dict[str, Any]:
     return entries
 
 
-def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = range(SHARDS)) -> None:
+def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = range(SHARDS), engine: str = "") -> None:
     """Keep `entries`, every entry of this build, in the given shards (those that changed);
-    up to SMALL entries go into one file instead. One that cannot be written only makes the
-    next build slower."""
+    up to SMALL entries go into one file instead. With an `engine` (digest) that is not the
+    one the folder was written by, every file is replaced, then the folder is marked as this
+    engine's. One that cannot be written only makes the next build slower."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        another_engine = bool(engine) and _engine_of(folder) != engine
+        if another_engine:
+            shards = range(SHARDS)
         whole = folder / WHOLE
         if len(entries) <= SMALL:
             _write_pickle(whole, entries)
@@ -224,8 +222,20 @@ def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = r
                 _write_pickle(target, found)
             else:  # a missing shard loads as an empty one
                 target.unlink(missing_ok=True)
+        if another_engine:  # last: until the entries are all written, the folder stays the other engine's
+            temporary = folder / f".{ENGINE_FILE}.new"
+            temporary.write_text(engine, encoding="utf-8")
+            temporary.replace(folder / ENGINE_FILE)
     except OSError:
         pass
+
+
+def _engine_of(folder: Path) -> str:
+    """The digest of the engine that wrote a cache folder ("" if none is marked)."""
+    try:
+        return (folder / ENGINE_FILE).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return ""
 
 
 def _write_pickle(target: Path, value: dict[str, Any]) -> None:

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .cache import ENGINE_DIR, BuildCache, load_shards, save_shards, uncached
 from .config import BuildConfig
-from .docs import FactsParser, engine_digest, load_facts, save_facts
+from .docs import FACTS_DIR, FactsParser, engine_digest, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
 from .kind import folders, list_files
 from .load import LoadedFiles, load_content
@@ -37,6 +37,7 @@ class BuildReport:
     files: list[str] = field(default_factory=list)  # every output path, also when `outputs` keeps no bytes
     unchanged: bool = False  # nothing was edited since the last build: nothing was done
     counts: dict[str, int] = field(default_factory=dict)  # what was done anew ("pages rendered": 3, ...)
+    search: dict[str, str] = field(default_factory=dict)  # indexed page -> digest of the text the search index read
 
 
 class Timer:
@@ -56,9 +57,10 @@ LOADED_DIR = "loaded"  # the Markdown files of earlier builds, by stamp (load.Lo
 def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None,
                   cache_dir: Path | None = None, workers: int = 1, save_facts: bool = True) -> Resolved:
     """Load, validate and resolve; raise BuildFailed with every problem found.
-    The preview server passes a `cache` so unchanged files and texts are not parsed again;
-    with a `cache_dir` or `workers` > 1, Markdown is parsed in workers, and its facts are
-    taken from (and, with `save_facts`, kept in) the cache folder."""
+    Files loaded and texts parsed by an earlier build are taken from the `cache` (the
+    preview's, in memory) or else from the `cache_dir`, and the cache is left holding this
+    check's; with `workers` > 1 Markdown is parsed in workers, and with `save_facts` what was
+    loaded and parsed anew is kept in the cache folder."""
     with cyclic_gc_paused():
         return _check_content(config, report or BuildReport(), cache, cache_dir, workers, save_facts)
 
@@ -66,14 +68,17 @@ def check_content(config: BuildConfig, report: BuildReport | None = None, cache:
 def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache | None,
                    cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
     timer = Timer(report)
-    engine = engine_digest(ENGINE_DIR) if cache_dir or workers > 1 else ""
-    loaded = LoadedFiles(load_shards(cache_dir / LOADED_DIR), engine) if cache_dir else None
-    raw, problems = load_content(config.content_dir, config.sources_dir, cache.files.get if cache else uncached,
+    cached = cache is not None or cache_dir is not None
+    engine = engine_digest(ENGINE_DIR) if cached or workers > 1 else ""
+    in_memory = cache or BuildCache()
+    loaded = LoadedFiles(_known(in_memory.loaded, cache_dir, LOADED_DIR, engine), engine) if cached else None
+    raw, problems = load_content(config.content_dir, config.sources_dir, uncached,
                                  tuple(list_files(config.entity_kinds)), folders(config.entity_kinds), loaded)
     if loaded is not None and cache_dir and keep and (changed := loaded.changed_shards()):
-        save_shards(cache_dir / LOADED_DIR, loaded.used, changed)
+        save_shards(cache_dir / LOADED_DIR, loaded.used, changed, engine)
     if loaded is not None:
         report.counts["files read"] = loaded.read
+        in_memory.loaded = loaded.used
     timer.lap("load")
     validated = validate_content(raw, config.entity_kinds)
     problems += validated.problems
@@ -82,20 +87,30 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     if validated.content is not None:
         # A file the loader could not read may define any id: then "unknown id" would be noise.
         known_broken = None if raw.unreadable else validated.broken_ids
-        facts = FactsParser(make_parser(), workers, engine, load_facts(cache_dir) if cache_dir else {}) \
-            if cache_dir or workers > 1 else None
+        facts = FactsParser(make_parser(), workers, engine, _known(in_memory.parsed, cache_dir, FACTS_DIR, engine)) \
+            if cached or workers > 1 else None
         resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
-                                             cache.markdown.get if cache else uncached, facts)
+                                             uncached, facts)
         problems += found
         if facts and cache_dir and keep and facts.changed:
-            save_facts(cache_dir, facts.used, facts.changed)
+            save_facts(cache_dir, facts.used, facts.changed, engine)
         if facts:
             report.counts["texts parsed"] = facts.parsed
+            in_memory.parsed = facts.used
     timer.lap("resolve")
     fail_on(problems, config.strict)
     assert resolved is not None  # no errors means the briefing was complete
     report.warnings = [d for d in problems if d.severity == "warning"]
     return resolved
+
+
+def _known(in_memory: dict[str, Any] | None, cache_dir: Path | None, folder: str, engine: str) -> dict[str, Any]:
+    """The entries an earlier build kept: the preview's in memory, else the cache folder's if
+    this engine wrote it (a copy: the parser adds to it, and the preview keeps only what this
+    check used)."""
+    if in_memory is not None:
+        return dict(in_memory)
+    return load_shards(cache_dir / folder, engine) if cache_dir else {}
 
 
 @contextmanager

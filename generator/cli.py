@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cache import up_to_date
+from .cache import cache_folder, up_to_date
 from .chars import printable
 from .config import BuildConfig
 from .errors import BuildFailed, os_problem
@@ -116,12 +116,6 @@ def build(content_dir: Path, templates_dir: Path, out_dir: Path, sources_dir: Pa
 
 def _pages(files: list[str]) -> int:
     return sum(1 for path in files if path.endswith(".html"))
-
-
-def cache_folder(out_dir: Path) -> Path:
-    """.cache/build-NAME beside the output folder NAME (site/ -> .cache/build-site)."""
-    out_dir = out_dir.absolute()
-    return out_dir.parent / ".cache" / f"build-{out_dir.name}"
 
 
 class ProgressBar:

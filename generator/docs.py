@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .cache import SHARDS, digest, load_shards, save_shards, shard_of
+from .cache import SHARDS, digest, save_shards, shard_of
 from .markdown import ParsedDoc
 from .model import Markdown
 from .resolve import parse_doc
@@ -66,13 +66,9 @@ class FactsParser:
         return digest(where.encode() + b"\0" + doc.text.encode())
 
 
-def load_facts(cache_dir: Path) -> dict[str, ParsedDoc]:
-    """Facts parsed by earlier builds."""
-    return load_shards(cache_dir / FACTS_DIR)
-
-
-def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc], shards: Iterable[int] = range(SHARDS)) -> None:
-    save_shards(cache_dir / FACTS_DIR, facts, shards)
+def save_facts(cache_dir: Path, facts: dict[str, ParsedDoc], shards: Iterable[int] = range(SHARDS),
+               engine: str = "") -> None:
+    save_shards(cache_dir / FACTS_DIR, facts, shards, engine)
     try:
         (cache_dir / "parsed.pickle").unlink(missing_ok=True)  # the one-file cache of earlier versions
     except OSError:

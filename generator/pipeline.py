@@ -141,7 +141,7 @@ def _write_site(config: BuildConfig, resolved: Resolved, report: BuildReport, re
         if cache_dir:
             forget_record(cache_dir)  # the site may be gone or half-swapped: never trust the old record
         raise
-    report.outputs, report.files = sink.kept, sorted(sink.stored)
+    report.outputs, report.files, report.search = sink.kept, sorted(sink.stored), searched
     if cache_dir:
         save_record(cache_dir, BuildRecord(build_options(config), stamps, keys, sink.stored,
                                            tuple(map(str, sorted(report.warnings))), searched, json_files.spans, digests))

@@ -1,9 +1,14 @@
 """Preview server: build, serve the output folder on 127.0.0.1, rebuild on every change, and
 tell the open pages at once.
 
+The first build is `build`'s own: the same build cache folder and record, so only what changed
+since the last `build` (or preview) is done, spread over every core; if nothing changed, the site
+is served as it is at once and the briefing is read back from the cache meanwhile. The state
+kept for edits (the briefing, every output's bytes, what was loaded and parsed) is in memory.
+
 An edit of actor or page bodies first takes a fast path on the watcher's thread: the open page is
 rendered from the last briefing with the new bodies (`preview/bodies.py`) and pushed. Then every
-content edit rebuilds in memory (templates stay compiled, unchanged files are not parsed again)
+content edit rebuilds in memory (templates stay compiled, unchanged files are not read or parsed again)
 and rewrites only the files whose bytes changed; a template edit renders every page again; a
 stylesheet edit copies just that file, and the browser swaps it in place. A failed rebuild is
 printed and shown in the open pages; the server keeps running. The HTTP side, the file watcher
@@ -21,7 +26,7 @@ from typing import Callable
 
 import click
 
-from .cache import BuildCache
+from .cache import BuildCache, BuildRecord, Stamp, build_inputs, cache_folder, input_stamps, up_to_date
 from .config import BuildConfig
 from .errors import BuildFailed, Location
 from .kind import folders
@@ -34,7 +39,8 @@ from .preview.updates import EVERYTHING, UpdateLog
 from .preview.watch import ChangeQueue, Changes, rebuild_changes, watch_changes
 from .render import make_environment
 from .resolve import Resolved
-from .search import SEARCH_DIR, SearchIndex, is_indexed, page_digest, update_index
+from .search import SEARCH_DIR, SearchIndex, update_index
+from .workers import worker_count
 from .write import Outputs, sync_changed
 
 SETTLE_SECONDS = 0.2  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
@@ -69,6 +75,18 @@ class _Superseded(Exception):
 
 def _nothing_open() -> frozenset[str]:
     return frozenset()
+
+
+LastSite = tuple[BuildRecord | None, dict[str, Stamp], bool]  # as `up_to_date` finds it: record, stamps, nothing changed
+# What a full build leaves: the briefing, every output but the copied assets, each indexed
+# page's search digest, and whether the site was built (else it was read back as it was).
+State = tuple[Resolved, Outputs, dict[str, str], bool]
+
+
+def last_site(config: BuildConfig) -> LastSite:
+    """The last build's record in the build cache folder `build` uses, and whether the site
+    is still as it left it (no input edited, no output touched)."""
+    return up_to_date(config, cache_folder(config.out_dir))
 
 
 @dataclass
@@ -117,23 +135,55 @@ class Previewer:
         if changes.static:
             self._copy_static()
 
-    def full_build(self) -> None:
+    def full_build(self, last: LastSite | None = None) -> None:
+        """The first build (and the first after a failed one): `build`'s own, cached in the same
+        folder and spread over every core. If nothing changed since the last build (`last`:
+        what `last_site` found, if the caller has just asked), there is none: the briefing is
+        checked from the cache folder and the outputs are read back from the site, without the
+        lock (nothing is written), so the site is served meanwhile."""
         started = time.perf_counter()
         with self.lock:
             self.generation += 1
             self.resolved = None
-            self.cache.next_build()
-            try:
-                report = build_site(self.config, self.env, self.cache)
-            except BuildFailed as exc:
-                self._failed(exc)
-                return
-            self.resolved, self.outputs, self.failure, self.checked = report.resolved, report.outputs, None, True
-            self.search = SearchIndex(_search_files(self.outputs),
-                                      {path: page_digest(data) for path, data in self.outputs.items() if is_indexed(path)})
+        last = last or last_site(self.config)
+        try:
+            state = self._read_back(last)
+            if state is None:
+                with self.lock:  # the stamps taken again if a file was saved during the read-back
+                    state = self._build(last_site(self.config) if last[2] else last)
+        except BuildFailed as exc:
+            self._failed(exc)
+            return
+        resolved, outputs, digests, built = state
+        with self.lock:
+            self.resolved, self.outputs, self.failure, self.checked = resolved, outputs, None, True
+            self.search = SearchIndex(_search_files(outputs), digests)
             self.static = read_static(self.config.static_dir)
-            self.on_update(Outcome(frozenset({EVERYTHING})))
-        click.echo(f"full build ok in {_ms_since(started)} ms")
+            self.on_update(Outcome(frozenset({EVERYTHING}) if built else frozenset()))
+        click.echo(f"full build ok in {_ms_since(started)} ms" if built else
+                   f"nothing changed since the last build: checked and read back in {_ms_since(started)} ms")
+
+    def _read_back(self, last: LastSite) -> State | None:
+        """The state of a site that nothing changed since its build: the briefing checked from
+        the cache, the outputs from the site. None if it has changed (or changes meanwhile)."""
+        record, stamps, current = last
+        if record is None or not current:
+            return None
+        # every core, in case the cache lost the parsed texts (then they are parsed again, not kept)
+        resolved = check_content(self.config, BuildReport(), self.cache, cache_folder(self.config.out_dir),
+                                 worker_count(), save_facts=False)
+        outputs = read_outputs(self.config.out_dir, record)
+        # a file saved since the stamps were taken may be in the briefing, but is not in the site
+        if outputs is None or input_stamps(build_inputs(self.config)) != stamps:
+            return None
+        return resolved, outputs, record.search, False
+
+    def _build(self, last: LastSite) -> State:
+        record, stamps, _ = last
+        report = build_site(self.config, self.env, self.cache, cache_dir=cache_folder(self.config.out_dir),
+                            workers=worker_count(), keep_outputs=True, last=(record, stamps))
+        assert report.resolved is not None
+        return report.resolved, report.outputs, report.search, True
 
     def content_changed(self) -> None:
         self.rebuild(everything=False)
@@ -220,7 +270,6 @@ class Previewer:
         if self.checked and not recheck and self.resolved is not None:
             return self.resolved
         self.checked = False
-        self.cache.next_build()
         started = time.perf_counter()
         try:
             return check_content(self.config, BuildReport(), self.cache)
@@ -313,6 +362,15 @@ def _ms_since(started: float) -> int:
     return round((time.perf_counter() - started) * 1000)
 
 
+def read_outputs(out_dir: Path, record: BuildRecord) -> Outputs | None:
+    """The files a build wrote (but the copied assets) as they are in the output folder, or
+    None if one cannot be read."""
+    try:
+        return {path: (out_dir / path).read_bytes() for path in record.outputs if not path.startswith("static/")}
+    except OSError:
+        return None
+
+
 def read_static(static_dir: Path) -> Outputs:
     """templates/static/ by output path, skipping what `StagedSite.copy_static` skips (dot files, __pycache__)."""
     if not static_dir.is_dir():
@@ -379,7 +437,8 @@ def _found(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:
 
 
 def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = True) -> None:
-    """Listen first (a busy port fails fast), build, then serve and watch until Ctrl+C."""
+    """Listen first (a busy port fails fast), build (unless nothing changed since the last
+    build), then serve and watch until Ctrl+C."""
     updates = UpdateLog()
     previewer = Previewer(config, on_update=lambda o: updates.publish(o.changed, o.error),
                           open_pages=updates.open_pages, settle=lambda pages: updates.wait_until_fetched(pages, SETTLE_SECONDS))
@@ -394,7 +453,13 @@ def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = T
                                  args=(queue, partial(_apply, previewer, queue), stop))
     try:
         watcher.start()  # before the first build, so an edit saved during it is not missed
-        previewer.full_build()
+        last = last_site(config)
+        if last[0] is not None and last[2]:
+            # Nothing changed since the last build: the site is served as it is at once, while
+            # the rebuild thread reads it back (its first "change" finds no state yet).
+            queue.put(Changes(content=True))
+        else:
+            previewer.full_build(last)
         rebuilder.start()
         url = f"http://{'[' + host + ']' if ':' in host else host}:{server.port}/"
         click.echo(f"serving {config.out_dir} at {url} (Ctrl+C to stop)")

@@ -396,3 +396,27 @@ def test_a_small_cache_is_one_file_and_a_large_one_is_kept_in_shards(tmp_path: P
     assert load_shards(tmp_path) == large
     save_shards(tmp_path, small, {0})  # shrunk again
     assert files() == ["all.pickle"] and load_shards(tmp_path) == small
+
+
+def test_after_an_engine_change_the_last_engines_cache_is_not_even_read(briefing: Briefing, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its loaded files and parsed texts are keyed by the engine, so none could be used; at
+    30,000 pages they would hold ~400 MB through the whole build. The new engine's are kept."""
+    import pickle
+
+    from generator import check
+
+    config, cache = BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "site"), tmp_path / "cache"
+    build_site(config, cache_dir=cache)
+    engine = check.engine_digest
+    monkeypatch.setattr(check, "engine_digest", lambda folder: "new" + engine(folder))
+    unpickled: list[str] = []
+    load = pickle.load
+    monkeypatch.setattr(pickle, "load", lambda f, **kwargs: (unpickled.append(f.name), load(f, **kwargs))[1])
+    briefing.replace("pages/framework.md", "[[ana-ruiz]] said", "[[ana-ruiz]] added")  # past the no-op check
+    first = build_site(config, cache_dir=cache)
+    assert unpickled == [] and first.counts["texts parsed"] > 1
+    assert tree_digest(tmp_path / "site") == clean_build(briefing.content, tmp_path / "clean")
+    briefing.replace("pages/framework.md", "[[ana-ruiz]] added", "[[ana-ruiz]] said")
+    again = build_site(config, cache_dir=cache)
+    assert unpickled and again.counts["files read"] == 1 and again.counts["texts parsed"] == 1

@@ -444,6 +444,68 @@ def test_the_search_refresh_reindexes_only_the_shards_an_edit_touched(briefing: 
            {p: d for p, d in full.items() if p.startswith("pagefind/")}
 
 
+# --- the first build: build's own cached build, or none if nothing changed ---
+
+def site_files(out: Path) -> dict[str, tuple[int, int]]:
+    """Every file of a site, by its inode and modification time: equal if nothing was written."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+
+
+def test_the_first_build_is_builds_own_so_a_build_after_it_has_nothing_to_do(briefing: Briefing, tmp_path: Path) -> None:
+    out = tmp_path / "preview"
+    Previewer(BuildConfig(content_dir=briefing.content, out_dir=out)).full_build()
+    result = invoke("build", "--content", briefing.content, "--out", out)
+    assert result.exit_code == 0 and "nothing changed" in result.output
+
+
+def test_the_first_build_renders_on_every_core(briefing: Briefing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.serve
+
+    asked: list[dict[str, object]] = []
+    build_site = generator.serve.build_site
+    monkeypatch.setattr("generator.serve.build_site", lambda *args, **kwargs: (asked.append(kwargs), build_site(*args, **kwargs))[1])
+    monkeypatch.setenv("BRIEFING_WORKERS", "3")
+    Previewer(BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "preview")).full_build()
+    assert [call["workers"] for call in asked] == [3]
+
+
+def test_after_a_build_with_nothing_changed_the_site_is_read_back_not_built(briefing: Briefing, tmp_path: Path) -> None:
+    from generator.search import is_indexed, page_digest
+
+    out = tmp_path / "preview"
+    assert invoke("build", "--content", briefing.content, "--out", out).exit_code == 0
+    built = site_files(out)
+    heard: list[Outcome] = []
+    preview = Previewer(BuildConfig(content_dir=briefing.content, out_dir=out), on_update=heard.append)
+    preview.full_build()
+    assert site_files(out) == built  # nothing written, not even linked again
+    assert heard == [Outcome(frozenset())] and preview.resolved is not None
+    assert preview.outputs == {path: (out / path).read_bytes() for path in built if not path.startswith("static/")}
+    assert preview.search and preview.search.digests == \
+        {path: page_digest(data) for path, data in preview.outputs.items() if is_indexed(path)}
+    # what it keeps in memory serves edits as a build of its own would: only the edited page is rendered
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+    preview.content_changed()
+    assert heard[-1] == Outcome(frozenset({"actors/ana-ruiz.html", "briefing.json"}))
+    assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
+           {p: d for p, d in build_site_outputs(briefing, tmp_path / "full").items() if not p.startswith("pagefind/")}
+
+
+def test_a_file_saved_while_the_site_is_read_back_is_built_not_missed(briefing: Briefing, tmp_path: Path) -> None:
+    from generator.serve import last_site
+
+    out = tmp_path / "preview"
+    assert invoke("build", "--content", briefing.content, "--out", out).exit_code == 0
+    config = BuildConfig(content_dir=briefing.content, out_dir=out)
+    found = last_site(config)
+    assert found[2]  # nothing changed when the preview looked
+    briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")  # then a save
+    preview = Previewer(config)
+    preview.full_build(found)
+    assert b"Ruiz steered the talks" in preview.outputs["actors/ana-ruiz.html"]
+    assert b"Ruiz steered the talks" in (out / "actors" / "ana-ruiz.html").read_bytes()
+
+
 def build_site_outputs(briefing: Briefing, out: Path) -> dict[str, bytes]:
     from generator.pipeline import build_site
 
@@ -586,6 +648,23 @@ def test_a_save_by_rename_as_editors_do_is_seen(preview: Preview, briefing: Brie
                          encoding="utf-8")
     os.replace(temporary, target)
     wait_for(lambda: b"Ruiz renamed the talks" in raw_get(preview, "/actors/ana-ruiz.html")[2])
+
+
+def test_after_a_build_serve_serves_the_site_at_once_and_reads_it_back_meanwhile(briefing: Briefing,
+                                                                               tmp_path: Path) -> None:
+    shutil.copytree(PROJECT_ROOT / "templates", tmp_path / "templates")
+    assert invoke("build", "--content", briefing.content, "--templates", tmp_path / "templates",
+                  "--out", tmp_path / "preview").exit_code == 0
+    preview = start_preview(tmp_path, briefing.content)
+    try:
+        serving = preview.wait_for_log(r"^serving ")
+        read_back = preview.wait_for_log(r"^nothing changed since the last build")
+        assert preview.log.index(serving) < preview.log.index(read_back)
+        assert not any(line.startswith("full build ok") for line in preview.log)
+        briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
+        wait_for(lambda: b"Ruiz steered the talks" in raw_get(preview, "/actors/ana-ruiz.html")[2])
+    finally:
+        preview.stop()
 
 
 def test_a_busy_port_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
