@@ -16,9 +16,12 @@ and the browser's script live in `generator/preview/`.
 """
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -43,6 +46,11 @@ from .search import SEARCH_DIR, SearchIndex, update_index
 from .workers import worker_count
 from .write import Outputs, sync_changed
 
+# The preview's threads share the interpreter: a rebuild busy in Python holds every other thread
+# back up to the switch interval at each file or socket operation they make (the "convoy
+# effect"). At Python's default of 5 ms, a save's open page at 10,000 pages took up to 0.8 s to
+# show while a rebuild ran; at 1 ms, 0.16 s (benchmarks/preview_latency.py).
+SWITCH_INTERVAL_SECONDS = 0.001
 SETTLE_SECONDS = 0.2  # at most this long, the rest of a rebuild waits for the browsers to fetch the open pages
 SEARCH_QUIET_SECONDS = 1.0  # the search index is refreshed once saves pause this long, not after each one
 # After the fast path has shown a save, the full rebuild waits until saves pause this long, or
@@ -439,6 +447,21 @@ def _found(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:
 def serve_site(config: BuildConfig, host: str, port: int, open_browser: bool = True) -> None:
     """Listen first (a busy port fails fast), build (unless nothing changed since the last
     build), then serve and watch until Ctrl+C."""
+    with _threads_taking_turns_quickly():
+        _serve(config, host, port, open_browser)
+
+
+@contextmanager
+def _threads_taking_turns_quickly() -> Iterator[None]:
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+def _serve(config: BuildConfig, host: str, port: int, open_browser: bool) -> None:
     updates = UpdateLog()
     previewer = Previewer(config, on_update=lambda o: updates.publish(o.changed, o.error),
                           open_pages=updates.open_pages, settle=lambda pages: updates.wait_until_fetched(pages, SETTLE_SECONDS))
