@@ -11,7 +11,7 @@ import json
 import os
 import pickle
 import zlib
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,6 @@ class BuildCache:
 
     loaded: dict[str, Any] | None = None  # file key -> (stamp, loaded file)
     parsed: dict[str, Any] | None = None  # text key -> parsed text
-
-
-Memoize = Callable[[Hashable, Callable[[], Any]], Any]
-
-
-def uncached(key: Hashable, compute: Callable[[], Any]) -> Any:
-    return compute()
 
 
 # --- the on-disk build cache --------------------------------------------------------------------

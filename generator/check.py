@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import ENGINE_DIR, BuildCache, load_shards, save_shards, uncached
+from .cache import ENGINE_DIR, BuildCache, load_shards, save_shards
 from .config import BuildConfig
 from .docs import FACTS_DIR, FactsParser, engine_digest, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
@@ -72,7 +72,7 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     engine = engine_digest(ENGINE_DIR) if cached or workers > 1 else ""
     in_memory = cache or BuildCache()
     loaded = LoadedFiles(_known(in_memory.loaded, cache_dir, LOADED_DIR, engine), engine) if cached else None
-    raw, problems = load_content(config.content_dir, config.sources_dir, uncached,
+    raw, problems = load_content(config.content_dir, config.sources_dir,
                                  tuple(list_files(config.entity_kinds)), folders(config.entity_kinds), loaded)
     if loaded is not None and cache_dir and keep and (changed := loaded.changed_shards()):
         save_shards(cache_dir / LOADED_DIR, loaded.used, changed, engine)
@@ -90,7 +90,7 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
         facts = FactsParser(make_parser(), workers, engine, _known(in_memory.parsed, cache_dir, FACTS_DIR, engine)) \
             if cached or workers > 1 else None
         resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
-                                             uncached, facts)
+                                             facts)
         problems += found
         if facts and cache_dir and keep and facts.changed:
             save_facts(cache_dir, facts.used, facts.changed, engine)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Memoize, Stamp, shard_of, uncached
+from .cache import Stamp, shard_of
 from .chars import char_name, forbidden_chars
 from .errors import Diagnostic, Location, error
 from .yamlsafe import MAX_BYTES, YamlProblem, YNode, parse_yaml
@@ -104,23 +104,22 @@ def _display_in(folder: Path) -> Callable[[str], str]:
     return lambda name: prefix + name if not prefix.startswith("../../") else str(folder / name)
 
 
-def load_content(content_dir: Path, sources_dir: Path | None = None, memo: Memoize = uncached,
+def load_content(content_dir: Path, sources_dir: Path | None = None,
                  list_files: tuple[str, ...] = (), folders: tuple[str, ...] = MARKDOWN_FOLDERS,
                  loaded: LoadedFiles | None = None) -> tuple[RawContent, list[Diagnostic]]:
-    """Read every content file. `memo` lets the preview server skip re-parsing unchanged text;
-    `list_files` and `folders` name the list files and the folders of Markdown files to read (the
-    declared kinds': kind.list_files, kind.folders); `loaded` holds the files of earlier builds,
-    by stamp (and takes this one's)."""
+    """Read every content file. `list_files` and `folders` name the list files and the folders of
+    Markdown files to read (the declared kinds': kind.list_files, kind.folders); `loaded` holds
+    the files of earlier builds, by stamp (and takes this one's)."""
     problems: list[Diagnostic] = []
     if not content_dir.is_dir():
         where = Location(display_path(content_dir), 0)
         problems.append(error(where, "content folder not found", "pass --content DIR or run from the project root"))
         return RawContent(None, {}, {}, {}), problems
     root = Path(os.path.realpath(content_dir))
-    briefing = _load_yaml_file(content_dir / "briefing.yaml", root, problems, memo, True, loaded)
-    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, memo, False, loaded)
+    briefing = _load_yaml_file(content_dir / "briefing.yaml", root, problems, True, loaded)
+    lists = {name: _load_yaml_file(content_dir / f"{name}.yaml", root, problems, False, loaded)
              for name in list_files}
-    markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, memo, loaded))
+    markdown = {folder: tuple(_load_markdown_folder(content_dir, root, folder, problems, loaded))
                 for folder in folders}
     unreadable = bool(problems)
     if sources_dir is None and os.path.lexists(content_dir / SOURCE_TEXTS):
@@ -230,7 +229,7 @@ def _read_content_text(path: Path, root: Path, problems: list[Diagnostic], shown
     return text if not found else None
 
 
-def _load_yaml_file(path: Path, root: Path, problems: list[Diagnostic], memo: Memoize,
+def _load_yaml_file(path: Path, root: Path, problems: list[Diagnostic],
                     required: bool = False, loaded: LoadedFiles | None = None) -> RawFile | None:
     if not os.path.lexists(path):
         if required:
@@ -245,7 +244,7 @@ def _load_yaml_file(path: Path, root: Path, problems: list[Diagnostic], memo: Me
     if text is None:
         return None
     try:
-        raw = memo((shown, text), lambda: RawFile(shown, path.stem, parse_yaml(text, shown)))
+        raw = RawFile(shown, path.stem, parse_yaml(text, shown))
     except YamlProblem as problem:
         problems.append(problem.diagnostic)
         return None
@@ -255,7 +254,7 @@ def _load_yaml_file(path: Path, root: Path, problems: list[Diagnostic], memo: Me
 
 
 def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: list[Diagnostic],
-                          memo: Memoize, loaded: LoadedFiles | None = None) -> list[RawFile]:
+                          loaded: LoadedFiles | None = None) -> list[RawFile]:
     path = content_dir / folder
     if not os.path.lexists(path):
         return []
@@ -285,7 +284,7 @@ def _load_markdown_folder(content_dir: Path, root: Path, folder: str, problems: 
         found = len(problems)
         text = _read_content_text(file, root, problems, shown, entry)
         if text is not None:
-            raw = memo((shown, text), lambda: split_front_matter(text, shown, file.stem, problems))
+            raw = split_front_matter(text, shown, file.stem, problems)
             if raw:
                 files.append(raw)
                 if loaded is not None and len(problems) == found:

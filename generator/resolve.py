@@ -12,7 +12,6 @@ from typing import Any, Callable, Iterator, NamedTuple
 
 from markdown_it import MarkdownIt
 
-from .cache import Memoize, uncached
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .evidence import Evidence, check_against_texts, cited_passages
 from .kind import Kind, Lookup
@@ -89,7 +88,7 @@ def _kind_texts(declared: tuple[tuple[Kind, tuple[Any, ...]], ...], lookup: Look
 
 def resolve_references(content: Content, field_refs: list[FieldRef], md: MarkdownIt,
                        broken_ids: frozenset[str] | None = frozenset(),
-                       memo: Memoize = uncached, parse_all: DocParser | None = None) -> tuple[Resolved, list[Diagnostic]]:
+                       parse_all: DocParser | None = None) -> tuple[Resolved, list[Diagnostic]]:
     """Check every reference and index the briefing. `broken_ids`: ids of records dropped for
     errors, not to be reported again as unknown; None: do not report unknown ids at all.
     `parse_all` parses the texts instead of `md` here (in workers, keeping only their facts)."""
@@ -98,7 +97,7 @@ def resolve_references(content: Content, field_refs: list[FieldRef], md: Markdow
     glossary = _glossary(content)
     pattern = glossary["glossary_pattern"]
     if parse_all is None:
-        docs = {key: DocInfo(memo((key, text, pattern), lambda: parse_doc(md, text, key, home, pattern)), home, title, group)
+        docs = {key: DocInfo(parse_doc(md, text, key, home, pattern), home, title, group)
                 for key, home, title, text, group in markdown_fields(content, index)}
     else:
         fields = list(markdown_fields(content, index))
