@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 600.0
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from scale import _tree  # noqa: E402  # the process tree under a pid, as scale.py samples it
 
 
 def first_page(port: int) -> bool:
@@ -48,21 +51,6 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
-def processes(pid: int) -> int:
-    """How many processes the tree under `pid` holds now (the server, its workers, Pagefind)."""
-    count, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        count += 1
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo += [int(c) for c in f.read().split()]
-        except OSError:
-            pass
-    return count
 
 
 def start(content: Path, templates: Path, out: Path) -> tuple[float, float, int, float]:
@@ -91,7 +79,7 @@ def start(content: Path, templates: Path, out: Path) -> tuple[float, float, int,
 
 def _sample(proc: subprocess.Popen[str], most: list[int]) -> None:
     while proc.poll() is None:
-        most[0] = max(most[0], processes(proc.pid))
+        most[0] = max(most[0], len(_tree(proc.pid)))
         time.sleep(0.1)
 
 
