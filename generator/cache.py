@@ -6,10 +6,13 @@ keeps the same caches in memory between its rebuilds (`BuildCache`), read from t
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import json
 import os
 import pickle
+import stat
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -69,12 +72,20 @@ def stamp(path: Path) -> Stamp | None:
     return st.st_size, st.st_mtime_ns
 
 
+FOLDER: Stamp = (-2, 0)  # a folder's stamp: only that it is there (its files have their own)
+
+
 def input_stamps(folders: list[Path]) -> dict[str, Stamp]:
-    """(size, mtime) of every file under the input folders: equal stamps mean nothing was edited."""
+    """(size, mtime) of every file under the input folders: equal stamps mean nothing was edited.
+    Folders are listed too, so that a new folder (`pages/x.md/`) or a new link to one, which the
+    walk does not follow, counts as an edit; a link's stamp is its own, so retargeting it does."""
     stamps: dict[str, Stamp] = {}
     for folder in folders:
         for root, dirs, files in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in dirs:
+                path = os.path.join(root, name)
+                stamps[path] = _link_stamp(path) if os.path.islink(path) else FOLDER
             for name in sorted(files):
                 path = os.path.join(root, name)
                 try:
@@ -85,6 +96,34 @@ def input_stamps(folders: list[Path]) -> dict[str, Stamp]:
     return stamps
 
 
+def _link_stamp(path: str) -> Stamp:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return (-1, -1)
+    return (-3, st.st_mtime_ns)
+
+
+def open_regular(path: Path | str) -> io.BufferedReader:
+    """A regular file, opened for reading. Anything else (a FIFO, a device, a folder) raises
+    OSError without being read, and O_NONBLOCK means opening a FIFO put in its place cannot
+    hang: cache files, and input files no stage checks, may be anything."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: Path | str) -> bytes:
+    with open_regular(path) as f:
+        return f.read()
+
+
 def digest(data: bytes) -> str:
     # SHA-256, cut to 128 bits: twice as fast as BLAKE2b here (the CPU computes SHA in hardware)
     return hashlib.sha256(data).hexdigest()[:32]
@@ -93,7 +132,7 @@ def digest(data: bytes) -> str:
 def load_record(cache_dir: Path) -> BuildRecord | None:
     """The last build's record, or None if there is none or it is unreadable (then build cold)."""
     try:
-        data = json.loads((cache_dir / RECORD_FILE).read_text(encoding="utf-8"))
+        data = json.loads(read_regular(cache_dir / RECORD_FILE).decode("utf-8"))
         if data.get("version") != RECORD_VERSION:
             return None
         return BuildRecord(data["options"], {p: tuple(s) for p, s in data["inputs"].items()},  # type: ignore[misc]
@@ -166,7 +205,8 @@ ENGINE_FILE = "engine"  # the digest of the engine that made a folder's entries
 
 
 def shard_of(key: str) -> int:
-    return zlib.crc32(key.encode("utf-8")) % SHARDS
+    # surrogateescape: a key holds a file's name, which need not be UTF-8
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
 
 
 def load_shards(folder: Path, engine: str = "") -> dict[str, Any]:
@@ -179,7 +219,7 @@ def load_shards(folder: Path, engine: str = "") -> dict[str, Any]:
     entries: dict[str, Any] = {}
     for name in [WHOLE, *(f"{shard:02d}.pickle" for shard in range(SHARDS))]:
         try:
-            with open(folder / name, "rb") as f:
+            with open_regular(folder / name) as f:
                 found = pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             continue
@@ -226,7 +266,7 @@ def save_shards(folder: Path, entries: dict[str, Any], shards: Iterable[int] = r
 def _engine_of(folder: Path) -> str:
     """The digest of the engine that wrote a cache folder ("" if none is marked)."""
     try:
-        return (folder / ENGINE_FILE).read_text(encoding="utf-8")
+        return read_regular(folder / ENGINE_FILE).decode("utf-8")
     except (OSError, ValueError):
         return ""
 

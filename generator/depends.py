@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
 
-from .cache import Stamp, digest
+from .cache import Stamp, digest, open_regular
 from .model import Actor, Page
 from .resolve import Resolved
 from .urls import HOME, NOT_FOUND, SEARCH, SOURCES, entity_url
@@ -40,17 +40,20 @@ def shared_key(stamps: Mapping[str, Stamp], content_dir: Path, resolved: Resolve
             continue
         old = known.get(path)
         digests[path] = old if old and tuple(old[0]) == stamps[path] else (stamps[path], _file_digest(path))
-        h.update(f"\0{path}\0{digests[path][1]}".encode())
+        h.update(f"\0{path}\0{digests[path][1]}".encode("utf-8", "surrogatepass"))  # a name need not be UTF-8
     for page in resolved.content.pages:
         h.update(repr([getattr(page, name) for name in _PAGE_FIELDS]).encode())
     return h.hexdigest()[:32], digests
 
 
 def _file_digest(path: str) -> str:
+    """The digest of a regular file, read a piece at a time; "" for anything else. Not every file
+    under content/ is one the loader reads (and checks): a FIFO there must not hang the build,
+    nor a large file fill memory."""
     try:
-        with open(path, "rb") as f:
-            return digest(f.read())
-    except OSError:  # gone since it was listed: the loader has reported it, or will next time
+        with open_regular(path) as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()[:32]
+    except OSError:  # gone since it was listed, or not a file: the loader reports what it reads
         return ""
 
 

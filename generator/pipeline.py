@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, TemplateError
+from jinja2 import Environment
 
 from .cache import (BuildCache, BuildRecord, Stamp, build_inputs, build_options, forget_record, input_stamps,
                     save_record, stamp, up_to_date)
@@ -24,7 +24,7 @@ from .splice import JsonFiles
 from .search import (FIRST_SHARD, SEARCH_DIR, SearchIndexer, ShardIndexing, assign_shards, index_pages, is_indexed,
                      live_indexer, manifest, page_digest, shard_count, shard_files, shard_size,
                      stale_shards)
-from .templating import template_problem
+from .templating import template_fault
 from .write import Outputs, StagedSite, check_output_paths, refuse_unsafe_out_dir, terminate_gracefully
 
 __all__ = ["BuildReport", "build_site", "check_content", "render_site"]
@@ -305,8 +305,10 @@ def _reuse_shard(sink: OutputSink, files: list[str]) -> bool:
 def _template_errors(config: BuildConfig) -> Iterator[None]:
     try:
         yield
-    except TemplateError as exc:
-        raise BuildFailed([template_problem(exc, config.templates_dir)]) from None
+    except Exception as exc:
+        if (problem := template_fault(exc, config.templates_dir)) is None:
+            raise
+        raise BuildFailed([problem]) from None
 
 
 def _no_progress(done: int, total: int) -> None:

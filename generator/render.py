@@ -5,13 +5,15 @@ links relative to that page and renders Markdown with anchors only on the text's
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .dates import describe
@@ -112,10 +114,22 @@ class PageLinks:
         return Markup(render_markdown(info.parsed, links))
 
 
+class TemplateLoader(FileSystemLoader):
+    """Jinja's loader, with a template that is not UTF-8 reported at its file and line."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            line = exc.object[:exc.start].count(b"\n") + 1
+            path = os.path.join(self.searchpath[0], *split_template_path(template))
+            raise TemplateSyntaxError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", line, template, path) from None
+
+
 def make_environment(templates_dir: Path, auto_reload: bool = False) -> Environment:
     """A build reads each template once (`auto_reload` would stat it for every page rendered);
     the preview server, which keeps one environment across template edits, passes True."""
-    env = Environment(loader=FileSystemLoader(templates_dir), autoescape=select_autoescape(default=True),
+    env = Environment(loader=TemplateLoader(templates_dir), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       auto_reload=auto_reload)
     env.filters["date"] = describe

@@ -24,6 +24,20 @@ def template_problem(exc: TemplateError, templates_dir: Path) -> Diagnostic:
     return error(where, f"template error: {exc}", "check the variable names used on this line")
 
 
+def template_fault(exc: Exception, templates_dir: Path) -> Diagnostic | None:
+    """A diagnostic for an exception raised while rendering, if the templates raised it: a Jinja
+    error, or any other (`1 / 0`, `'a' + 1`, an include of itself) raised in template code;
+    None for an exception of the engine's own, which must stay a traceback to be fixed."""
+    if isinstance(exc, TemplateError):
+        return template_problem(exc, templates_dir)
+    frame = _last_template_frame(exc, templates_dir)
+    if frame is None:
+        return None
+    message = "templates include each other without end" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+    return error(Location(display_path(Path(frame[0])), frame[1]), f"template error: {message}",
+                 "fix the template code on this line")
+
+
 def _last_template_frame(exc: BaseException, templates_dir: Path) -> tuple[str, int] | None:
     root = os.path.abspath(templates_dir)
     frames = [(f.filename, f.lineno or 0) for f in traceback.extract_tb(exc.__traceback__)

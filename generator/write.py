@@ -37,7 +37,9 @@ def check_output_paths(paths: list[str]) -> list[Diagnostic]:
 
 
 def refuse_unsafe_out_dir(out_dir: Path, protected: list[Path]) -> list[Diagnostic]:
-    """Never replace a folder that is not a previous build (say `--out .` by mistake)."""
+    """Never replace a folder that is not a previous build (say `--out .` by mistake), nor write
+    into an input folder (the next build would read its own output: a site inside templates/
+    would be copied into its own static/ again and again)."""
     where = Location(str(out_dir), 0)
     try:
         resolved = Path(os.path.realpath(out_dir, strict=os.path.lexists(out_dir)))
@@ -45,6 +47,9 @@ def refuse_unsafe_out_dir(out_dir: Path, protected: list[Path]) -> list[Diagnost
             folder = Path(os.path.realpath(folder))
             if resolved == folder or folder.is_relative_to(resolved):
                 return [error(where, f"the output folder would replace {folder}", "choose another --out folder, e.g. site")]
+            if resolved.is_relative_to(folder):
+                return [error(where, f"the output folder is inside {folder}, which the build reads",
+                              f"choose an --out folder outside {folder.name}/, e.g. site")]
         if os.path.lexists(out_dir) and not out_dir.is_dir():
             return [error(where, "the output path exists and is not a folder", "choose another --out folder, e.g. site")]
         if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "index.html").is_file():

@@ -1,0 +1,150 @@
+"""What an adversarial sweep of every command found (README, "When something is wrong"): files
+no stage checks (a FIFO or /dev/zero beside the content, a FIFO in the build cache), names that
+are not UTF-8, folders that appear where the no-op check did not look, template code that
+raises, and output folders inside an input folder. Each must be a located message with a hint
+and exit 1 (or a build that carries on), never a traceback or a hang.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine import PROJECT_ROOT, Briefing, tree_digest
+from test_errors import diagnostics_of
+
+PAGE = "---\ntitle: Extra page\n---\nSee [[talks]].\n"
+HANG = 60  # seconds: a build of the basic fixture takes about one
+
+
+def build_py(briefing: Briefing, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python build.py build` in a subprocess, so that a hang fails the test instead of stalling it."""
+    return subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "build", "--content", "content",
+                           "--out", "site", *args], cwd=briefing.root, capture_output=True, text=True, timeout=HANG)
+
+
+def test_special_files_beside_the_content_never_hang_the_build(briefing: Briefing) -> None:
+    # No stage reads them, but the build's change record hashes every file under content/.
+    os.mkfifo(briefing.path("notes.fifo"))
+    os.symlink("/dev/zero", briefing.path("zero"))
+    result = build_py(briefing)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cache_files_that_are_not_regular_files_are_never_read(briefing: Briefing) -> None:
+    assert briefing.build().exit_code == 0
+    cache = briefing.root / ".cache"
+    for path in [p for p in cache.rglob("*") if p.is_file()]:
+        path.unlink()
+        os.mkfifo(path)
+    briefing.write("pages/extra.md", PAGE)
+    result = build_py(briefing)
+    assert result.returncode == 0, result.stderr
+    check = subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "check", "--content", "content"],
+                           cwd=briefing.root, capture_output=True, text=True, timeout=HANG)
+    assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize("where", ["pages", "."])
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_traceback(briefing: Briefing, where: str) -> None:
+    folder = os.fsencode(briefing.path(where))
+    with open(os.path.join(folder, b"x\xff.md"), "w", encoding="utf-8") as f:
+        f.write(PAGE)
+    result = briefing.build()  # in-process: an exception would fail the test with its traceback
+    if where == ".":  # not a content file: built around
+        assert result.exit_code == 0, result.output
+        return
+    lines, _ = diagnostics_of(result.stderr)
+    assert lines[0] == "content/pages/x\\udcff.md:1: file name 'x\\udcff' is not a valid id"
+
+
+@pytest.mark.parametrize("make", [
+    lambda b: os.symlink("../actors", b.path("pages/extra.md")),
+    lambda b: b.path("pages/extra.md").mkdir(),
+], ids=["a link to a folder", "a folder"])
+def test_a_new_folder_named_like_a_page_is_not_taken_for_nothing_changed(briefing: Briefing, make) -> None:  # type: ignore[no-untyped-def]
+    assert briefing.build().exit_code == 0
+    make(briefing)
+    result = briefing.build()
+    assert result.exit_code == 1, result.output
+    lines, _ = diagnostics_of(result.stderr)
+    assert lines[0] == "content/pages/extra.md:1: not a regular file: this is a folder"
+
+
+KINDS = st.sampled_from(["file", "folder", "link to a folder", "link to a file", "fifo", "dangling link"])
+NAMES = st.text(st.sampled_from("abc.-_é"), min_size=1, max_size=8).filter(lambda n: n not in {".", ".."})
+
+
+@settings(max_examples=60, deadline=None)
+@given(kind=KINDS, name=NAMES, deep=st.booleans())
+def test_anything_added_to_an_input_folder_changes_its_stamps(tmp_path_factory: pytest.TempPathFactory,
+                                                              kind: str, name: str, deep: bool) -> None:
+    from generator.cache import input_stamps
+    root = tmp_path_factory.mktemp("inputs")
+    (root / "sub").mkdir()
+    (root / "sub" / "kept.md").write_text("x")
+    before = input_stamps([root])
+    target = (root / "sub" if deep else root) / name
+    if target.exists():
+        return
+    {"file": lambda: target.write_text(""), "folder": target.mkdir, "fifo": lambda: os.mkfifo(target),
+     "link to a folder": lambda: os.symlink(root / "sub", target),
+     "link to a file": lambda: os.symlink(root / "sub" / "kept.md", target),
+     "dangling link": lambda: os.symlink("nowhere", target)}[kind]()
+    assert input_stamps([root]) != before
+
+
+BROKEN_TEMPLATES = [
+    ("page.html", "{{ 1 / 0 }}", "template error: ZeroDivisionError: division by zero"),
+    ("page.html", "{{ 'a' + 1 }}", 'template error: TypeError: can only concatenate str (not "int") to str'),
+    ("_nav.html", "{% include '_nav.html' %}", "template error: templates include each other without end"),
+]
+
+
+@pytest.mark.parametrize(("name", "code", "message"), BROKEN_TEMPLATES, ids=["division", "type", "include loop"])
+def test_template_code_that_raises_is_reported_at_its_line(briefing: Briefing, name: str, code: str, message: str) -> None:
+    templates = briefing.root / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    assert briefing.build("--templates", "templates").exit_code == 0
+    before = tree_digest(briefing.root / "site")
+    page = templates / name
+    text = page.read_text(encoding="utf-8")
+    at = text.index("{{")  # the first output tag: inside a block in a template that extends another
+    page.write_text(text[:at] + code + text[at:], encoding="utf-8")
+    result = briefing.build("--templates", "templates")  # in-process: a traceback fails the test
+    assert result.exit_code == 1
+    lines, _ = diagnostics_of(result.stderr)
+    assert lines == [f"templates/{name}:{text[:at].count(chr(10)) + 1}: {message}", "    -> fix the template code on this line"]
+    assert tree_digest(briefing.root / "site") == before
+
+
+def test_a_template_that_is_not_utf8_is_reported_at_its_line(briefing: Briefing) -> None:
+    templates = briefing.root / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    page = templates / "page.html"
+    data = page.read_bytes()
+    page.write_bytes(data + b"caf\xe9\n")
+    result = briefing.build("--templates", "templates")
+    assert result.exit_code == 1
+    lines, _ = diagnostics_of(result.stderr)
+    line = data.count(b"\n") + 1
+    assert lines == [f"templates/page.html:{line}: template syntax error: not UTF-8 text "
+                     f"(invalid continuation byte at byte {len(data) + 3})", "    -> fix the Jinja syntax on this line"]
+
+
+@pytest.mark.parametrize(("out", "folder"), [("content/site", "content"), ("templates/static/site", "templates")])
+def test_an_output_folder_inside_an_input_folder_is_refused(briefing: Briefing, out: str, folder: str) -> None:
+    shutil.copytree(PROJECT_ROOT / "templates", briefing.root / "templates")
+    result = briefing.build("--templates", "templates", out=out)
+    assert result.exit_code == 1
+    lines, _ = diagnostics_of(result.stderr)
+    assert lines == [f"{out}:0: the output folder is inside {os.path.realpath(briefing.root / folder)}, which the build reads",
+                     f"    -> choose an --out folder outside {folder}/, e.g. site"]
+    assert not (briefing.root / out).exists()
