@@ -20,8 +20,10 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-
 _SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
                       "\U00010000-\U0010ffff]")
 _NOT_ASCII_CONTROLS = bytes(b for b in range(128) if 0x20 <= b < 0x7F or b in b"\t\n\r")
-# Also kept off the terminal: line breaks inside one message, and bidi overrides that reorder it.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Also kept off the terminal: line breaks inside one message, bidi overrides that reorder it, and
+# invisible zero-width spaces, which would make `unknown id [[ta<ZWSP>lks]]` look like a good id
+# (not the joiners U+200C/D: emoji and some scripts need them).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def char_name(char: str) -> str:

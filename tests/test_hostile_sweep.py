@@ -148,3 +148,10 @@ def test_an_output_folder_inside_an_input_folder_is_refused(briefing: Briefing, 
     assert lines == [f"{out}:0: the output folder is inside {os.path.realpath(briefing.root / folder)}, which the build reads",
                      f"    -> choose an --out folder outside {folder}/, e.g. site"]
     assert not (briefing.root / out).exists()
+
+
+def test_an_invisible_character_in_a_reference_is_shown_in_the_message(briefing: Briefing) -> None:
+    briefing.write("pages/extra.md", "---\ntitle: Extra page\n---\nSee [[ta\u200blks]] and [[talks\ufeff]].\n")
+    lines, _ = diagnostics_of(briefing.check().stderr)
+    assert sorted(lines[0::2]) == ["content/pages/extra.md:4: unknown id [[ta\\u200blks]]",
+                                   "content/pages/extra.md:4: unknown id [[talks\\ufeff]]"]
