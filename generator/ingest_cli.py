@@ -1,6 +1,7 @@
 """The `ingest` command's I/O: read the articles and an existing briefing's actors, write the draft."""
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .cache import open_regular
 from .errors import BuildFailed, Diagnostic, Location, error, os_problem
 from .ingest import ExistingActor, InputFile, ingest_articles
 from .ingest.decode import MAX_BYTES
@@ -40,15 +42,31 @@ def run_ingest(files: list[Path], out_dir: Path, content_dir: Path | None) -> in
 
 
 def _read(path: Path, problems: list[Diagnostic]) -> InputFile | None:
-    try:
-        if path.stat().st_size > MAX_BYTES:  # not even read: far beyond any saved page
-            problems.append(error(Location(str(path), 1), f"the file is over the {MAX_BYTES:,}-byte limit for one article",
-                                  "split it, or pass the article alone"))
-            return None
-        return InputFile(str(path), path.read_bytes())
-    except OSError as exc:
-        problems.append(error(Location(str(path), 1), f"cannot read the file ({exc.strerror})", "check the path"))
+    where = Location(str(path), 1)
+    if not _is_utf8(path.name):  # it would be written into the draft's YAML
+        problems.append(error(where, "the file name is not UTF-8", "rename the file"))
         return None
+    try:
+        # A FIFO or a device is refused unread: reading one would hang, or (/dev/zero) fill memory.
+        with open_regular(path) as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        what = "not a regular file" if exc.errno == errno.EINVAL else exc.strerror
+        problems.append(error(where, f"cannot read the file ({what})", "pass a plain-text article or a saved web page"))
+        return None
+    if len(data) > MAX_BYTES:  # not even decoded: far beyond any saved page
+        problems.append(error(where, f"the file is over the {MAX_BYTES:,}-byte limit for one article",
+                              "split it, or pass the article alone"))
+        return None
+    return InputFile(str(path), data)
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _existing_actors(content_dir: Path, problems: list[Diagnostic]) -> tuple[ExistingActor, ...]:

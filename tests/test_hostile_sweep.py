@@ -155,3 +155,32 @@ def test_an_invisible_character_in_a_reference_is_shown_in_the_message(briefing:
     lines, _ = diagnostics_of(briefing.check().stderr)
     assert sorted(lines[0::2]) == ["content/pages/extra.md:4: unknown id [[ta\\u200blks]]",
                                    "content/pages/extra.md:4: unknown id [[talks\\ufeff]]"]
+
+
+def test_ingest_refuses_special_files_bad_names_and_control_characters_with_the_others_ingested(tmp_path: Path) -> None:
+    article = (PROJECT_ROOT / "tests" / "fixtures" / "ingest" / "eu-summit.txt").read_text(encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    os.symlink("/dev/zero", tmp_path / "zero.txt")
+    (tmp_path / os.fsdecode(b"name\xff.txt")).write_text(article, encoding="utf-8")
+    lines = article.split("\n")
+    (tmp_path / "esc.txt").write_text("\n".join([*lines[:2], lines[2] + "\x1b[2J", *lines[3:]]), encoding="utf-8")
+    (tmp_path / "good.txt").write_text(article, encoding="utf-8")
+    names = ["pipe.txt", "zero.txt", os.fsdecode(b"name\xff.txt"), "esc.txt", "good.txt"]
+
+    def under_a_gigabyte() -> None:  # /dev/zero read whole would take all the memory there is
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "ingest", *names, "--out", "draft"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=HANG, preexec_fn=under_a_gigabyte)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if not line.startswith("    -> ")] == [
+        "esc.txt:3: control character U+001B (ESC) in the text",
+        "name\\udcff.txt:1: the file name is not UTF-8",
+        "pipe.txt:1: cannot read the file (not a regular file)",
+        "zero.txt:1: cannot read the file (not a regular file)"]
+    assert "ingested 1 of 5 file(s)" in result.stdout
+    check = subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "check", "--content", "draft"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=HANG)
+    assert check.returncode == 0, check.stderr

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..chars import char_name, first_forbidden
 from ..dates import parse_date
 from ..errors import Diagnostic, Location, error
 from . import draft
@@ -59,6 +60,9 @@ def read_article(item: InputFile, source_id: str) -> Article | Diagnostic:
     refusal = not_an_article(text)
     if refusal:
         return error(Location(item.name, refusal.line), refusal.message, refusal.hint)
+    if found := first_forbidden(text):  # the draft would fail `check` (and ESC would reach a terminal)
+        return error(Location(item.name, 1 if is_html else found[0] + 1), f"control character {char_name(found[1])} in the text",
+                     "delete it and ingest the file again; an article may hold tabs and line breaks, but no other control characters")
     kept, noise, byline = split_noise(text)
     if byline and not meta.get("byline"):
         meta["byline"] = byline
