@@ -324,8 +324,21 @@ def write_files(files: Outputs, out_dir: Path) -> None:
         raise BuildFailed(problems)
     for path, data in sorted(files.items()):
         target = out_dir / path
+        temporary = target.with_name(f".{target.name}.new")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            temporary.unlink(missing_ok=True)
+            # Written beside it, then renamed over it: whatever stood there (a FIFO would block
+            # the write, a link would be written through) is replaced, never written into.
+            write_new_file(temporary, data)
+            os.replace(temporary, target)
         except OSError as exc:
+            _remove_quietly(temporary)
             raise BuildFailed([os_problem(exc, str(target), "cannot write")]) from None
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -184,3 +184,17 @@ def test_ingest_refuses_special_files_bad_names_and_control_characters_with_the_
     check = subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "check", "--content", "draft"],
                            cwd=tmp_path, capture_output=True, text=True, timeout=HANG)
     assert check.returncode == 0, check.stderr
+
+
+def test_schema_replaces_a_fifo_or_a_link_where_a_schema_was_and_writes_nothing_through_it(tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    out.mkdir()
+    os.mkfifo(out / "actor.schema.json")  # writing into it would wait for a reader for ever
+    (tmp_path / "victim.txt").write_text("mine")
+    os.symlink(tmp_path / "victim.txt", out / "page.schema.json")
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "schema", "--out", str(out)],
+                            capture_output=True, text=True, timeout=HANG)
+    assert result.returncode == 0, result.stderr
+    assert (out / "actor.schema.json").is_file() and not (out / "page.schema.json").is_symlink()
+    assert (tmp_path / "victim.txt").read_text() == "mine"
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
