@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,31 @@ def test_schema_replaces_a_fifo_or_a_link_where_a_schema_was_and_writes_nothing_
     assert (out / "actor.schema.json").is_file() and not (out / "page.schema.json").is_symlink()
     assert (tmp_path / "victim.txt").read_text() == "mine"
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_preview_watches_on_after_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    import threading
+
+    from generator.config import BuildConfig
+    from generator.preview.watch import Changes, watch_changes
+    content = tmp_path / "content"
+    (content / "pages").mkdir(parents=True)
+    seen: list[Changes] = []
+    stop = threading.Event()
+    config = BuildConfig(content_dir=content, templates_dir=tmp_path / "templates", out_dir=tmp_path / "site")
+    watcher = threading.Thread(target=watch_changes, args=(config, seen.append, stop), daemon=True)
+    watcher.start()
+    try:
+        time.sleep(0.5)  # watching
+        with open(os.path.join(os.fsencode(content / "pages"), b"x\xff.md"), "w", encoding="utf-8") as f:
+            f.write(PAGE)
+        time.sleep(0.5)
+        (content / "pages" / "later.md").write_text(PAGE, encoding="utf-8")  # a save after it is still seen
+        deadline = time.monotonic() + 10
+        while not any(content / "pages" / "later.md" in c.paths for c in seen) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(content / "pages" / "later.md" in c.paths for c in seen), seen
+        assert watcher.is_alive()
+    finally:
+        stop.set()
+        watcher.join(5)

@@ -99,13 +99,21 @@ def rebuild_changes(queue: ChangeQueue, rebuild: Callable[[Changes], None], stop
 def watch_changes(config: BuildConfig, found: Callable[[Changes], None], stop: threading.Event) -> None:
     """The watcher thread: hand every batch of relevant changes to `found` until `stop` is set."""
     roots = [d for d in (config.content_dir, config.templates_dir, config.sources_dir) if d and d.is_dir()]
-    if not roots:
-        return
-    try:
-        _watch(roots, config, found, stop, polling=False)
-    except OSError as exc:  # e.g. the system's limit on inotify watches is reached
-        click.echo(f"preview: no file-system events ({exc}); checking for changes every 300 ms instead", err=True)
-        _watch(roots, config, found, stop, polling=True)
+    polling = False
+    while roots and not stop.is_set():
+        try:
+            _watch(roots, config, found, stop, polling)
+            return
+        except OSError as exc:  # e.g. the system's limit on inotify watches is reached
+            if polling:
+                raise
+            click.echo(f"preview: no file-system events ({exc}); checking for changes every 300 ms instead", err=True)
+            polling = True
+        except RuntimeError:  # watchfiles cannot name a changed file (its name is not UTF-8): the
+            # watcher would be gone, and every later save unseen. Rebuild everything (the check
+            # reports a content file by its name) and watch on.
+            found(Changes(content=True, templates=True, static=True))
+            stop.wait(0.1)
 
 
 def _watch(roots: list[Path], config: BuildConfig, found: Callable[[Changes], None], stop: threading.Event,
