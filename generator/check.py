@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import ENGINE_DIR, BuildCache, load_shards, save_shards
+from .cache import ENGINE_DIR, BuildCache, BuildRecord, load_shards, save_shards
 from .config import BuildConfig
 from .docs import FACTS_DIR, FactsParser, engine_digest, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
@@ -38,6 +38,7 @@ class BuildReport:
     unchanged: bool = False  # nothing was edited since the last build: nothing was done
     counts: dict[str, int] = field(default_factory=dict)  # what was done anew ("pages rendered": 3, ...)
     search: dict[str, str] = field(default_factory=dict)  # indexed page -> digest of the text the search index read
+    record: BuildRecord | None = None  # what a cached build kept for the next (the preview keeps it in memory)
 
 
 class Timer:

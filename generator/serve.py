@@ -8,11 +8,12 @@ kept for edits (the briefing, every output's bytes, what was loaded and parsed) 
 
 An edit of actor or page bodies first takes a fast path on the watcher's thread: the open page is
 rendered from the last briefing with the new bodies (`preview/bodies.py`) and pushed. Then every
-content edit rebuilds in memory (templates stay compiled, unchanged files are not read or parsed again)
-and rewrites only the files whose bytes changed; a template edit renders every page again; a
-stylesheet edit copies just that file, and the browser swaps it in place. A failed rebuild is
-printed and shown in the open pages; the server keeps running. The HTTP side, the file watcher
-and the browser's script live in `generator/preview/`.
+content or template edit rebuilds in memory (templates stay compiled, unchanged files are not read
+or parsed again): the pages whose dependency key changed, by the keys `build` records
+(`preview/plan.py`), and the exports, re-encoding only the JSON records that changed; only the
+files whose bytes changed are rewritten. A stylesheet edit copies just that file, and the browser
+swaps it in place. A failed rebuild is printed and shown in the open pages; the server keeps
+running. The HTTP side, the file watcher and the browser's script live in `generator/preview/`.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import time
 import webbrowser
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -31,18 +32,20 @@ import click
 
 from .cache import BuildCache, BuildRecord, Stamp, build_inputs, cache_folder, input_stamps, up_to_date
 from .config import BuildConfig
-from .errors import BuildFailed, Location
+from .errors import BuildFailed
 from .kind import folders
 from .markdown import make_parser
-from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
 from .preview.bodies import edited_bodies, with_new_bodies
+from .preview.files import read_outputs, read_static, search_files
+from .preview.plan import Made, RebuildPlan, plan_rebuild
 from .preview.server import PortUnavailable, PreviewServer
 from .preview.updates import EVERYTHING, UpdateLog
 from .preview.watch import ChangeQueue, Changes, rebuild_changes, watch_changes
 from .render import make_environment
 from .resolve import Resolved
-from .search import SEARCH_DIR, SearchIndex, update_index
+from .search import SearchIndex, update_index
+from .splice import JsonFiles
 from .workers import worker_count
 from .write import Outputs, sync_changed
 
@@ -69,6 +72,19 @@ class Outcome:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class Done:
+    """What the last whole rebuild made again: the pages it rendered, the JSON records it
+    encoded, the exports it kept as they were."""
+
+    rendered: frozenset[str] = frozenset()
+    encoded: int = 0
+    kept: frozenset[str] = frozenset()
+
+    def __str__(self) -> str:
+        return f"{len(self.rendered)} page(s) rendered, {self.encoded} JSON record(s) encoded"
+
+
 def _ignore(what: object) -> None:
     pass
 
@@ -86,9 +102,9 @@ def _nothing_open() -> frozenset[str]:
 
 
 LastSite = tuple[BuildRecord | None, dict[str, Stamp], bool]  # as `up_to_date` finds it: record, stamps, nothing changed
-# What a full build leaves: the briefing, every output but the copied assets, each indexed
-# page's search digest, and whether the site was built (else it was read back as it was).
-State = tuple[Resolved, Outputs, dict[str, str], bool]
+# What a full build leaves: the briefing, every output but the copied assets, the build's record,
+# and whether the site was built (else it was read back as it was).
+State = tuple[Resolved, Outputs, BuildRecord | None, bool]
 
 
 def last_site(config: BuildConfig) -> LastSite:
@@ -119,7 +135,8 @@ class Previewer:
         self.cache = BuildCache()
         self.resolved: Resolved | None = None
         self.static: Outputs = {}  # templates/static/ as last copied, by output path ("static/style.css")
-        self.render_all_next = False  # a rebuild of every page failed or stopped early: render every page next time
+        self.made = Made()  # what the outputs were made from: a rebuild makes again what changed since
+        self.done = Done()  # what the last whole rebuild made again
         self.checked = False  # `resolved` is the content on disk as last checked in full (a template edit need not check it again)
         # Held while files are written (by rebuilds, the search refresh and every request), so a
         # request sees one whole state. Reentrant: the update callback runs under it.
@@ -139,7 +156,7 @@ class Previewer:
             self.full_build()
             return
         if changes.content or changes.templates:
-            self.rebuild(everything=changes.templates, superseded=superseded, recheck=changes.content)
+            self.rebuild(superseded=superseded, recheck=changes.content)
         if changes.static:
             self._copy_static()
 
@@ -162,10 +179,11 @@ class Previewer:
         except BuildFailed as exc:
             self._failed(exc)
             return
-        resolved, outputs, digests, built = state
+        resolved, outputs, record, built = state
         with self.lock:
             self.resolved, self.outputs, self.failure, self.checked = resolved, outputs, None, True
-            self.search = SearchIndex(_search_files(outputs), digests)
+            self.made = Made.of(record)
+            self.search = SearchIndex(search_files(outputs), record.search if record else {})
             self.static = read_static(self.config.static_dir)
             self.on_update(Outcome(frozenset({EVERYTHING}) if built else frozenset()))
         click.echo(f"full build ok in {_ms_since(started)} ms" if built else
@@ -184,17 +202,17 @@ class Previewer:
         # a file saved since the stamps were taken may be in the briefing, but is not in the site
         if outputs is None or input_stamps(build_inputs(self.config)) != stamps:
             return None
-        return resolved, outputs, record.search, False
+        return resolved, outputs, record, False
 
     def _build(self, last: LastSite) -> State:
         record, stamps, _ = last
         report = build_site(self.config, self.env, self.cache, cache_dir=cache_folder(self.config.out_dir),
                             workers=worker_count(), keep_outputs=True, last=(record, stamps))
         assert report.resolved is not None
-        return report.resolved, report.outputs, report.search, True
+        return report.resolved, report.outputs, report.record, True
 
     def content_changed(self) -> None:
-        self.rebuild(everything=False)
+        self.rebuild()
 
     def show_first(self, paths: frozenset[Path]) -> frozenset[str]:
         """The fast path, taken for each batch of file events before the rebuild: if only bodies of
@@ -213,7 +231,7 @@ class Previewer:
             if not found or not first:
                 return frozenset()
             try:
-                pages = self._render(found[0], first.__contains__, exports=False)
+                pages = self._render(found[0], first.__contains__)
             except BuildFailed:  # a template problem: the rebuild reports it
                 return frozenset()
             self.generation += 1
@@ -222,18 +240,18 @@ class Previewer:
         click.echo(f"open page{'s' if len(pages) > 1 else ''} written in {_ms_since(started)} ms; checking the rest")
         return first
 
-    def rebuild(self, everything: bool, superseded: Callable[[], bool] = _never, recheck: bool = True) -> None:
-        """Rebuild in memory: the open pages first (written and announced at once), then the other
-        pages that can have changed and the exports; the search index follows in the background.
-        The check runs without the lock, so pages are served (and `show_first` writes) meanwhile.
-        If `superseded` turns true meanwhile (a newer save is waiting), or `show_first` wrote
-        since this began, the rest is left to the next rebuild. Without `recheck` (only templates
-        changed), the content as last checked is rendered again."""
+    def rebuild(self, superseded: Callable[[], bool] = _never, recheck: bool = True) -> None:
+        """Rebuild in memory what changed since the outputs were made (`preview/plan.py`): the
+        open pages among those first (written and announced at once), then the others and the
+        exports; the search index follows in the background. The check runs without the lock,
+        so pages are served (and `show_first` writes) meanwhile. If `superseded` turns true
+        meanwhile (a newer save is waiting), or `show_first` wrote since this began, the rest is
+        left to the next rebuild. Without `recheck` (only templates changed), the content as
+        last checked is rendered again."""
         started = time.perf_counter()
-        everything = everything or self.render_all_next
         with self.lock:
             self.generation += 1
-            mine = self.generation
+            mine, made = self.generation, self.made
 
         def overtaken() -> bool:  # asked under the lock, before each commit
             return self.generation != mine
@@ -241,37 +259,49 @@ class Previewer:
         shown = ""
         try:
             self._wait_for_a_pause(superseded)
+            # before the check, as `build` takes them: a file saved meanwhile differs next time
+            stamps = input_stamps(build_inputs(self.config))
             resolved = self._content(recheck)
+            plan = plan_rebuild(self.config, resolved, stamps, made, self.outputs)
             with self.lock:
                 if overtaken():
                     raise _Superseded
-                dirty = None if everything else pages_to_rerender(self.resolved, resolved)
-                first = frozenset(p for p in self.open_pages() if dirty is None or p in dirty)
-                pages = self._render(resolved, first.__contains__, exports=False) if first else {}
+                first = frozenset(p for p in self.open_pages() if p in plan.stale)
+                pages = self._render(resolved, first.__contains__) if first else {}
                 reloading = frozenset(self._commit(self.outputs | pages, only=pages)) if pages else frozenset()
             shown = f" (open page{'s' if len(pages) > 1 else ''} written in {_ms_since(started)} ms)" if pages else ""
             # Outside the lock, and once the browsers have fetched what they reload (or a moment
             # has passed): the rest of the rebuild would otherwise compete with serving them.
             if reloading:
                 self.settle(reloading)
-            rest = self._render_rest(resolved, lambda p: p not in first and (dirty is None or p in dirty), superseded)
+            json_files = JsonFiles(made.fragments, self.outputs.get)
+            rest = self._render_rest(resolved, lambda p: p not in first and p in plan.stale, superseded,
+                                     json_files, plan.kept)
             with self.lock:
                 if overtaken():
                     raise _Superseded
-                kept = self.outputs if dirty is not None else _search_files(self.outputs)
-                changed = self._commit(kept | pages | rest)
-                self.resolved, self.render_all_next, self.checked = resolved, False, True
+                changed = self._commit(self._site(plan, pages | rest))
+                self.made = Made(plan.keys, plan.digests, json_files.spans)
+                self.resolved, self.checked = resolved, True
         except _Superseded:
-            self.render_all_next = everything  # a rebuild of everything still owes the other pages
             click.echo(f"rebuild cut short after {_ms_since(started)} ms for a newer save{shown}")
             return
         except BuildFailed as exc:
-            self.render_all_next = everything
             self._failed(exc)
             return
-        click.echo(f"rebuild ok in {_ms_since(started)} ms{shown}")
+        self.done = Done(frozenset(p for p in pages | rest if p in plan.stale), sum(json_files.encoded.values()),
+                         plan.kept)
+        click.echo(f"rebuild ok in {_ms_since(started)} ms: {self.done}{shown}")
         if any(path.endswith(".html") for path in changed):
             self._refresh_search_later(self.outputs, resolved.content.briefing.language)
+
+    def _site(self, plan: RebuildPlan, made: Outputs) -> Outputs:
+        """Every output after a rebuild that `made` these (the caller holds the lock): the pages
+        in the site's order, the exports, the search index as it is."""
+        pages = {path: made[path] if path in made else self.outputs[path] for path in plan.pages}
+        kept = {path: self.outputs[path] for path in plan.kept}
+        exports = {path: data for path, data in made.items() if path not in pages}
+        return pages | kept | exports | search_files(self.outputs)
 
     def _content(self, recheck: bool) -> Resolved:
         """The briefing on disk, checked again; or, if only templates changed, as last checked."""
@@ -294,18 +324,21 @@ class Previewer:
                 raise _Superseded
             time.sleep(min(left, 0.02))
 
-    def _render_rest(self, resolved: Resolved, wanted: Callable[[str], bool], superseded: Callable[[], bool]) -> Outputs:
+    def _render_rest(self, resolved: Resolved, wanted: Callable[[str], bool], superseded: Callable[[], bool],
+                     json_files: JsonFiles, kept: frozenset[str]) -> Outputs:
         def only(path: str) -> bool:
             if superseded():
                 raise _Superseded
             return wanted(path)
-        pages = self._render(resolved, only, exports=False)
+        pages = self._render(resolved, only)
         if superseded():
             raise _Superseded
-        return pages | self._render(resolved, lambda path: False, exports=True)
+        return pages | render_site(self.config, resolved, BuildReport(), env=self.env, search=False,
+                                   only=lambda path: False, json_files=json_files, kept=kept)
 
-    def _render(self, resolved: Resolved, only: Callable[[str], bool], exports: bool) -> Outputs:
-        return render_site(self.config, resolved, BuildReport(), env=self.env, search=False, only=only, exports=exports)
+    def _render(self, resolved: Resolved, only: Callable[[str], bool]) -> Outputs:
+        """The pages `only` selects, without exports."""
+        return render_site(self.config, resolved, BuildReport(), env=self.env, search=False, only=only, exports=False)
 
     def _commit(self, outputs: Outputs, only: Outputs | None = None) -> list[str]:
         """Write what changed, make it the current state, and tell (the caller holds the lock).
@@ -313,6 +346,7 @@ class Previewer:
         if only is not None:
             changed = sync_changed(only, self.config.out_dir, {p: self.outputs[p] for p in only if p in self.outputs})
             removed: set[str] = set()
+            self.made = self.made.without(only)  # not from a whole rebuild's briefing: made again next time
         else:
             changed = sync_changed(outputs, self.config.out_dir, self.outputs)
             removed = self.outputs.keys() - outputs.keys()
@@ -356,7 +390,7 @@ class Previewer:
         with self.lock:
             if generation != self.generation:  # a newer rebuild has started its own refresh
                 return
-            old_index = _search_files(self.outputs)
+            old_index = search_files(self.outputs)
             try:
                 sync_changed(dict(index.files), self.config.out_dir, old_index)
             except BuildFailed as exc:  # a full disk, say: reported like any failed rebuild
@@ -368,63 +402,6 @@ class Previewer:
 
 def _ms_since(started: float) -> int:
     return round((time.perf_counter() - started) * 1000)
-
-
-def read_outputs(out_dir: Path, record: BuildRecord) -> Outputs | None:
-    """The files a build wrote (but the copied assets) as they are in the output folder, or
-    None if one cannot be read."""
-    try:
-        return {path: (out_dir / path).read_bytes() for path in record.outputs if not path.startswith("static/")}
-    except OSError:
-        return None
-
-
-def read_static(static_dir: Path) -> Outputs:
-    """templates/static/ by output path, skipping what `StagedSite.copy_static` skips (dot files, __pycache__)."""
-    if not static_dir.is_dir():
-        return {}
-    files: Outputs = {}
-    for path in sorted(static_dir.rglob("*")):
-        rel = path.relative_to(static_dir)
-        if any(part.startswith(".") or part == "__pycache__" for part in rel.parts) or not path.is_file():
-            continue
-        try:
-            files[f"static/{rel.as_posix()}"] = path.read_bytes()
-        except FileNotFoundError:  # deleted while we looked: its own event follows
-            continue
-    return files
-
-
-def _search_files(outputs: Outputs) -> Outputs:
-    return {path: data for path, data in outputs.items() if path.startswith(f"{SEARCH_DIR}/")}
-
-
-def pages_to_rerender(old: Resolved | None, new: Resolved) -> set[str] | None:
-    """The pages an edit can have changed, or None for all of them.
-
-    The cheap, common case: only actor or page bodies changed, and each still refers to the same
-    targets in the same order. Then nothing shown elsewhere (names, backlinks, citations) moved,
-    and only those texts' own pages need rendering again.
-    """
-    if old is None or old.docs.keys() != new.docs.keys() or _without_bodies(old.content) != _without_bodies(new.content):
-        return None
-    dirty = set()
-    for key, info in new.docs.items():
-        before = old.docs[key]
-        if info.parsed is before.parsed:
-            continue
-        same_refs = [(r.kind, r.target, r.fragment) for r in info.parsed.refs] == \
-                    [(r.kind, r.target, r.fragment) for r in before.parsed.refs]
-        if not same_refs or not key.endswith("-body"):
-            return None
-        dirty.add(info.home.split("#")[0])
-    return dirty
-
-
-def _without_bodies(content: Content) -> Content:
-    blank = Markdown("", Location("", 0))
-    return replace(content, declared=tuple((kind, tuple(replace(r, body=blank) for r in records) if kind.folder else records)
-                                           for kind, records in content.declared))
 
 
 def _apply(previewer: Previewer, queue: ChangeQueue, changes: Changes) -> None:

@@ -247,10 +247,10 @@ def test_a_rebuild_cut_short_by_a_newer_save_still_ends_equal_to_a_full_build(br
 
     preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({"actors/ana-ruiz.html"}))
     briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
-    preview.rebuild(everything=False, superseded=lambda: True)
+    preview.rebuild(superseded=lambda: True)
     assert [o.changed for o in heard] == [{"actors/ana-ruiz.html"}]  # the open page, then it stopped
     briefing.replace("actors/ana-ruiz.md", "Ruiz steered the talks", "Ruiz led the talks")  # the newer save undoes it
-    preview.rebuild(everything=False)
+    preview.rebuild()
     full = build_site(BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "full")).outputs
     assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
            {p: d for p, d in full.items() if not p.startswith("pagefind/")}
@@ -315,10 +315,10 @@ def test_a_rebuild_never_writes_older_text_over_the_fast_path(briefing: Briefing
         assert preview.show_first(edited) == {page}
         return False
 
-    preview.rebuild(everything=True, superseded=newer_save_meanwhile)
+    preview.rebuild(superseded=newer_save_meanwhile)
     assert "Ruiz steered the newer talks" in (tmp_path / "preview" / page).read_text(encoding="utf-8")
     assert not any(page in o.changed for o in heard[heard.index(Outcome(frozenset({page}))) + 2:])
-    preview.rebuild(everything=False)  # the rebuild that the newer save queued
+    preview.rebuild()  # the rebuild that the newer save queued
     assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
            full_build_outputs(briefing, tmp_path / "full")
 
@@ -328,7 +328,7 @@ def _rebuild_during_a_burst_checks_nothing(preview: Previewer, monkeypatch: pyte
     competes with that save's fast path."""
     with monkeypatch.context() as patch:
         patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("checked during a burst of saves"))
-        preview.rebuild(everything=False, superseded=lambda: True)
+        preview.rebuild(superseded=lambda: True)
 
 
 def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Briefing, tmp_path: Path,
@@ -342,7 +342,7 @@ def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Brie
     _rebuild_during_a_burst_checks_nothing(preview, monkeypatch)
     assert heard == [Outcome(frozenset({page}))]
     preview.shown_at -= 60  # the saves paused
-    preview.rebuild(everything=False)
+    preview.rebuild()
     assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
            full_build_outputs(briefing, tmp_path / "full")
 
@@ -357,7 +357,7 @@ def test_the_pause_after_the_fast_path_is_as_long_as_the_last_check(briefing: Br
     assert preview.show_first(edited) == {page}
     with monkeypatch.context() as patch:
         patch.setattr("generator.serve.SHOWN_QUIET_SECONDS", 3.0)
-        preview.rebuild(everything=False)
+        preview.rebuild()
     assert 0 < preview.check_seconds < 3.0  # the check only: the wait for a pause is not counted (it would grow)
     preview.check_seconds = 30.0  # as if the briefing were huge
     briefing.replace(body, "Ruiz steered the talks", "Ruiz led the talks")
