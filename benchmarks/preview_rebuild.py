@@ -14,6 +14,7 @@ measures any version of the previewer. CPU is this process's (all threads): `tim
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -70,7 +71,8 @@ def _edits(content: Path, templates: Path) -> dict[str, Callable[[], None]]:
         page.write_text(page.read_text(encoding="utf-8") + f"\nSee also [[{other}]].\n", encoding="utf-8")
 
     def title() -> None:
-        _replace_once(page, "title: ", "title: Retitled ")
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"^title: .*$", "title: Retitled", text, count=1, flags=re.M), encoding="utf-8")
 
     def actor_edit() -> None:
         actor.write_text(actor.read_text(encoding="utf-8") + "\nOne more sentence about them.\n", encoding="utf-8")

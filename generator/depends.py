@@ -2,12 +2,11 @@
 
 A page's key hashes everything its output can depend on, so an equal key means equal bytes:
 - the shared part: the engine's code, the templates (not the static files they link to: no
-  page's bytes show those), every content file except the free pages, every free page's fields
-  other than its body (titles feed links, navigation and previews everywhere), and the build's
-  options;
-- its own part: for a free page its body, for an actor nothing more (actor files are in the
-  shared part), and for both the backlinks that other texts give it.
-The generated pages read the whole briefing, but of what the free pages' bodies decide only
+  page's bytes show those), every content file except the Markdown files of the folder kinds
+  (actors, free pages), every such record's fields other than its body (names and titles feed
+  links, navigation and previews everywhere), and the build's options;
+- its own part: its body, and the backlinks that other texts give it.
+The generated pages read the whole briefing, but of what the bodies decide only
 what `generated_keys` lists (the backlinks of their records; the sources' citations): their
 keys are the shared part and that. Each declared kind's page gets no key: it is always rendered,
 and written only if its bytes changed. The exports that read no body (`BODY_FREE`) are keyed by
@@ -27,8 +26,6 @@ from .model import Actor, Page
 from .resolve import Resolved
 from .urls import HOME, NOT_FOUND, SEARCH, SOURCES, entity_url
 
-PAGES_FOLDER = "pages"
-_PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "body")
 Digests = dict[str, tuple[Stamp, str]]  # input file -> (its stamp, the digest of its bytes)
 
 
@@ -48,17 +45,19 @@ def shared_key(stamps: Mapping[str, Stamp], content_dir: Path, resolved: Resolve
     the one in `known` (the last build's) is not read again: the no-op check trusts stamps too.
     Files under `unread` (the static files, copied as they are) are left out."""
     h = hashlib.sha256(options.encode())
-    skipped = str(content_dir / PAGES_FOLDER)
+    folders = [(str(content_dir / kind.file), records) for kind, records in resolved.content.declared if kind.folder]
+    skipped = {folder for folder, _ in folders}
     static = f"{unread}/" if unread else None
     digests: Digests = {}
     for path in sorted(stamps):
-        if path.rpartition("/")[0] == skipped or (static and path.startswith(static)):
+        if path.rpartition("/")[0] in skipped or (static and path.startswith(static)):
             continue
         old = known.get(path)
         digests[path] = old if old and tuple(old[0]) == stamps[path] else (stamps[path], _file_digest(path))
         h.update(f"\0{path}\0{digests[path][1]}".encode())
-    for page in resolved.content.pages:
-        h.update(repr([getattr(page, name) for name in _PAGE_FIELDS]).encode())
+    for _, records in folders:  # their bodies are in their own pages' keys
+        for record in records:
+            h.update(repr([getattr(record, f.name) for f in fields(record) if f.name != "body"]).encode())
     return h.hexdigest()[:32], digests
 
 
@@ -76,16 +75,17 @@ def page_keys(resolved: Resolved, shared: str) -> dict[str, str]:
     entities: list[Actor | Page] = [*resolved.content.actors, *resolved.content.pages]
     for entity in entities:
         path = entity_url(entity)
-        own = entity.body if isinstance(entity, Page) else None
-        head = f"{shared}\0{path}\0{entity.id}\0{own and own.location!r}\0{resolved.backlinks.get(entity.id)!r}\0"
-        keys[path] = digest(head.encode() + (own.text.encode() if own else b""))
+        own = entity.body
+        head = f"{shared}\0{path}\0{entity.id}\0{own.location!r}\0{resolved.backlinks.get(entity.id)!r}\0"
+        keys[path] = digest(head.encode() + own.text.encode())
     return keys
 
 
 def generated_keys(resolved: Resolved, shared: str) -> dict[str, str]:
     """{output path: key} of the built-in generated pages: the shared part, and what each shows
-    that free pages' bodies decide: the backlinks of the records on a kind's page, and on the
-    appendix the citations (tests/test_incremental.py checks that no body shows otherwise)."""
+    that the actors' and free pages' bodies decide: the backlinks of the records on a kind's page,
+    and on the appendix the citations (tests/test_incremental.py checks that no body shows
+    otherwise)."""
     shown: dict[str, list[object]] = {}
     for kind, records in resolved.content.fixed_kinds():
         shown.setdefault(kind.page, []).extend(resolved.backlinks.get(record.id) for record in records)

@@ -45,7 +45,7 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
     fail_on(check_output_paths(html_paths), strict=False)
     md = make_parser()
     with _template_errors(config):
-        outputs = dict(render_pages(resolved, plan, env or make_environment(config.templates_dir), only))
+        outputs = dict(render_pages(resolved, plan, env or make_environment(config.templates_dir), only)) if plan else {}
         timer.lap("render")
         if exports:
             outputs |= render_exports(resolved, md, html_paths, json_files, kept)

@@ -267,12 +267,12 @@ def test_a_hand_edited_export_is_not_copied_from(briefing: Briefing, tmp_path: P
 
 
 def test_the_outputs_kept_after_a_body_edit_do_not_show_any_page_body(briefing: Briefing, tmp_path: Path) -> None:
-    """The exports in BODY_FREE and the generated pages are kept when only pages' bodies changed
-    (and with them no backlink, citation or cited passage, which the generated pages' keys cover):
-    so no body may show in them."""
+    """The exports in BODY_FREE and the generated pages are kept when only actors' and pages'
+    bodies changed (and with them no backlink, citation or cited passage, which the generated
+    pages' keys cover): so no body may show in them."""
     config = BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "site")
     before = build_site(config).outputs
-    for page in sorted((briefing.content / "pages").glob("*.md")):
+    for page in sorted([*(briefing.content / "pages").glob("*.md"), *(briefing.content / "actors").glob("*.md")]):
         page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added to every body.\n", encoding="utf-8")
     after = build_site(config).outputs
     assert before["briefing.json"] != after["briefing.json"]

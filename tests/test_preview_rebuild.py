@@ -99,6 +99,7 @@ def test_the_keys_are_the_ones_build_records(briefing: Briefing, tmp_path: Path)
 
 @pytest.mark.parametrize("edit, rendered", [
     ("body, same references", {PAGE}),
+    ("actor", {"actors/ana-ruiz.html"}),  # an actor's body shows on its own page only
     ("body, a link added", {PAGE, "about.html"}),  # about gains a backlink
     ("body, a link removed", {PAGE, "timeline.html"}),  # the talks lose a backlink, shown on the timeline
 ])
@@ -140,9 +141,9 @@ def test_only_the_input_files_whose_stamp_changed_are_read_for_the_keys(briefing
     EDITS["body, same references"][0](briefing, templates)
     preview.apply(Changes(content=True))
     assert read == []  # a free page's body is hashed from the briefing, not read again
-    EDITS["actor"][0](briefing, templates)
+    briefing.append("events.yaml", "\n")
     preview.apply(Changes(content=True))
-    assert read == [str(briefing.path("actors/ana-ruiz.md").absolute())]
+    assert read == [str(briefing.path("events.yaml").absolute())]
 
 
 def test_a_page_the_fast_path_wrote_is_rendered_again_even_if_its_text_is_back_as_it_was(
