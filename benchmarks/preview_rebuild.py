@@ -26,7 +26,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import pipeline, serve, splice  # noqa: E402
+from generator import pipeline, splice  # noqa: E402
+from generator.preview.previewer import Previewer  # noqa: E402
+from generator.preview.watch import Changes  # noqa: E402
 from generator.config import BuildConfig  # noqa: E402
 
 COUNTS = {"pages": 0, "records": 0}
@@ -98,7 +100,7 @@ def main() -> None:
         shutil.copytree(args.content, content)
         shutil.copytree(ROOT / "templates", templates)
         config = BuildConfig(content_dir=content, templates_dir=templates, out_dir=Path(tmp) / "site")
-        previewer = serve.Previewer(config)
+        previewer = Previewer(config)
         previewer._refresh_search_later = lambda *a: None  # type: ignore[method-assign,assignment,return-value]
         started = time.perf_counter()
         previewer.full_build()
@@ -110,9 +112,9 @@ def main() -> None:
             COUNTS.update(pages=0, records=0)
             wall, cpu = time.perf_counter(), time.process_time()
             if name == "static":
-                previewer.apply(serve.Changes(static=True))
+                previewer.apply(Changes(static=True))
             else:
-                previewer.apply(serve.Changes(content=name != "template", templates=name == "template"))
+                previewer.apply(Changes(content=name != "template", templates=name == "template"))
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             print(f"{name:9} {COUNTS['pages']:6} pages rendered {COUNTS['records']:6} JSON records encoded"
                   f"   wall {wall * 1000:7.0f} ms  CPU {cpu * 1000:7.0f} ms", flush=True)

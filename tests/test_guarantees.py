@@ -67,7 +67,7 @@ def render_counter(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 def test_the_preview_rerenders_only_the_page_of_an_edited_body(briefing: Briefing, tmp_path: Path,
                                                                 render_counter: Counter[str]) -> None:
     from generator.config import BuildConfig
-    from generator.serve import Previewer
+    from generator.preview.previewer import Previewer
 
     preview = Previewer(BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "preview"))
     preview.full_build()

@@ -19,7 +19,7 @@ from generator.export_json import DATA_FILE
 from generator.exports import BODY_FREE
 from generator.pipeline import build_site
 from generator.preview.watch import Changes
-from generator.serve import Previewer
+from generator.preview.previewer import Previewer
 
 PAGE = "framework.html"
 
