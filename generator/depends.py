@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 
 from .cache import Stamp, build_options, digest
@@ -56,8 +57,9 @@ def shared_key(stamps: Mapping[str, Stamp], content_dir: Path, resolved: Resolve
         digests[path] = old if old and tuple(old[0]) == stamps[path] else (stamps[path], _file_digest(path))
         h.update(f"\0{path}\0{digests[path][1]}".encode())
     for _, records in folders:  # their bodies are in their own pages' keys
-        for record in records:
-            h.update(repr([getattr(record, f.name) for f in fields(record) if f.name != "body"]).encode())
+        if records:  # one kind's records are of one class
+            without_body = attrgetter(*(f.name for f in fields(records[0]) if f.name != "body"))
+            h.update(repr([without_body(record) for record in records]).encode())
     return h.hexdigest()[:32], digests
 
 
