@@ -136,8 +136,23 @@ def test_editing_one_page_rewrites_only_what_it_changes(briefing: Briefing, tmp_
     assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
 
 
-@pytest.mark.parametrize("edit", ["page title", "page body", "actor", "quote", "template", "delete page", "add page",
-                                  "glossary term", "page links an event", "page embeds a quote", "page cites a source"])
+def test_a_stylesheet_edit_rewrites_only_the_stylesheet(briefing: Briefing, tmp_path: Path) -> None:
+    """No page's bytes show a static file, so none is rendered again for it (depends.py)."""
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    briefing.build("--templates", templates)
+    before = inodes(briefing.root / "site")
+    with (templates / "static" / "style.css").open("a", encoding="utf-8") as f:
+        f.write("\n.probe { color: red }\n")
+    briefing.build("--templates", templates)
+    after = inodes(briefing.root / "site")
+    assert {path for path in after if before.get(path) != after[path]} == {"static/style.css"}
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean", "--templates", str(templates))
+
+
+@pytest.mark.parametrize("edit", ["page title", "page body", "actor", "actor body", "quote", "template", "delete page",
+                                  "add page", "glossary term", "page links an event", "page embeds a quote",
+                                  "page cites a source"])
 def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefing: Briefing, tmp_path: Path,
                                                                           edit: str) -> None:
     templates = tmp_path / "templates"
@@ -155,6 +170,8 @@ def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefin
         briefing.append("pages/about.md", f"\n{added}\n")
     elif edit == "actor":
         briefing.replace("actors/ana-ruiz.md", "name: Ana Ruiz", "name: Ana Ruiz-Vega")
+    elif edit == "actor body":  # its own page, and a new backlink on another actor's page
+        briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz led the talks with [[ben-okafor]]")
     elif edit == "quote":
         briefing.replace("quotes.yaml", "We have a framework for the harbour", "We have a framework")
     elif edit == "template":
