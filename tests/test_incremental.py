@@ -144,9 +144,10 @@ def test_a_stylesheet_edit_rewrites_only_the_stylesheet(briefing: Briefing, tmp_
     before = inodes(briefing.root / "site")
     with (templates / "static" / "style.css").open("a", encoding="utf-8") as f:
         f.write("\n.probe { color: red }\n")
-    briefing.build("--templates", templates)
+    output = briefing.build("--templates", templates, "-v").output
     after = inodes(briefing.root / "site")
     assert {path for path in after if before.get(path) != after[path]} == {"static/style.css"}
+    assert "pages rendered: 2\n" in output  # the kinds' own pages (commitments, glossary), which have no key
     assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean", "--templates", str(templates))
 
 
