@@ -37,7 +37,7 @@ def config(briefing: Briefing, kinds: tuple = KINDS) -> BuildConfig:
     templates = briefing.root / "templates"
     if not templates.exists():
         shutil.copytree(PROJECT_ROOT / "templates", templates)
-        for name in ("risks.html", "_actor_risks.html", "_home_risks.html"):
+        for name in ("risks.html", "_actor_risks.html", "_home_risks.html", "_tracker_risks.html"):
             shutil.copy(PROJECT_ROOT / "tests" / "fixtures" / "kinds" / name, templates)
     return BuildConfig(content_dir=briefing.content, templates_dir=templates, out_dir=briefing.root / "site",
                        kinds=kinds)
@@ -123,6 +123,39 @@ def test_an_extra_kind_adds_its_section_to_the_page_of_each_actor_it_names_in_it
     assert "risks-carried" not in (site / "actors" / "port-council.html").read_text(encoding="utf-8")
     view = next(context["view"] for path, _, context in page_plan(check_content(cfg)) if path == "actors/ana-ruiz.html")
     assert "gazette" in view.cites
+
+
+def test_an_extra_kinds_sections_keep_their_ids_from_the_headings_of_actors_texts(briefing: Briefing) -> None:
+    """`ActorPart.ids`: a heading in an actor's text that would take the id of a kind's section on
+    that page gets the next free id, with a warning, as for the engine's own ids."""
+    with_risks(briefing).append("risks.yaml", CARRIED)
+    briefing.append("actors/ana-ruiz.md", "\n## Risks carried\n\nNone she admits.\n")
+    report = build_site(config(briefing))
+    ana = (briefing.root / "site" / "actors" / "ana-ruiz.html").read_text(encoding="utf-8")
+    assert ana.count('id="risks-carried"') == 1 and '<h2 id="risks-carried-1">Risks carried</h2>' in ana
+    assert any("heading id 'risks-carried' is taken by the page itself" in str(w) for w in report.warnings)
+
+
+def test_an_extra_kind_gives_its_table_to_a_free_page_that_asks_for_it(briefing: Briefing) -> None:
+    """`tracker`: a free page's `tracker:` may name any kind that declares a table, and only those;
+    the page's endnotes then list the sources the table cites; a heading cannot take its ids."""
+    from generator.content_schema import content_schemas
+
+    with_risks(briefing).replace("pages/framework.md", "order: 10\n", "order: 10\ntracker: risks\n")
+    briefing.append("pages/framework.md", "\n## Risk table\n")
+    cfg = config(briefing)
+    build_site(cfg)
+    page = (briefing.root / "site" / "framework.html").read_text(encoding="utf-8")
+    assert '<h2 id="risk-table">Risk table</h2><ul><li><a href="risks.html#port-strike">Dockers strike' in page
+    assert '<h2 id="risk-table-1">Risk table</h2>' in page
+    view = next(context["view"] for path, _, context in page_plan(check_content(cfg)) if path == "framework.html")
+    assert "gazette" in view.cites
+    page_schema = json.loads(content_schemas(KINDS)["page.schema.json"])
+    assert page_schema["properties"]["tracker"]["enum"] == ["commitments", "risks"]
+    with pytest.raises(BuildFailed) as failed:
+        check_content(config(briefing, BUILTIN_KINDS))
+    assert [str(d).splitlines()[0] for d in failed.value.diagnostics if "tracker" in str(d)] == [
+        "content/pages/framework.md:5: 'tracker' must be one of commitments, got 'risks'"]
 
 
 def test_an_extra_kind_adds_its_section_to_the_home_page(briefing: Briefing) -> None:

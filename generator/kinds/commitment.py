@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Location
-from ..kind import Kind, record_class
+from ..kind import Kind, TrackerPart, record_class
 from ..model import Markdown
 from ..resolve import Mention, Resolved
 from ..schema import F, R, RecordSpec
@@ -61,14 +61,31 @@ class CommitmentsPage:
     cites: tuple[str, ...]  # every source the page cites, known before it renders
 
 
-def commitments_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> CommitmentsPage:
-    items = tuple(CommitmentView(
+@dataclass(frozen=True)
+class CommitmentsTracker:
+    """The table on a free page with `tracker: commitments`: the rows without their texts."""
+
+    items: tuple[CommitmentView, ...]
+    cites: tuple[str, ...]
+
+
+def _items(resolved: Resolved, records: tuple[Any, ...], page: str) -> tuple[CommitmentView, ...]:
+    return tuple(CommitmentView(
         c.id, c.commitment, c.side, c.status, c.confidence,
         tuple(link_view(resolved, page, a, resolved.index[a].name) for a in c.actors),  # type: ignore[union-attr]
         c.sources, f"{c.id}-body", mentions_of(resolved, c.id)) for c in records)
+
+
+def commitments_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> CommitmentsPage:
+    items = _items(resolved, records, page)
     return CommitmentsPage(items, cited_by(resolved, (i.body for i in items), (s for i in items for s in i.sources)))
+
+
+def tracker_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> CommitmentsTracker:
+    items = _items(resolved, records, page)
+    return CommitmentsTracker(items, cited_by(resolved, (), (s for i in items for s in i.sources)))
 
 
 KIND = Kind(name="commitment", file="commitments", spec=SPEC, model=record_class("commitment", Commitment),
             page="commitments.html", title="Commitments", template="commitments.html", view=commitments_view,
-            noun="Commitment")
+            noun="Commitment", tracker=TrackerPart(tracker_view, "_tracker_commitments.html", ids=("tracker",)))

@@ -129,5 +129,5 @@ def event_lookups(content: Any, records: tuple[Any, ...]) -> dict[str, Any]:
 KIND = Kind(name="event", file="events", spec=SPEC, model=record_class("event", Event), page=TIMELINE,
             title="Timeline and deadlines", menu="Timeline", template="timeline.html", view=timeline_view, owner_title=titled,
             preview=dated_title, noun="Timeline", make=make_event, count_words="event|events", lookups=event_lookups,
-            json_schema=event_schema, on_actor_page=ActorPart(involved, actor_events, "_actor_events.html", place=30),
+            json_schema=event_schema, on_actor_page=ActorPart(involved, actor_events, "_actor_events.html", place=30, ids=("events",)),
             dated=calendar_entry)
