@@ -12,8 +12,9 @@ The optional hooks are where a kind says what the generic path cannot: `make` (c
 fields or records, computed fields), `label`/`preview`/`owner_title` (how links and backlinks
 name a record), `to_json`/`json_schema` (a record in briefing.json), and what it adds to pages
 and files other kinds or the engine make: `on_actor_page` (a section on each actor's page, of
-the records that name the actor), `on_home_page` (a section on the home page), `dated` (entries
-in the calendar and the feed), `quoting` (words checked against a source's text). The built-in
+the records that name the actor), `on_home_page` (a section on the home page), `on_timeline`
+(entries among the events on the timeline), `tracker` (a table on a free page that asks for it),
+`dated` (entries in the calendar and the feed), `quoting` (words checked against a source's text). The built-in
 kinds use them; a new kind usually needs none.
 """
 from __future__ import annotations
@@ -96,6 +97,19 @@ class TrackerPart:
 
 
 @dataclass(frozen=True)
+class TimelinePart:
+    """A kind's records on the timeline (the event kind's page), each at its date among the events
+    and shown by the kind's own `entry` template (which reads `item`, the record), and a section
+    above them (`summary`, by its `summary_template`, which reads `part`). An entry shows its
+    record's texts only if the kind's page is the timeline (its texts render there); else it links."""
+
+    date: Callable[[Any], FuzzyDate | None]  # a record's date on the timeline (None: not on it)
+    entry: str  # in templates/: one record's entry in the timeline's list
+    summary: Callable[[Any, tuple[Any, ...], str], Any] | None = None  # (resolved, records, page) -> view with `cites`, or None
+    summary_template: str = ""  # in templates/
+
+
+@dataclass(frozen=True)
 class HomePart:
     """A kind's section on the home page (the deadlines' "What to watch next"), shown by the kind's
     own template, which reads `part`, the view."""
@@ -149,6 +163,7 @@ class Kind:
     json_schema: Callable[[], dict[str, Any]] | None = None  # the JSON Schema of `to_json`'s entries
     on_actor_page: ActorPart | None = None  # its section on each actor's page
     on_home_page: HomePart | None = None  # its section on the home page
+    on_timeline: TimelinePart | None = None  # its records among the events on the timeline
     tracker: TrackerPart | None = None  # its table on a free page whose front matter says `tracker: FILE`
     dated: Callable[[Any, date], Dated | None] | None = None  # (record, as_of) -> its calendar entry (None: none)
     quoting: Callable[[Any], tuple[str, str] | None] | None = None  # (source id, exact words) a record quotes, checked against its text

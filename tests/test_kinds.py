@@ -37,7 +37,8 @@ def config(briefing: Briefing, kinds: tuple = KINDS) -> BuildConfig:
     templates = briefing.root / "templates"
     if not templates.exists():
         shutil.copytree(PROJECT_ROOT / "templates", templates)
-        for name in ("risks.html", "_actor_risks.html", "_home_risks.html", "_tracker_risks.html"):
+        for name in ("risks.html", "_actor_risks.html", "_home_risks.html", "_tracker_risks.html", "_timeline_risk.html",
+                     "_timeline_risks.html"):
             shutil.copy(PROJECT_ROOT / "tests" / "fixtures" / "kinds" / name, templates)
     return BuildConfig(content_dir=briefing.content, templates_dir=templates, out_dir=briefing.root / "site",
                        kinds=kinds)
@@ -168,6 +169,25 @@ def test_an_extra_kind_adds_its_section_to_the_home_page(briefing: Briefing) -> 
     briefing.replace("risks.yaml", "likelihood: high", "likelihood: low")
     build_site(config(briefing))
     assert "high-risks" not in (briefing.root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_extra_kinds_dated_records_go_on_the_timeline_among_the_events(briefing: Briefing) -> None:
+    """`on_timeline`: a risk with a date is an entry of the timeline at that date, by the kind's own
+    template, and the kind's list of them shows above the timeline; the page's endnotes then list
+    the sources that list cites. A risk without a date is not on it."""
+    with_risks(briefing).append("risks.yaml", CARRIED.replace("sources: [gazette]", "sources: [herald]").replace("    warning: We have a framework for the harbour\n", ""))
+    briefing.append("sources.yaml", "- id: herald\n  file: herald.txt\n  title: Harbour Herald\n  publisher: Harbour Herald\n  published: 2024-03-02\n"
+                                    "  url: https://example.org/herald\n  reliability: A weekly.\n  noise: None.\n")
+    cfg = config(briefing)
+    build_site(cfg)
+    timeline = (briefing.root / "site" / "timeline.html").read_text(encoding="utf-8")
+    entry = ('<li class="risk"><span class="dot" aria-hidden="true"></span><div class="entry"><p class="when">'
+             '<time datetime="2024-03-03">3 March 2024</time> risk</p><h3><a href="risks.html#fee-war">Fees undercut the framework</a>')
+    assert entry in timeline and "port-strike" not in timeline
+    assert timeline.index('<time datetime="2024-03-01">') < timeline.index(entry) < timeline.index('<time datetime="2024-03-20">')
+    assert timeline.index('<h2 id="risks-ahead">') < timeline.index('id="in-order"')
+    view = next(context["view"] for path, _, context in page_plan(check_content(cfg)) if path == "timeline.html")
+    assert "herald" in view.cites  # cited only by the kind's list
 
 
 def test_an_extra_kinds_dated_records_go_into_the_calendar_and_the_feed(briefing: Briefing) -> None:
