@@ -334,13 +334,62 @@ def test_outside_its_module_a_kind_is_named_only_for_the_citation_syntax_and_the
     """The engine reads events, deadlines, analyst views, terms and commitments only through their
     declarations: no module outside generator/kinds/ imports their modules or tests a record for
     their entity name. Sources and quotations are named by the citation syntax (`[@id]`, `![[id]]`),
-    actors and free pages by model.py, which holds their dataclasses."""
+    actors and free pages by model.py, which holds their dataclasses. Inside generator/kinds/, a
+    kind's module tests no record for another kind's name and reads no other kind's records from
+    the briefing (a page that shows them takes them through a hook: `on_timeline`, `tracker`...);
+    checking a reference to another kind's record (`checks.records`) is validation, not reading."""
+    import importlib
+
     syntax_and_model = {"source", "quote", "actor", "page"}
     for path in sorted((PROJECT_ROOT / "generator").rglob("*.py")):
-        if {"kinds", "ingest"} & set(path.relative_to(PROJECT_ROOT / "generator").parts[:-1]):
-            continue
+        folders = set(path.relative_to(PROJECT_ROOT / "generator").parts[:-1])
         text = path.read_text(encoding="utf-8")
-        imported = set(re.findall(r"from \.+kinds\.(\w+) import", text))
         compared = set(re.findall(r"""entity\s*[!=]=\s*["'](\w+)["']""", text))
+        if "kinds" in folders and path.stem != "__init__":
+            own = importlib.import_module(f"generator.kinds.{path.stem}").KIND
+            read = set(re.findall(r"""content\.records\(\s*["'](\w+)["']|kind\.file\s*==\s*["'](\w+)["']""", text))
+            assert compared <= {own.name}, f"{path.name} tests records for {sorted(compared - {own.name})}"
+            assert {f for pair in read for f in pair if f} <= {own.file}, f"{path.name} reads another kind's records: {read}"
+            continue
+        if "ingest" in folders:
+            continue
+        imported = set(re.findall(r"from \.+kinds\.(\w+) import", text))
         named = {"analyst_view" if name == "view" else name for name in compared} | imported
         assert named <= syntax_and_model, f"{path.name} names {sorted(named - syntax_and_model)}"
+
+
+def test_no_engine_list_and_no_field_type_names_a_kind() -> None:
+    """What a kind adds to others is derived from the declarations, so no list can go stale: the
+    ids reserved on actors' and free pages (headings.TEMPLATE_IDS holds only the engine templates'
+    own; each section declares its ids), the files `require_evidence` may name (schema.EVIDENCE_FIELDS
+    holds only briefing.yaml's own texts; `Kind.evidence`), and the kinds a free page's `tracker:`
+    may name (a `tracker` field, completed from `Kind.tracker`; no field's `enum:` lists a kind)."""
+    import generator.schema as schema
+    from generator.headings import BODY_TEMPLATES, TEMPLATE_IDS
+
+    kinds = (*BUILTIN_KINDS, kind_risk.KIND)
+    names = {kind.file for kind in kinds} | {kind.name for kind in kinds}
+    specs = (schema.briefing_spec(), *schema.NESTED.values(), *(kind.spec for kind in kinds))
+    enums = {(spec.name, f.name): set(f.type.rsplit("enum:", 1)[1].split("|")) for spec in specs for f in spec.fields
+             if "enum:" in f.type}
+    assert ("briefing", "require_evidence") in enums
+    assert not {key: options & names for key, options in enums.items() if options & names}
+    assert not set(schema.EVIDENCE_FIELDS) & names
+    engine_ids = {i for name in BODY_TEMPLATES for i in re.findall(r'\bid="([^"{}]+)"', (PROJECT_ROOT / "templates" / name).read_text())}
+    part_ids = {i for kind in kinds for part in (kind.on_actor_page, kind.tracker) if part for i in part.ids}
+    assert TEMPLATE_IDS <= engine_ids and not TEMPLATE_IDS & part_ids, sorted(TEMPLATE_IDS - engine_ids)
+
+
+def test_a_kinds_templates_are_its_own_and_no_template_tests_a_records_kind() -> None:
+    """A page shows another kind's records only through that kind's own templates (its sections,
+    entries and tables): no template compares a record's `entity`, and a kind's macros
+    (`_NAME_macros.html`) are imported by its own declared templates only."""
+    templates = PROJECT_ROOT / "templates"
+    pages = {path.name: path.read_text(encoding="utf-8") for path in templates.glob("*.html")}
+    assert not {name for name, text in pages.items() if re.search(r"entity\s*[!=]=", text)}
+    for kind in BUILTIN_KINDS:
+        own = {kind.template, kind.record_template, *(part.template for part in (kind.on_actor_page, kind.on_home_page, kind.tracker) if part),
+               *((kind.on_timeline.entry, kind.on_timeline.summary_template) if kind.on_timeline else ())} - {""}
+        assert own <= set(pages), sorted(own - set(pages))
+        importers = {name for name, text in pages.items() if f'"_{kind.name}_macros.html"' in text}
+        assert importers <= own, f"{sorted(importers - own)} import the {kind.name} kind's macros"
