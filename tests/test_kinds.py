@@ -50,6 +50,13 @@ def with_risks(briefing: Briefing) -> Briefing:
     return briefing
 
 
+def with_herald(briefing: Briefing) -> Briefing:
+    """A third source, which only what a test adds cites."""
+    briefing.append("sources.yaml", "- id: herald\n  file: herald.txt\n  title: Harbour Herald\n  publisher: Harbour Herald\n"
+                                    "  published: 2024-03-02\n  url: https://example.org/herald\n  reliability: A weekly.\n  noise: None.\n")
+    return briefing
+
+
 def test_an_extra_kind_is_rendered_linked_and_listed(briefing: Briefing) -> None:
     build_site(config(with_risks(briefing)))
     site = briefing.root / "site"
@@ -137,12 +144,25 @@ def test_an_extra_kinds_sections_keep_their_ids_from_the_headings_of_actors_text
     assert any("heading id 'risks-carried' is taken by the page itself" in str(w) for w in report.warnings)
 
 
+def test_a_cached_parse_is_not_reused_when_the_kinds_reserve_other_ids(briefing: Briefing, tmp_path: Path) -> None:
+    """The ids the kinds reserve change how a heading parses: a build cache made with other kinds
+    must not give an actor's heading an id a section of this build's kinds now takes."""
+    briefing.append("actors/ana-ruiz.md", "\n## Risks carried\n\nNone she admits.\n")
+    cache = tmp_path / "cache"
+    build_site(config(briefing, BUILTIN_KINDS), cache_dir=cache)
+    with_risks(briefing).append("risks.yaml", CARRIED)
+    build_site(config(briefing), cache_dir=cache)
+    ana = (briefing.root / "site" / "actors" / "ana-ruiz.html").read_text(encoding="utf-8")
+    assert ana.count('id="risks-carried"') == 1 and '<h2 id="risks-carried-1">Risks carried</h2>' in ana
+
+
 def test_an_extra_kind_gives_its_table_to_a_free_page_that_asks_for_it(briefing: Briefing) -> None:
     """`tracker`: a free page's `tracker:` may name any kind that declares a table, and only those;
     the page's endnotes then list the sources the table cites; a heading cannot take its ids."""
     from generator.content_schema import content_schemas
 
-    with_risks(briefing).replace("pages/framework.md", "order: 10\n", "order: 10\ntracker: risks\n")
+    with_herald(with_risks(briefing)).replace("pages/framework.md", "order: 10\n", "order: 10\ntracker: risks\n")
+    briefing.replace("risks.yaml", "sources: [gazette]", "sources: [herald]")
     briefing.append("pages/framework.md", "\n## Risk table\n")
     cfg = config(briefing)
     build_site(cfg)
@@ -150,7 +170,7 @@ def test_an_extra_kind_gives_its_table_to_a_free_page_that_asks_for_it(briefing:
     assert '<h2 id="risk-table">Risk table</h2><ul><li><a href="risks.html#port-strike">Dockers strike' in page
     assert '<h2 id="risk-table-1">Risk table</h2>' in page
     view = next(context["view"] for path, _, context in page_plan(check_content(cfg)) if path == "framework.html")
-    assert "gazette" in view.cites
+    assert "herald" in view.cites  # cited only by the table
     page_schema = json.loads(content_schemas(KINDS)["page.schema.json"])
     assert page_schema["properties"]["tracker"]["enum"] == ["commitments", "risks"]
     with pytest.raises(BuildFailed) as failed:
@@ -175,9 +195,8 @@ def test_an_extra_kinds_dated_records_go_on_the_timeline_among_the_events(briefi
     """`on_timeline`: a risk with a date is an entry of the timeline at that date, by the kind's own
     template, and the kind's list of them shows above the timeline; the page's endnotes then list
     the sources that list cites. A risk without a date is not on it."""
-    with_risks(briefing).append("risks.yaml", CARRIED.replace("sources: [gazette]", "sources: [herald]").replace("    warning: We have a framework for the harbour\n", ""))
-    briefing.append("sources.yaml", "- id: herald\n  file: herald.txt\n  title: Harbour Herald\n  publisher: Harbour Herald\n  published: 2024-03-02\n"
-                                    "  url: https://example.org/herald\n  reliability: A weekly.\n  noise: None.\n")
+    with_herald(with_risks(briefing)).append("risks.yaml", CARRIED.replace("sources: [gazette]", "sources: [herald]")
+                                             .replace("    warning: We have a framework for the harbour\n", ""))
     cfg = config(briefing)
     build_site(cfg)
     timeline = (briefing.root / "site" / "timeline.html").read_text(encoding="utf-8")
