@@ -13,9 +13,9 @@ fields or records, computed fields), `label`/`preview`/`owner_title` (how links 
 name a record), `to_json`/`json_schema` (a record in briefing.json), and what it adds to pages
 and files other kinds or the engine make: `on_actor_page` (a section on each actor's page, of
 the records that name the actor), `on_home_page` (a section on the home page), `on_timeline`
-(entries among the events on the timeline), `tracker` (a table on a free page that asks for it),
-`dated` (entries in the calendar and the feed), `quoting` (words checked against a source's text). The built-in
-kinds use them; a new kind usually needs none.
+(entries among the events on the timeline), `tracker` (a table on a free page that asks for
+it), `dated` (entries in the calendar and the feed), `quoting` (words checked against a
+source's text). The built-in kinds use them; a new kind usually needs none.
 """
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ class ActorPart:
     names: Callable[[Any], Iterable[str]]  # the actors a record names: a quotation its speaker, an event its actors
     view: Callable[[Any, Any, tuple[Any, ...], str], Any]  # (resolved, actor, its records, page) -> view, or None: no section
     template: str  # in templates/
-    place: int = 100  # order on the page, lower first (quotations 10, analyst views 20, events 30)
+    place: int = 100  # order on the page, lower first (quotations 10, analyst views 20, events 30, commitments 40)
     ids: tuple[str, ...] = ()  # the element ids its template gives: no heading in the actor's text takes one
 
 

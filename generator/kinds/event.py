@@ -11,7 +11,7 @@ from typing import Any, Literal
 from .. import jsonparts as j
 from ..dates import FuzzyDate, describe
 from ..errors import Location
-from ..kind import ActorPart, Checks, Dated, Kind, Lookup, record_class, titled
+from ..kind import ActorPart, Checks, Dated, Kind, Lookup, TimelinePart, record_class, titled
 from ..model import Markdown
 from ..resolve import Mention, Resolved
 from ..schema import F, R, RecordSpec
@@ -76,9 +76,7 @@ class TimelineView:
 
 def timeline_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> TimelineView:
     others = [(kind.on_timeline, kind_records) for kind, kind_records in resolved.content.declared if kind.on_timeline]
-    items = sorted((*(TimelineItem(e.date, e, "") for e in records),
-                    *(TimelineItem(when, r, part.entry) for part, kind_records in others for r in kind_records
-                      if (when := part.date(r)) is not None)), key=lambda i: (i.date.sort_key, i.record.id))
+    items = _in_order(records, others)
     parts = tuple((part.summary_template, shown) for part, kind_records in others
                   if part.summary and (shown := part.summary(resolved, kind_records, page)) is not None)
     after = tuple((status, tuple(i.record for i in items if not i.template and i.record.status == status))
@@ -86,6 +84,14 @@ def timeline_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> Ti
     return TimelineView(parts, tuple(i for i in items if i.template or not i.record.status), after,
                         {i.record.id: mentions_of(resolved, i.record.id) for i in items},
                         cited_by(resolved, (), (*cited_on(resolved, page), *(s for _, part in parts for s in part.cites))))
+
+
+def _in_order(events: tuple[Any, ...], others: list[tuple[TimelinePart, tuple[Any, ...]]]) -> list[TimelineItem]:
+    """The events and the other kinds' records that have a date on the timeline, by date, then id."""
+    items = [TimelineItem(e.date, e, "") for e in events]
+    items += [TimelineItem(when, record, part.entry) for part, kind_records in others for record in kind_records
+              if (when := part.date(record)) is not None]
+    return sorted(items, key=lambda i: (i.date.sort_key, i.record.id))
 
 
 def dated_title(record: Any, lookup: Lookup) -> str:
