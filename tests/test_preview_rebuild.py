@@ -6,6 +6,7 @@ changed, and ends byte-identical to a clean build."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -158,9 +159,55 @@ def test_a_page_the_fast_path_wrote_is_rendered_again_even_if_its_text_is_back_a
     assert preview.outputs[PAGE] == clean_build(briefing, templates, tmp_path / "full")[PAGE]
 
 
-def test_the_build_record_on_disk_is_left_as_the_last_build_wrote_it(briefing: Briefing, tmp_path: Path) -> None:
+
+
+# --- the build record the preview leaves (generator/preview/record.py) ---
+
+def site_tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def record_changes(preview: Previewer) -> Callable[[], bool]:
+    before = load_record(cache_folder(preview.out_dir))
+    return lambda: load_record(cache_folder(preview.out_dir)) != before
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"condition not met within {seconds} s"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("edit", ["body, a link added", "actor", "a page removed", "briefing.yaml", "template"])
+def test_after_a_rebuild_a_build_has_nothing_to_do_and_the_site_is_a_clean_builds(
+        briefing: Briefing, tmp_path: Path, edit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.preview.previewer.SEARCH_QUIET_SECONDS", 0.0)
     preview, templates = previewer(briefing, tmp_path)
-    record = load_record(cache_folder(preview.out_dir))
-    EDITS["body, same references"][0](briefing, templates)
+    briefing.append("sources.yaml", "- id: unused\n  file: u.txt\n  title: Unused\n  reliability: Fine.\n")  # a warning
     preview.apply(Changes(content=True))
-    assert load_record(cache_folder(preview.out_dir)) == record  # the next build finds the preview's files edited
+    wait_for(record_changes(preview))  # written once the search index has caught up
+    change, changes = EDITS[edit]
+    written = record_changes(preview)
+    change(briefing, templates)
+    preview.apply(changes)
+    wait_for(written)
+    report = build_site(preview.config, cache_dir=cache_folder(preview.out_dir))  # as `python build.py` would
+    assert report.unchanged
+    clean = build_site(BuildConfig(content_dir=briefing.content, templates_dir=templates, out_dir=tmp_path / "full"))
+    assert site_tree(preview.out_dir) == site_tree(tmp_path / "full")
+    record = load_record(cache_folder(preview.out_dir))
+    assert record is not None and record.warnings == tuple(map(str, sorted(clean.warnings))) != ()
+
+
+def test_the_fast_path_writes_no_record_so_a_build_after_it_does_its_work(briefing: Briefing, tmp_path: Path) -> None:
+    preview, templates = previewer(briefing, tmp_path)
+    preview.open_pages = lambda: frozenset({PAGE})
+    briefing.replace("pages/framework.md", "North Port opens", "North Port still opens")
+    unchanged = record_changes(preview)
+    assert preview.show_first(frozenset({briefing.path("pages/framework.md").absolute()})) == {PAGE}
+    assert not unchanged()
+    report = build_site(preview.config, cache_dir=cache_folder(preview.out_dir))
+    assert not report.unchanged
+    build_site(BuildConfig(content_dir=briefing.content, templates_dir=templates, out_dir=tmp_path / "full"))
+    assert site_tree(preview.out_dir) == site_tree(tmp_path / "full")

@@ -26,15 +26,18 @@ from ..splice import Spans
 class Made:
     """What the outputs in place were made from: each output's dependency key, the input files'
     digests those keys cover (trusted while a file's stamp is unchanged, so it is not read
-    again), and where each JSON record sits in its export's bytes."""
+    again), where each JSON record sits in its export's bytes, and the inputs' stamps and the
+    warnings of the check they were made from (for the build record, `record.py`)."""
 
     keys: Mapping[str, str] = field(default_factory=dict)
     digests: Mapping[str, tuple[Stamp, str]] = field(default_factory=dict)
     fragments: Mapping[str, Spans] = field(default_factory=dict)
+    inputs: Mapping[str, Stamp] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, record: BuildRecord | None) -> Made:
-        return cls(record.keys, record.digests, record.fragments) if record else cls()
+        return cls(record.keys, record.digests, record.fragments, record.inputs, record.warnings) if record else cls()
 
     def without(self, paths: Collection[str]) -> Made:
         """The same, but the outputs at `paths` were written from something else: no key."""

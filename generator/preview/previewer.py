@@ -25,7 +25,7 @@ from typing import Callable
 
 import click
 
-from ..cache import BuildCache, BuildRecord, Stamp, build_inputs, cache_folder, input_stamps, up_to_date
+from ..cache import BuildCache, BuildRecord, Stamp, build_inputs, cache_folder, input_stamps, save_record, up_to_date
 from ..config import BuildConfig
 from ..errors import BuildFailed
 from ..kind import folders, page_ids
@@ -40,6 +40,7 @@ from ..write import Outputs, sync_changed
 from .bodies import edited_bodies, with_new_bodies
 from .files import read_outputs, read_static, search_files
 from .plan import Made, RebuildPlan, plan_rebuild
+from .record import output_digests, site_record
 from .updates import EVERYTHING
 from .watch import Changes
 
@@ -250,7 +251,7 @@ class Previewer:
             self._wait_for_a_pause(superseded)
             # before the check, as `build` takes them: a file saved meanwhile differs next time
             stamps = input_stamps(build_inputs(self.config))
-            resolved = self._content(recheck)
+            resolved, warnings = self._content(recheck, made)
             plan = plan_rebuild(self.config, resolved, stamps, made, self.outputs)
             with self.lock:
                 if overtaken():
@@ -270,7 +271,7 @@ class Previewer:
                 if overtaken():
                     raise _Superseded
                 changed = self._commit(self._site(plan, pages | rest))
-                self.made = Made(plan.keys, plan.digests, json_files.spans)
+                self.made = Made(plan.keys, plan.digests, json_files.spans, stamps, warnings)
                 self.resolved, self.checked = resolved, True
         except _Superseded:
             click.echo(f"rebuild cut short after {_ms_since(started)} ms for a newer save{shown}")
@@ -282,7 +283,9 @@ class Previewer:
                          plan.kept)
         click.echo(f"rebuild ok in {_ms_since(started)} ms: {self.done}{shown}")
         if any(path.endswith(".html") for path in changed):
-            self._refresh_search_later(self.outputs, resolved.content.briefing.language)
+            self._refresh_search_later(self.outputs, resolved.content.briefing.language)  # then the record
+        else:
+            self._save_record(mine)
 
     def _site(self, plan: RebuildPlan, made: Outputs) -> Outputs:
         """Every output after a rebuild that `made` these (the caller holds the lock): the pages
@@ -292,14 +295,16 @@ class Previewer:
         exports = {path: data for path, data in made.items() if path not in pages}
         return pages | kept | exports | search_files(self.outputs)
 
-    def _content(self, recheck: bool) -> Resolved:
-        """The briefing on disk, checked again; or, if only templates changed, as last checked."""
+    def _content(self, recheck: bool, made: Made) -> tuple[Resolved, tuple[str, ...]]:
+        """The briefing on disk, checked again, and the check's warnings as the build record
+        keeps them; or, if only templates changed, as last checked (`made`)."""
         if self.checked and not recheck and self.resolved is not None:
-            return self.resolved
+            return self.resolved, made.warnings
         self.checked = False
         started = time.perf_counter()
+        report = BuildReport()
         try:
-            return check_content(self.config, BuildReport(), self.cache)
+            return check_content(self.config, report, self.cache), tuple(map(str, sorted(report.warnings)))
         finally:
             self.check_seconds = time.perf_counter() - started
 
@@ -387,6 +392,23 @@ class Previewer:
                 return
             self.outputs = {p: d for p, d in self.outputs.items() if p not in old_index} | dict(index.files)
             self.search = index
+        self._save_record(generation)
+
+    def _save_record(self, generation: int) -> None:
+        """Write the build record of the site as it is (`record.py`), unless a rebuild, the fast
+        path or a copied static file has changed the site since `generation`'s rebuild."""
+        with self.lock:
+            if generation != self.generation or self.search is None:
+                return
+            outputs, static, search = self.outputs, self.static, self.search
+        files = outputs | static
+        digests = output_digests(files)
+        with self.lock:
+            if generation != self.generation or not (self.outputs is outputs and self.static is static and self.search is search):
+                return
+            record = site_record(self.config, self.made, files, digests, search.digests)
+        if record is not None:
+            save_record(cache_folder(self.out_dir), record)
 
 
 def _ms_since(started: float) -> int:
