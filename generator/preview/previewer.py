@@ -396,17 +396,19 @@ class Previewer:
 
     def _save_record(self, generation: int) -> None:
         """Write the build record of the site as it is (`record.py`), unless a rebuild, the fast
-        path or a copied static file has changed the site since `generation`'s rebuild."""
+        path or a copied static file has changed the site since `generation`'s rebuild. The files
+        are hashed and their stamps taken outside the lock; every write is made under it, and
+        changes the generation or the outputs kept, so the record holds if neither changed."""
         with self.lock:
             if generation != self.generation or self.search is None:
                 return
-            outputs, static, search = self.outputs, self.static, self.search
+            outputs, static, search, made = self.outputs, self.static, self.search, self.made
         files = outputs | static
-        digests = output_digests(files)
+        record = site_record(self.config, made, files, output_digests(files), search.digests)
         with self.lock:
-            if generation != self.generation or not (self.outputs is outputs and self.static is static and self.search is search):
+            if generation != self.generation or not (self.outputs is outputs and self.static is static
+                                                     and self.search is search):
                 return
-            record = site_record(self.config, self.made, files, digests, search.digests)
         if record is not None:
             save_record(cache_folder(self.out_dir), record)
 

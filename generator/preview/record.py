@@ -29,7 +29,7 @@ def site_record(config: BuildConfig, made: Made, files: Outputs, digests: Mappin
                 search: Mapping[str, str]) -> BuildRecord | None:
     """The record of the site whose every file is `files` (with these `digests`), if each file
     on disk still has its size: else None (something else wrote it; no record is better than a
-    wrong one). Called with the lock held, so no rebuild writes meanwhile."""
+    wrong one). The caller makes sure that nothing wrote to the site meanwhile."""
     stored: dict[str, tuple[str, int, int]] = {}
     for path, data in files.items():
         found = stamp(Path(config.out_dir) / path)
