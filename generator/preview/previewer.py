@@ -251,7 +251,7 @@ class Previewer:
             self._wait_for_a_pause(superseded)
             # before the check, as `build` takes them: a file saved meanwhile differs next time
             stamps = input_stamps(build_inputs(self.config))
-            resolved, warnings = self._content(recheck, made)
+            resolved, warnings = self._content(recheck)
             plan = plan_rebuild(self.config, resolved, stamps, made, self.outputs)
             with self.lock:
                 if overtaken():
@@ -271,7 +271,10 @@ class Previewer:
                 if overtaken():
                     raise _Superseded
                 changed = self._commit(self._site(plan, pages | rest))
-                self.made = Made(plan.keys, plan.digests, json_files.spans, stamps, warnings)
+                # no input stamps for the record if the content was not checked again: the stamps
+                # taken now may be of content files saved since the last check
+                self.made = Made(plan.keys, plan.digests, json_files.spans, stamps if warnings is not None else {},
+                                 made.warnings if warnings is None else warnings)
                 self.resolved, self.checked = resolved, True
         except _Superseded:
             click.echo(f"rebuild cut short after {_ms_since(started)} ms for a newer save{shown}")
@@ -295,11 +298,11 @@ class Previewer:
         exports = {path: data for path, data in made.items() if path not in pages}
         return pages | kept | exports | search_files(self.outputs)
 
-    def _content(self, recheck: bool, made: Made) -> tuple[Resolved, tuple[str, ...]]:
+    def _content(self, recheck: bool) -> tuple[Resolved, tuple[str, ...] | None]:
         """The briefing on disk, checked again, and the check's warnings as the build record
-        keeps them; or, if only templates changed, as last checked (`made`)."""
+        keeps them; or, if only templates changed, as last checked (and None)."""
         if self.checked and not recheck and self.resolved is not None:
-            return self.resolved, made.warnings
+            return self.resolved, None
         self.checked = False
         started = time.perf_counter()
         report = BuildReport()
@@ -400,7 +403,7 @@ class Previewer:
         are hashed and their stamps taken outside the lock; every write is made under it, and
         changes the generation or the outputs kept, so the record holds if neither changed."""
         with self.lock:
-            if generation != self.generation or self.search is None:
+            if generation != self.generation or self.search is None or not self.made.inputs:
                 return
             outputs, static, search, made = self.outputs, self.static, self.search, self.made
         files = outputs | static

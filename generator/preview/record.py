@@ -6,8 +6,9 @@ build of the content then checked writes (tested byte for byte), so the preview 
 that build would have written: the inputs' stamps taken before that check, its warnings, the
 dependency keys, input digests and JSON spans (`Made`), each output's digest and its stamp as on
 disk, and what the search index read of each page. The fast path and a rebuild cut short leave
-the site between two checks: they write none, and the record on disk no longer matches the
-files they wrote, so the next build does their work again.
+the site between two checks, and a rebuild after a template edit renders the content as last
+checked (content saved since may not be in it): they write none, and the record on disk no
+longer matches the files they wrote, so the next build does their work again.
 """
 from __future__ import annotations
 
