@@ -420,3 +420,49 @@ def test_after_an_engine_change_the_last_engines_cache_is_not_even_read(briefing
     briefing.replace("pages/framework.md", "[[ana-ruiz]] added", "[[ana-ruiz]] said")
     again = build_site(config, cache_dir=cache)
     assert unpickled and again.counts["files read"] == 1 and again.counts["texts parsed"] == 1
+
+
+def _saves_marked(monkeypatch: pytest.MonkeyPatch, marks: Path) -> None:
+    """check's cache writes, the first of each slowed down, each leaving a mark named by its
+    process when done."""
+    import time
+
+    from generator import check
+
+    def slowly(real: Any) -> Any:
+        def save(*args: Any, **kwargs: Any) -> None:
+            if not any(name.startswith(real.__name__) for name in os.listdir(marks)):
+                time.sleep(1.5)  # still writing when the rest of a small build is done
+            real(*args, **kwargs)
+            (marks / f"{real.__name__}-{os.getpid()}").touch()
+        return save
+
+    marks.mkdir()
+    monkeypatch.setattr(check, "save_shards", slowly(check.save_shards))
+    monkeypatch.setattr(check, "save_facts", slowly(check.save_facts))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_cache_is_written_beside_the_build_and_whole_when_it_returns(briefing: Briefing, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        workers: int) -> None:
+    """With workers, the loaded files and parsed texts are pickled and written by forked
+    processes on the core the one-process stages leave idle; the build waits for them."""
+    marks = tmp_path / "marks"
+    _saves_marked(monkeypatch, marks)
+    config = BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "site")
+    build_site(config, cache_dir=tmp_path / "cache", workers=workers)
+    done = {name.rsplit("-", 1)[0]: int(name.rsplit("-", 1)[1]) for name in os.listdir(marks)}
+    assert sorted(done) == ["save_facts", "save_shards"]
+    assert all((pid == os.getpid()) == (workers == 1) for pid in done.values())
+    briefing.replace("pages/framework.md", "North Port opens berths", "North Port opens new berths")
+    edited = build_site(config, cache_dir=tmp_path / "cache", workers=workers)
+    assert edited.counts["files read"] == 1 and edited.counts["texts parsed"] == 1
+
+
+def test_a_check_returns_with_its_cache_written(briefing: Briefing, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    marks = tmp_path / "marks"
+    _saves_marked(monkeypatch, marks)
+    check_content(BuildConfig(content_dir=briefing.content), cache_dir=tmp_path / "cache", workers=2)
+    assert sorted(name.rsplit("-", 1)[0] for name in os.listdir(marks)) == ["save_facts", "save_shards"]
