@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,6 @@ from .load import LoadedFiles, load_content
 from .markdown import make_parser
 from .resolve import Resolved, resolve_references
 from .validate import validate_content
-from .workers import Wait, in_background
 
 if TYPE_CHECKING:
     from .write import Outputs
@@ -57,29 +55,18 @@ LOADED_DIR = "loaded"  # the Markdown files of earlier builds, by stamp (load.Lo
 
 
 def check_content(config: BuildConfig, report: BuildReport | None = None, cache: BuildCache | None = None,
-                  cache_dir: Path | None = None, workers: int = 1, save_facts: bool = True,
-                  writes: list[Wait] | None = None) -> Resolved:
+                  cache_dir: Path | None = None, workers: int = 1, save_facts: bool = True) -> Resolved:
     """Load, validate and resolve; raise BuildFailed with every problem found.
     Files loaded and texts parsed by an earlier build are taken from the `cache` (the
     preview's, in memory) or else from the `cache_dir`, and the cache is left holding this
     check's; with `workers` > 1 Markdown is parsed in workers, and with `save_facts` what was
-    loaded and parsed anew is kept in the cache folder: with `workers` > 1, written by forked
-    processes while the check goes on. Given `writes`, the caller waits for those (each a
-    function to call) instead of this function before it returns."""
-    pending: list[Wait] = []
-    try:
-        with cyclic_gc_paused():
-            return _check_content(config, report or BuildReport(), cache, cache_dir, workers, save_facts, pending)
-    finally:
-        if writes is None:
-            for wait in pending:
-                wait()
-        else:
-            writes += pending
+    loaded and parsed anew is kept in the cache folder."""
+    with cyclic_gc_paused():
+        return _check_content(config, report or BuildReport(), cache, cache_dir, workers, save_facts)
 
 
 def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache | None,
-                   cache_dir: Path | None, workers: int, keep: bool, writes: list[Wait]) -> Resolved:
+                   cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
     timer = Timer(report)
     cached = cache is not None or cache_dir is not None
     engine = engine_digest(ENGINE_DIR) if cached or workers > 1 else ""
@@ -88,9 +75,7 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     raw, problems = load_content(config.content_dir, config.sources_dir,
                                  tuple(list_files(config.entity_kinds)), folders(config.entity_kinds), loaded)
     if loaded is not None and cache_dir and keep and (changed := loaded.changed_shards()):
-        # pickled and written on the core this one-process stage and the next leave idle (~0.3 s at 10,000 pages)
-        writes.append(in_background(partial(save_shards, cache_dir / LOADED_DIR, loaded.used, changed, engine),
-                                    workers))
+        save_shards(cache_dir / LOADED_DIR, loaded.used, changed, engine)
     if loaded is not None:
         report.counts["files read"] = loaded.read
         in_memory.loaded = loaded.used
@@ -107,8 +92,8 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
         resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
                                              facts)
         problems += found
-        if facts and cache_dir and keep and facts.changed:  # beside the next stages (~0.4 s at 10,000 pages)
-            writes.append(in_background(partial(save_facts, cache_dir, facts.used, facts.changed, engine), workers))
+        if facts and cache_dir and keep and facts.changed:
+            save_facts(cache_dir, facts.used, facts.changed, engine)
         if facts:
             report.counts["texts parsed"] = facts.parsed
             in_memory.parsed = facts.used

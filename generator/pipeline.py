@@ -25,7 +25,6 @@ from .search import (FIRST_SHARD, SEARCH_DIR, SearchIndexer, ShardIndexing, assi
                      live_indexer, manifest, page_digest, shard_count, shard_files, shard_size,
                      stale_shards)
 from .templating import template_problem
-from .workers import Wait
 from .write import Outputs, StagedSite, check_output_paths, refuse_unsafe_out_dir, terminate_gracefully
 
 __all__ = ["BuildReport", "build_site", "check_content", "render_site"]
@@ -79,24 +78,18 @@ def _build_site(config: BuildConfig, env: Environment | None, cache: BuildCache 
             return BuildReport(files=list(record.outputs), unchanged=True)
     else:
         record, stamps = last or (None, {})
-    cache_writes: list[Wait] = []  # the check's, in forked processes while the pages render
     with terminate_gracefully():  # SIGTERM unwinds through `discard` below
         site = _site_linked_ahead(config, record, workers)
         try:
-            resolved = report.resolved = check_content(config, report, cache, cache_dir, workers,
-                                                       writes=cache_writes)
+            resolved = report.resolved = check_content(config, report, cache, cache_dir, workers)
             fail_on(refuse_unsafe_out_dir(config.out_dir, [config.content_dir, config.templates_dir]), strict=False)
         except BaseException:
-            _wait_all(cache_writes)
             if site:
                 site.discard()
             raise
-        try:
-            with heap_frozen():  # the briefing stays out of the collector's sight until the build ends
-                return _write_site(config, resolved, report, record, stamps, env, cache_dir, workers, keep_outputs,
-                                   progress, site)
-        finally:
-            _wait_all(cache_writes)
+        with heap_frozen():  # the briefing stays out of the collector's sight until the build ends
+            return _write_site(config, resolved, report, record, stamps, env, cache_dir, workers, keep_outputs,
+                               progress, site)
 
 
 SEARCH_PROCESSES = 2  # Pagefind processes at once (~70-95 MB each)
@@ -318,11 +311,6 @@ def _template_errors(config: BuildConfig) -> Iterator[None]:
 
 def _no_progress(done: int, total: int) -> None:
     pass
-
-
-def _wait_all(waits: list[Wait]) -> None:
-    for wait in waits:
-        wait()
 
 
 def return_freed_memory() -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -43,46 +42,6 @@ def can_fork() -> bool:
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
-
-
-Wait = Callable[[], None]  # blocks until a background task has ended
-
-
-def in_background(task: Callable[[], object], workers: int) -> Wait:
-    """Run `task` in a forked process while this one goes on; returns a function that waits
-    for it to end. For work that only reads this process's data and writes files (the build
-    cache), done on the core that a one-process stage leaves idle. Runs `task` here, at once,
-    with one worker, where fork is missing, or while this process runs other threads (a fork
-    copies only the calling thread: a lock another thread held would stay held in the child)."""
-    if workers <= 1 or not can_fork() or threading.active_count() > 1:
-        task()
-        return _done
-    pid = os.fork()
-    if pid == 0:
-        _run_task(task)
-    return lambda: _wait_for(pid)
-
-
-def _done() -> None:
-    pass
-
-
-def _run_task(task: Callable[[], object]) -> None:
-    code = 1
-    try:
-        for signum in (signal.SIGTERM, signal.SIGINT):  # not the build's handlers: the child just ends
-            signal.signal(signum, signal.SIG_DFL)
-        task()
-        code = 0
-    finally:
-        os._exit(code)  # never the parent's cleanup, exit handlers or buffered output
-
-
-def _wait_for(pid: int) -> None:
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:  # waited for already
-        pass
 
 
 def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int, per_process: int = 0) -> Iterator[R]:

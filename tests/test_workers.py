@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.workers import _runs, in_background, ordered_map
+from generator.workers import _runs, ordered_map
 
 
 def square_with_pid(x: int) -> tuple[int, int]:
@@ -79,26 +79,3 @@ def test_a_map_closed_before_any_result_is_read_stops_its_workers(tmp_path: Path
     results.close()  # type: ignore[attr-defined]
     time.sleep(1)
     assert not any(os.path.exists(mark) for mark in marks)
-
-
-def test_a_background_task_runs_in_a_forked_process_and_is_waited_for(tmp_path: Path) -> None:
-    mark = tmp_path / "mark"
-    wait = in_background(lambda: time.sleep(0.3) or mark.write_text(str(os.getpid())), 2)
-    assert not mark.exists()
-    wait()
-    assert int(mark.read_text()) != os.getpid()
-
-
-def test_a_background_task_runs_here_while_other_threads_run(tmp_path: Path) -> None:
-    """A fork copies only the calling thread: a lock another one holds would stay held."""
-    import threading
-
-    mark, release = tmp_path / "mark", threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
-        in_background(lambda: mark.write_text(str(os.getpid())), 2)
-        assert int(mark.read_text()) == os.getpid()
-    finally:
-        release.set()
-        other.join()
