@@ -16,6 +16,7 @@ from .config import BuildConfig
 from .depends import generated_keys, page_keys, shared_key
 from .errors import BuildFailed
 from .exports import BODY_FREE, render_exports
+from .kind import page_ids
 from .markdown import make_parser
 from .output import OutputSink, Stored
 from .render import make_environment, page_paths, page_plan, render_each, render_pages
@@ -41,7 +42,7 @@ def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, en
     plan = page_plan(resolved, only)
     html_paths = page_paths(resolved) if exports else [path for path, _, _ in plan]  # the exports list every page
     fail_on(check_output_paths(html_paths), strict=False)
-    md = make_parser()
+    md = make_parser(page_ids(config.entity_kinds))
     with _template_errors(config):
         outputs = dict(render_pages(resolved, plan, env or make_environment(config.templates_dir), only))
         timer.lap("render")
@@ -174,7 +175,7 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
     report.counts["pages rendered"] = len(plan)
     report.counts["exports kept"] = len(reused.intersection(BODY_FREE))
     timer.lap("plan")
-    md = make_parser()
+    md = make_parser(page_ids(config.entity_kinds))
     language = resolved.content.briefing.language
     live: SearchIndexer | None = None
     indexing: ShardIndexing | None = None

@@ -32,7 +32,7 @@ import click
 from .cache import BuildCache, BuildRecord, Stamp, build_inputs, cache_folder, input_stamps, up_to_date
 from .config import BuildConfig
 from .errors import BuildFailed, Location
-from .kind import folders
+from .kind import folders, page_ids
 from .markdown import make_parser
 from .model import Content, Markdown
 from .pipeline import BuildReport, build_site, check_content, render_site
@@ -208,7 +208,7 @@ class Previewer:
         with self.lock:
             if self.resolved is None or self.failure is not None:
                 return frozenset()
-            found = with_new_bodies(self.resolved, self.config.content_dir, edits, make_parser())
+            found = with_new_bodies(self.resolved, self.config.content_dir, edits, make_parser(page_ids(self.config.entity_kinds)))
             first = found[1] & self.open_pages() if found else frozenset()
             if not found or not first:
                 return frozenset()
