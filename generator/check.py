@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import ENGINE_DIR, BuildCache, load_shards, save_shards
+from .cache import ENGINE_DIR, BuildCache, BuildRecord, digest, load_shards, save_shards
 from .config import BuildConfig
 from .docs import FACTS_DIR, FactsParser, engine_digest, save_facts
 from .errors import BuildFailed, Diagnostic, errors_of
-from .kind import folders, list_files
+from .kind import folders, list_files, page_ids
 from .load import LoadedFiles, load_content
 from .markdown import make_parser
 from .resolve import Resolved, resolve_references
@@ -38,6 +38,7 @@ class BuildReport:
     unchanged: bool = False  # nothing was edited since the last build: nothing was done
     counts: dict[str, int] = field(default_factory=dict)  # what was done anew ("pages rendered": 3, ...)
     search: dict[str, str] = field(default_factory=dict)  # indexed page -> digest of the text the search index read
+    record: BuildRecord | None = None  # what a cached build kept for the next (the preview keeps it in memory)
 
 
 class Timer:
@@ -69,7 +70,9 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
                    cache_dir: Path | None = None, workers: int = 1, keep: bool = True) -> Resolved:
     timer = Timer(report)
     cached = cache is not None or cache_dir is not None
-    engine = engine_digest(ENGINE_DIR) if cached or workers > 1 else ""
+    ids = page_ids(config.entity_kinds)
+    # the ids the kinds reserve on pages change how a heading parses, as the engine's code does
+    engine = digest(" ".join((engine_digest(ENGINE_DIR), *sorted(ids))).encode()) if cached or workers > 1 else ""
     in_memory = cache or BuildCache()
     loaded = LoadedFiles(_known(in_memory.loaded, cache_dir, LOADED_DIR, engine), engine) if cached else None
     raw, problems = load_content(config.content_dir, config.sources_dir,
@@ -87,9 +90,9 @@ def _check_content(config: BuildConfig, report: BuildReport, cache: BuildCache |
     if validated.content is not None:
         # A file the loader could not read may define any id: then "unknown id" would be noise.
         known_broken = None if raw.unreadable else validated.broken_ids
-        facts = FactsParser(make_parser(), workers, engine, _known(in_memory.parsed, cache_dir, FACTS_DIR, engine)) \
+        facts = FactsParser(make_parser(ids), workers, engine, _known(in_memory.parsed, cache_dir, FACTS_DIR, engine)) \
             if cached or workers > 1 else None
-        resolved, found = resolve_references(validated.content, validated.refs, make_parser(), known_broken,
+        resolved, found = resolve_references(validated.content, validated.refs, make_parser(ids), known_broken,
                                              facts)
         problems += found
         if facts and cache_dir and keep and facts.changed:

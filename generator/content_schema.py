@@ -7,7 +7,7 @@ from typing import Any
 
 from . import schema
 from .dates import DATE_FORMS
-from .kind import Kind, briefing_spec, list_files, record_specs
+from .kind import Kind, briefing_spec, list_files, record_spec, record_specs
 from .kinds import BUILTIN_KINDS
 
 _DATE_PATTERN = (r"^((early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?"
@@ -16,7 +16,7 @@ _DATE_PATTERN = (r"^((early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?"
 
 def _files(kinds: tuple[Kind, ...]) -> dict[str, tuple[schema.RecordSpec, bool]]:
     return {"briefing": (briefing_spec(kinds), False), **{name: (spec, True) for name, spec in list_files(kinds).items()},
-            **{kind.spec.name: (kind.spec, False) for kind in kinds if kind.folder}}
+            **{kind.spec.name: (record_spec(kind, kinds), False) for kind in kinds if kind.folder}}
 
 
 def _type_schema(type_: str) -> dict[str, Any]:

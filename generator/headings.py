@@ -16,19 +16,22 @@ from .model import Markdown
 HEADING_LEVELS = (2, 3, 4)  # the headings that get ids (h1 is the page's own title)
 # Ids that base.html, actor.html and page.html (with _macros.html) give elements of the pages
 # whose body keeps plain heading ids; a heading that would take one gets the next free id
-# instead, with a warning. tests/test_hostile_markdown.py checks this list against those templates.
+# instead, with a warning. The sections kinds add to those pages declare their own ids
+# (ActorPart.ids, TrackerPart.ids; kind.page_ids joins them). tests/test_hostile_markdown.py
+# checks these against the templates.
 BODY_TEMPLATES = ("base.html", "_nav.html", "actor.html", "page.html", "_macros.html")
 TEMPLATE_IDS = frozenset({
     "endnotes-title", "main", "site-search-q", "site-nav", "site-nav-list",  # base.html, _nav.html
-    "events", "members", "quotations", "view", *(f"view-{n}" for n in range(2, 21)),  # actor.html
-    "tracker"})  # page.html
+    "members"})  # actor.html
+PAGE_IDS_OPTION = "page_ids"  # the parser's option holding the ids a page gives its own elements (make_parser)
 
 
 def heading_ids_rule(state: StateCore) -> None:
     """Heading ids from their titles (as mdit-py-plugins' anchors plugin makes them), but unique
     in linear time, never one of the page's own ids, and prefixed on pages many texts share."""
     prefix, key = state.env.get("headingPrefix", ""), state.env.get("docId", "")
-    taken: set[str] = set() if prefix else set(TEMPLATE_IDS)
+    page_ids: frozenset[str] = state.md.options[PAGE_IDS_OPTION]
+    taken: set[str] = set() if prefix else set(page_ids)
     next_suffix: dict[str, int] = {}
     for i, token in enumerate(state.tokens):
         if token.type != "heading_open" or int(token.tag[1]) not in HEADING_LEVELS:
@@ -36,7 +39,7 @@ def heading_ids_rule(state: StateCore) -> None:
         children = state.tokens[i + 1].children or []
         slug = slugify("".join(c.content for c in children if c.type in ("text", "code_inline")))
         wanted = slug
-        reserved = not prefix and slug in TEMPLATE_IDS
+        reserved = not prefix and slug in page_ids
         if _is_generated_id(f"{prefix}-{slug}" if prefix else slug, key):
             slug, reserved = f"h-{slug}", True
         if slug in taken:

@@ -12,19 +12,21 @@ The optional hooks are where a kind says what the generic path cannot: `make` (c
 fields or records, computed fields), `label`/`preview`/`owner_title` (how links and backlinks
 name a record), `to_json`/`json_schema` (a record in briefing.json), and what it adds to pages
 and files other kinds or the engine make: `on_actor_page` (a section on each actor's page, of
-the records that name the actor), `on_home_page` (a section on the home page), `dated` (entries
-in the calendar and the feed), `quoting` (words checked against a source's text). The built-in
-kinds use them; a new kind usually needs none.
+the records that name the actor), `on_home_page` (a section on the home page), `on_timeline`
+(entries among the events on the timeline), `tracker` (a table on a free page that asks for
+it), `dated` (entries in the calendar and the feed), `quoting` (words checked against a
+source's text). The built-in kinds use them; a new kind usually needs none.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Protocol
 
 from .dates import FuzzyDate, describe
 from .errors import Location
+from .headings import TEMPLATE_IDS
 from .model import Markdown
 from . import schema
 from .schema import RecordSpec
@@ -80,7 +82,31 @@ class ActorPart:
     names: Callable[[Any], Iterable[str]]  # the actors a record names: a quotation its speaker, an event its actors
     view: Callable[[Any, Any, tuple[Any, ...], str], Any]  # (resolved, actor, its records, page) -> view, or None: no section
     template: str  # in templates/
-    place: int = 100  # order on the page, lower first (quotations 10, analyst views 20, events 30)
+    place: int = 100  # order on the page, lower first (quotations 10, analyst views 20, events 30, commitments 40)
+    ids: tuple[str, ...] = ()  # the element ids its template gives: no heading in the actor's text takes one
+
+
+@dataclass(frozen=True)
+class TrackerPart:
+    """A kind's table that a free page shows after its body when its front matter names the kind's
+    file (`tracker: FILE`), by the kind's own template, which reads `part`, the view."""
+
+    view: Callable[[Any, tuple[Any, ...], str], Any]  # (resolved, records, page) -> view with `cites`
+    template: str  # in templates/
+    ids: tuple[str, ...] = ()  # the element ids its template gives: no heading in the page's text takes one
+
+
+@dataclass(frozen=True)
+class TimelinePart:
+    """A kind's records on the timeline (the event kind's page), each at its date among the events
+    and shown by the kind's own `entry` template (which reads `item`, the record), and a section
+    above them (`summary`, by its `summary_template`, which reads `part`). An entry shows its
+    record's texts only if the kind's page is the timeline (its texts render there); else it links."""
+
+    date: Callable[[Any], FuzzyDate | None]  # a record's date on the timeline (None: not on it)
+    entry: str  # in templates/: one record's entry in the timeline's list
+    summary: Callable[[Any, tuple[Any, ...], str], Any] | None = None  # (resolved, records, page) -> view with `cites`, or None
+    summary_template: str = ""  # in templates/
 
 
 @dataclass(frozen=True)
@@ -137,8 +163,11 @@ class Kind:
     json_schema: Callable[[], dict[str, Any]] | None = None  # the JSON Schema of `to_json`'s entries
     on_actor_page: ActorPart | None = None  # its section on each actor's page
     on_home_page: HomePart | None = None  # its section on the home page
+    on_timeline: TimelinePart | None = None  # its records among the events on the timeline
+    tracker: TrackerPart | None = None  # its table on a free page whose front matter says `tracker: FILE`
     dated: Callable[[Any, date], Dated | None] | None = None  # (record, as_of) -> its calendar entry (None: none)
     quoting: Callable[[Any], tuple[str, str] | None] | None = None  # (source id, exact words) a record quotes, checked against its text
+    evidence: bool = True  # a list kind: briefing.yaml's `require_evidence` may name its file
 
     @property
     def fixed(self) -> bool:
@@ -254,7 +283,7 @@ def _json_value(value: Any) -> Any:
 
 def list_files(kinds: tuple[Kind, ...]) -> dict[str, RecordSpec]:
     """Every list file of content/ and the record it holds, in the briefing's order."""
-    return {kind.file: kind.spec for kind in kinds if not kind.folder}
+    return {kind.file: record_spec(kind, kinds) for kind in kinds if not kind.folder}
 
 
 def folders(kinds: tuple[Kind, ...]) -> tuple[str, ...]:
@@ -263,11 +292,26 @@ def folders(kinds: tuple[Kind, ...]) -> tuple[str, ...]:
 
 
 def briefing_spec(kinds: tuple[Kind, ...]) -> RecordSpec:
-    """`require_evidence` may name the other list kinds' files; the fixed pages' kinds that it may
-    name are in schema.EVIDENCE_FIELDS."""
-    return schema.briefing_spec(tuple(kind.file for kind in kinds if not kind.fixed and not kind.folder))
+    """`require_evidence` may name briefing.yaml's own texts (schema.EVIDENCE_FIELDS), then the
+    files of the list kinds that allow it (`Kind.evidence`), in their declared order."""
+    return schema.briefing_spec(tuple(kind.file for kind in kinds if kind.evidence and not kind.folder))
+
+
+def record_spec(kind: Kind, kinds: tuple[Kind, ...]) -> RecordSpec:
+    """A kind's spec as the briefing's kinds complete it: a `tracker` field may name the file of
+    each kind that gives free pages a table (`Kind.tracker`), and its doc's `{trackers}` lists them."""
+    trackers = tuple(other.file for other in kinds if other.tracker)
+    return replace(kind.spec, fields=tuple(
+        replace(f, type="enum:" + "|".join(trackers), doc=f.doc.replace("{trackers}", ", ".join(f"`{t}`" for t in trackers)))
+        if f.type == "tracker" else f for f in kind.spec.fields))
 
 
 def record_specs(kinds: tuple[Kind, ...]) -> tuple[RecordSpec, ...]:
     """Every top-level record, for the editor schemas and the README's field reference."""
-    return (briefing_spec(kinds), *(kind.spec for kind in kinds))
+    return (briefing_spec(kinds), *(record_spec(kind, kinds) for kind in kinds))
+
+
+def page_ids(kinds: tuple[Kind, ...]) -> frozenset[str]:
+    """The ids an actor's page or a free page gives its own elements, which no heading in its text
+    may take: the engine's templates' (headings.TEMPLATE_IDS) and those of the kinds' sections there."""
+    return TEMPLATE_IDS | {i for kind in kinds for part in (kind.on_actor_page, kind.tracker) if part for i in part.ids}

@@ -29,7 +29,7 @@ from markdown_it.rules_inline import autolink, image, link
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Diagnostic, Location, error
-from .headings import heading_ids_rule, reserved_heading_warning
+from .headings import PAGE_IDS_OPTION, TEMPLATE_IDS, heading_ids_rule, reserved_heading_warning
 from .marks import Cite, MarkContext, citation_mark, quotation
 from .model import Markdown
 
@@ -131,10 +131,12 @@ _DEFAULTS_READ_IN_LOOPS = {"strikethrough_single_tilde": False, "tasklists": Fal
                            "store_labels": False, "inline_definitions": False}
 
 
-def make_parser() -> MarkdownIt:
+def make_parser(page_ids: frozenset[str] = TEMPLATE_IDS) -> MarkdownIt:
+    """`page_ids`: the ids the pages with plain heading ids give their own elements (kind.page_ids)."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough")
     md.use(footnote_plugin)
     md.options.update(_DEFAULTS_READ_IN_LOOPS)
+    md.options[PAGE_IDS_OPTION] = page_ids
     md.core.ruler.at("normalize", _normalize_rule)
     md.core.ruler.at("inline", _inline_rule)
     md.core.ruler.push("heading_ids", heading_ids_rule)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +13,10 @@ from .cache import (BuildCache, BuildRecord, Stamp, build_inputs, build_options,
                     save_record, stamp, up_to_date)
 from .check import BuildReport, Timer, check_content, fail_on
 from .config import BuildConfig
-from .depends import generated_keys, page_keys, shared_key
+from .depends import output_keys
 from .errors import BuildFailed
 from .exports import BODY_FREE, render_exports
+from .kind import page_ids
 from .markdown import make_parser
 from .output import OutputSink, Stored
 from .render import make_environment, page_paths, page_plan, render_each, render_pages
@@ -33,20 +34,22 @@ Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
 def render_site(config: BuildConfig, resolved: Resolved, report: BuildReport, env: Environment | None = None,
-                only: Callable[[str], bool] | None = None, search: bool = True, exports: bool = True) -> Outputs:
-    """Render every page (or those `only` selects), with `exports` the exports, and with `search`
-    the search index, in memory. The preview server uses this, with its own `env` to keep
-    compiled templates, and renders the pages open in the browser first, without exports."""
+                only: Callable[[str], bool] | None = None, search: bool = True, exports: bool = True,
+                json_files: JsonFiles | None = None, kept: Container[str] = ()) -> Outputs:
+    """Render every page (or those `only` selects), with `exports` the exports (but those `kept`;
+    `json_files` copies unchanged JSON records from the last files), and with `search` the search
+    index, in memory. The preview server uses this, with its own `env` to keep compiled
+    templates, and renders the pages open in the browser first, without exports."""
     timer = Timer(report)
     plan = page_plan(resolved, only)
     html_paths = page_paths(resolved) if exports else [path for path, _, _ in plan]  # the exports list every page
     fail_on(check_output_paths(html_paths), strict=False)
-    md = make_parser()
+    md = make_parser(page_ids(config.entity_kinds))
     with _template_errors(config):
-        outputs = dict(render_pages(resolved, plan, env or make_environment(config.templates_dir), only))
+        outputs = dict(render_pages(resolved, plan, env or make_environment(config.templates_dir), only)) if plan else {}
         timer.lap("render")
         if exports:
-            outputs |= render_exports(resolved, md, html_paths)
+            outputs |= render_exports(resolved, md, html_paths, json_files, kept)
             timer.lap("exports")
         if search and only is None:
             outputs |= index_pages({p: d for p, d in outputs.items() if is_indexed(p)}, resolved.content.briefing.language)
@@ -143,8 +146,9 @@ def _write_site(config: BuildConfig, resolved: Resolved, report: BuildReport, re
         raise
     report.outputs, report.files, report.search = sink.kept, sorted(sink.stored), searched
     if cache_dir:
-        save_record(cache_dir, BuildRecord(build_options(config), stamps, keys, sink.stored,
-                                           tuple(map(str, sorted(report.warnings))), searched, json_files.spans, digests))
+        report.record = BuildRecord(build_options(config), stamps, keys, sink.stored,
+                                    tuple(map(str, sorted(report.warnings))), searched, json_files.spans, digests)
+        save_record(cache_dir, report.record)
         timer.lap("record")
     return report
 
@@ -152,9 +156,7 @@ def _write_site(config: BuildConfig, resolved: Resolved, report: BuildReport, re
 def _page_keys(config: BuildConfig, resolved: Resolved, stamps: dict[str, Stamp],
                record: BuildRecord | None) -> tuple[dict[str, str], dict[str, tuple[Stamp, str]]]:
     """Each actor's and free page's dependency key, and the input files' digests they cover."""
-    shared, digests = shared_key(stamps or input_stamps(build_inputs(config)), config.content_dir, resolved,
-                                 build_options(config), record.digests if record else {})
-    return page_keys(resolved, shared) | generated_keys(resolved, shared) | dict.fromkeys(BODY_FREE, shared), digests
+    return output_keys(config, resolved, stamps or input_stamps(build_inputs(config)), record.digests if record else {})
 
 
 def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys: dict[str, str],
@@ -174,7 +176,7 @@ def _render_into(sink: OutputSink, config: BuildConfig, resolved: Resolved, keys
     report.counts["pages rendered"] = len(plan)
     report.counts["exports kept"] = len(reused.intersection(BODY_FREE))
     timer.lap("plan")
-    md = make_parser()
+    md = make_parser(page_ids(config.entity_kinds))
     language = resolved.content.briefing.language
     live: SearchIndexer | None = None
     indexing: ShardIndexing | None = None

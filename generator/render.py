@@ -22,6 +22,7 @@ from .kind import Kind
 from .markdown import render_markdown
 from .marks import citation_mark, quotation
 from .resolve import Resolved
+from .template_cache import compiled_templates
 from .views import NavItem, home_view
 from .urls import (ACTORS, GENERATED_PAGES, HOME, NOT_FOUND, QUOTES, SEARCH, SOURCES, TIMELINE, VIEWS, entity_url, page_of,
                    passage_url, relative, root_prefix)
@@ -126,13 +127,20 @@ class TemplateLoader(FileSystemLoader):
             raise TemplateSyntaxError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", line, template, path) from None
 
 
+_TEMPLATE_OPTIONS: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
+_FILTERS = {"date": describe}
+# What decides a compiled template besides its source: kept templates compiled otherwise are not loaded.
+_COMPILED_WITH = f"autoescape=all {sorted(_TEMPLATE_OPTIONS.items())} filters={sorted(_FILTERS)}"
+
+
 def make_environment(templates_dir: Path, auto_reload: bool = False) -> Environment:
     """A build reads each template once (`auto_reload` would stat it for every page rendered);
-    the preview server, which keeps one environment across template edits, passes True."""
+    the preview server, which keeps one environment across template edits, passes True.
+    Compiled templates are kept between builds (template_cache.py)."""
     env = Environment(loader=TemplateLoader(templates_dir), autoescape=select_autoescape(default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      auto_reload=auto_reload)
-    env.filters["date"] = describe
+                      undefined=StrictUndefined, auto_reload=auto_reload,
+                      bytecode_cache=compiled_templates(_COMPILED_WITH), **_TEMPLATE_OPTIONS)
+    env.filters.update(_FILTERS)
     return env
 
 

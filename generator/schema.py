@@ -12,7 +12,7 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    type: str  # text | markdown | date | int | url | slug | ref:KIND | enum:a|b | list:TYPE | record:NAME
+    type: str  # text | markdown | date | int | url | slug | ref:KIND | enum:a|b | list:TYPE | record:NAME | tracker (kind.record_spec)
     required: bool
     doc: str
 
@@ -58,11 +58,11 @@ NATIVE_NAME = RecordSpec("native_name", "An actor's name in its own script.", (
     R("text", "text", "The name as written, e.g. `何立峰`."),
     R("lang", "text", "BCP 47 language tag, e.g. `zh-Hans`."),
 ))
-EVIDENCE_FIELDS = ("bottom_line", "status", "summary", "key_figures", "deadlines", "events")
+EVIDENCE_FIELDS = ("bottom_line", "status", "summary", "key_figures")  # briefing.yaml's own texts
 
 
 def briefing_spec(kind_files: tuple[str, ...] = ()) -> RecordSpec:
-    """briefing.yaml's fields; `require_evidence` may also name each declared kind's file."""
+    """briefing.yaml's fields; `require_evidence` may also name the kinds' files that allow it (kind.briefing_spec)."""
     return RecordSpec("briefing", "`content/briefing.yaml`: the briefing itself.", _briefing_fields(
         "|".join((*EVIDENCE_FIELDS, *kind_files))))
 

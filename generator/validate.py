@@ -15,7 +15,7 @@ from datetime import date
 
 from .dates import DATE_FORMS, DateError, FuzzyDate, parse_date
 from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
-from .kind import Kind, briefing_spec
+from .kind import Kind, briefing_spec, record_spec
 from .load import RawContent, RawFile
 from .model import SUMMARY_HEADINGS, Briefing, Content, KeyFigure, Markdown, StanceLevel
 from .yamlsafe import YMap, YNode, YScalar, YSeq
@@ -186,19 +186,19 @@ def validate_content(raw: RawContent, kinds: tuple[Kind, ...] = ()) -> Validated
     checker = _Checker([], [])
     briefing = _briefing(raw.briefing, briefing_spec(kinds), checker)
     as_of = briefing.as_of if briefing else None
-    values = {kind.file: _file_records(raw.markdown.get(kind.file, ()), kind.spec, checker) if kind.folder
-              else _list_records(raw.lists.get(kind.file), kind.spec, checker) for kind in kinds}
+    values = {kind.file: _file_records(raw.markdown.get(kind.file, ()), record_spec(kind, kinds), checker) if kind.folder
+              else _list_records(raw.lists.get(kind.file), record_spec(kind, kinds), checker) for kind in kinds}
     checks = _KindChecks(checker, as_of, raw.source_texts, None if raw.unreadable else {})
     declared = tuple((kind, checks.build(kind, values[kind.file])) for kind in kinds)
     content = None if briefing is None else Content(briefing, declared)
     return Validated(content, checker.refs, checker.problems, frozenset(checker.broken_ids))
 
 
-def validate_markdown_file(kind: Kind, raw: RawFile) -> tuple[Any, list[Diagnostic]]:
+def validate_markdown_file(kind: Kind, raw: RawFile, kinds: tuple[Kind, ...]) -> tuple[Any, list[Diagnostic]]:
     """One file of a folder kind (content/actors, content/pages) as `validate_content` makes it
-    (the preview's fast path for an edited body)."""
+    among `kinds` (the preview's fast path for an edited body)."""
     checker = _Checker([], [])
-    values = _front_matter(raw, kind.spec, checker)
+    values = _front_matter(raw, record_spec(kind, kinds), checker)
     record = kind.build(values, _KindChecks(checker, None, {}, None)) if values is not None else None
     return record, checker.problems
 

@@ -58,15 +58,15 @@ class FreePageView:
     title: str
     summary: str
     body: str  # doc key
-    tracker: tuple[Any, ...]  # rows of a declared kind's table (`tracker:`), or ()
+    tracker: tuple[str, Any] | None  # (template, view) of a declared kind's table (Kind.tracker), or None
     mentions: tuple[Mention, ...]
     cites: tuple[str, ...]
 
 
-def free_page_view(resolved: Resolved, page: Page, tracker: tuple[Any, ...]) -> FreePageView:
+def free_page_view(resolved: Resolved, page: Page, tracker: tuple[str, Any] | None) -> FreePageView:
     body = f"{page.id}-body"
     return FreePageView(page.id, page.title, page.summary, body, tracker, mentions_of(resolved, page.id),
-                        cited_by(resolved, [body], (s for row in tracker for s in getattr(row, "sources", ()))))
+                        cited_by(resolved, [body], tracker[1].cites if tracker else ()))
 
 
 @dataclass(frozen=True)

@@ -70,13 +70,15 @@ def _make_staging(out_dir: Path, shown: Path) -> Path:
         raise BuildFailed([os_problem(exc, str(shown), what)]) from None
 
 
-def write_new_file(target: Path, data: bytes) -> None:
-    """Create `target` (never an existing file, never through a link) and write all of `data`."""
+def write_new_file(target: Path, data: bytes) -> os.stat_result:
+    """Create `target` (never an existing file, never through a link), write all of `data`;
+    returns the file's status once written (closing it changes neither size nor mtime)."""
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        return os.fstat(fd)
     finally:
         os.close(fd)
 
@@ -165,13 +167,12 @@ class StagedSite:
         try:
             target = self._target(path)
             try:
-                write_new_file(target, data)
+                st = write_new_file(target, data)
             except FileExistsError:
                 if not again:
                     raise
                 target.unlink()  # the staging folder is ours: only this build wrote there
-                write_new_file(target, data)
-            st = target.stat()
+                st = write_new_file(target, data)
         except OSError as exc:
             raise BuildFailed([os_problem(exc, str(self.shown / path), "cannot write")]) from None
         return st.st_size, st.st_mtime_ns

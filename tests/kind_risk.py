@@ -5,8 +5,11 @@ template is tests/fixtures/kinds/risks.html; no engine file names it.
 It also adds to what other kinds and the engine make, through its declaration only: a section
 on the page of each actor who would carry a risk (`on_actor_page`, tests/fixtures/kinds/
 _actor_risks.html), the high risks on the home page (`on_home_page`, _home_risks.html), a
-calendar and feed entry for each risk with a date (`dated`), and its `warning`, the words of a
-source that raise it, checked against that source's text (`quoting`)."""
+calendar and feed entry for each risk with a date (`dated`), its `warning`, the words of a
+source that raise it, checked against that source's text (`quoting`), a table on any free page
+whose front matter says `tracker: risks` (`tracker`, _tracker_risks.html), and each risk with a
+date among the events on the timeline, with a list above them (`on_timeline`, _timeline_risk.html,
+_timeline_risks.html)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,7 +18,7 @@ from typing import Any
 
 from generator.errors import Location
 from generator.dates import FuzzyDate
-from generator.kind import ActorPart, Dated, HomePart, Kind, Lookup, record_class
+from generator.kind import ActorPart, Dated, HomePart, Kind, Lookup, TimelinePart, TrackerPart, record_class
 from generator.model import Markdown
 from generator.resolve import Mention, Resolved
 from generator.schema import F, R, RecordSpec
@@ -98,6 +101,19 @@ def high_risks(resolved: Resolved, risks: tuple[Any, ...], page: str) -> RiskLin
     return RiskLinks(high, ()) if high else None
 
 
+def risk_table(resolved: Resolved, risks: tuple[Any, ...], page: str) -> RiskLinks:
+    return RiskLinks(tuple((r.id, r.risk) for r in risks), cited_by(resolved, (), (s for r in risks for s in r.sources)))
+
+
+def by(risk: Any) -> FuzzyDate | None:
+    return risk.by  # type: ignore[no-any-return]
+
+
+def dated_risks(resolved: Resolved, risks: tuple[Any, ...], page: str) -> RiskLinks | None:
+    dated = [r for r in risks if r.by]
+    return RiskLinks(tuple((r.id, r.risk) for r in dated), cited_by(resolved, (), (s for r in dated for s in r.sources))) if dated else None
+
+
 def calendar_entry(risk: Any, as_of: date) -> Dated | None:
     if risk.by is None:
         return None
@@ -111,5 +127,7 @@ def warning(risk: Any) -> tuple[str, str] | None:
 
 KIND = Kind(name="risk", file="risks", spec=SPEC, model=record_class("risk", Risk), page="risks.html",
             title="Risks", template="risks.html", view=risks_view, preview=risk_preview, noun="Risk",
-            on_actor_page=ActorPart(owners, actor_risks, "_actor_risks.html", place=25),
-            on_home_page=HomePart(high_risks, "_home_risks.html"), dated=calendar_entry, quoting=warning)
+            on_actor_page=ActorPart(owners, actor_risks, "_actor_risks.html", place=25, ids=("risks-carried",)),
+            on_home_page=HomePart(high_risks, "_home_risks.html"), dated=calendar_entry, quoting=warning,
+            tracker=TrackerPart(risk_table, "_tracker_risks.html", ids=("risk-table",)),
+            on_timeline=TimelinePart(by, "_timeline_risk.html", dated_risks, "_timeline_risks.html"))

@@ -91,18 +91,35 @@ def template_ids(templates: Path, names: tuple[str, ...] = BODY_TEMPLATES) -> se
     return found
 
 
+def included(templates: Path, name: str) -> set[str]:
+    """The templates one template extends, includes or imports."""
+    return set(re.findall(r'\{%-? *(?:extends|include|import|from) +"([^"]+)"', (templates / name).read_text(encoding="utf-8")))
+
+
 def test_every_id_the_templates_use_is_reserved_for_headings() -> None:
-    """Including the sections kinds add to an actor's page (Kind.on_actor_page), each by its own template."""
+    """The engine's own templates of actors' and free pages give the ids in headings.TEMPLATE_IDS;
+    each section a kind adds there (Kind.on_actor_page, Kind.tracker) declares the ids its own
+    templates give (`ids`), and kind.page_ids reserves them all. The test kind's too."""
+    import kind_risk
+    from generator.kind import page_ids
     from generator.kinds import BUILTIN_KINDS
 
     templates = PROJECT_ROOT / "templates"
-    parts = tuple(kind.on_actor_page.template for kind in BUILTIN_KINDS if kind.on_actor_page)
-    assert parts
-    for name in ("actor.html", "page.html", *parts):  # the body templates, and everything they build on
-        used = set(re.findall(r'\{%-? *(?:extends|include|import|from) +"([^"]+)"', (templates / name).read_text()))
+    for name in ("actor.html", "page.html"):  # the body templates, and everything they build on
+        used = included(templates, name)
         assert used <= set(BODY_TEMPLATES), f"add {sorted(used - set(BODY_TEMPLATES))} to BODY_TEMPLATES"
-    missing = template_ids(templates, BODY_TEMPLATES + parts) - TEMPLATE_IDS
+    missing = template_ids(templates, BODY_TEMPLATES) - TEMPLATE_IDS
     assert not missing, f"add these template ids to TEMPLATE_IDS in generator/headings.py: {sorted(missing)}"
+    kinds = (*BUILTIN_KINDS, kind_risk.KIND)
+    parts = [part for kind in kinds for part in (kind.on_actor_page, kind.tracker) if part]
+    assert len(parts) >= 5 and all(part.ids for part in parts)
+    for part in parts:
+        folder = templates if (templates / part.template).exists() else PROJECT_ROOT / "tests" / "fixtures" / "kinds"
+        own = (part.template, *sorted(included(folder, part.template) - set(BODY_TEMPLATES)))
+        undeclared = template_ids(folder, own) - set(part.ids)
+        assert not undeclared, f"declare these ids of {part.template} in its part's `ids`: {sorted(undeclared)}"
+        assert set(part.ids) <= page_ids(kinds)
+    assert TEMPLATE_IDS <= page_ids(kinds)
 
 
 def test_headings_named_like_the_page_own_ids_get_other_ids_and_a_warning(briefing: Briefing) -> None:

@@ -136,8 +136,24 @@ def test_editing_one_page_rewrites_only_what_it_changes(briefing: Briefing, tmp_
     assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean")
 
 
-@pytest.mark.parametrize("edit", ["page title", "page body", "actor", "quote", "template", "delete page", "add page",
-                                  "glossary term", "page links an event", "page embeds a quote", "page cites a source"])
+def test_a_stylesheet_edit_rewrites_only_the_stylesheet(briefing: Briefing, tmp_path: Path) -> None:
+    """No page's bytes show a static file, so none is rendered again for it (depends.py)."""
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    briefing.build("--templates", templates)
+    before = inodes(briefing.root / "site")
+    with (templates / "static" / "style.css").open("a", encoding="utf-8") as f:
+        f.write("\n.probe { color: red }\n")
+    output = briefing.build("--templates", templates, "-v").output
+    after = inodes(briefing.root / "site")
+    assert {path for path in after if before.get(path) != after[path]} == {"static/style.css"}
+    assert "pages rendered: 2\n" in output  # the kinds' own pages (commitments, glossary), which have no key
+    assert tree_digest(briefing.root / "site") == clean_build(briefing.content, tmp_path / "clean", "--templates", str(templates))
+
+
+@pytest.mark.parametrize("edit", ["page title", "page body", "actor", "actor body", "quote", "template", "delete page",
+                                  "add page", "glossary term", "page links an event", "page embeds a quote",
+                                  "page cites a source"])
 def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefing: Briefing, tmp_path: Path,
                                                                           edit: str) -> None:
     templates = tmp_path / "templates"
@@ -155,6 +171,8 @@ def test_a_cached_build_after_an_edit_is_byte_identical_to_a_clean_build(briefin
         briefing.append("pages/about.md", f"\n{added}\n")
     elif edit == "actor":
         briefing.replace("actors/ana-ruiz.md", "name: Ana Ruiz", "name: Ana Ruiz-Vega")
+    elif edit == "actor body":  # its own page, and a new backlink on another actor's page
+        briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz led the talks with [[ben-okafor]]")
     elif edit == "quote":
         briefing.replace("quotes.yaml", "We have a framework for the harbour", "We have a framework")
     elif edit == "template":
@@ -267,12 +285,12 @@ def test_a_hand_edited_export_is_not_copied_from(briefing: Briefing, tmp_path: P
 
 
 def test_the_outputs_kept_after_a_body_edit_do_not_show_any_page_body(briefing: Briefing, tmp_path: Path) -> None:
-    """The exports in BODY_FREE and the generated pages are kept when only pages' bodies changed
-    (and with them no backlink, citation or cited passage, which the generated pages' keys cover):
-    so no body may show in them."""
+    """The exports in BODY_FREE and the generated pages are kept when only actors' and pages'
+    bodies changed (and with them no backlink, citation or cited passage, which the generated
+    pages' keys cover): so no body may show in them."""
     config = BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "site")
     before = build_site(config).outputs
-    for page in sorted((briefing.content / "pages").glob("*.md")):
+    for page in sorted([*(briefing.content / "pages").glob("*.md"), *(briefing.content / "actors").glob("*.md")]):
         page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added to every body.\n", encoding="utf-8")
     after = build_site(config).outputs
     assert before["briefing.json"] != after["briefing.json"]
@@ -412,7 +430,9 @@ def test_after_an_engine_change_the_last_engines_cache_is_not_even_read(briefing
     monkeypatch.setattr(check, "engine_digest", lambda folder: "new" + engine(folder))
     unpickled: list[str] = []
     load = pickle.load
-    monkeypatch.setattr(pickle, "load", lambda f, **kwargs: (unpickled.append(f.name), load(f, **kwargs))[1])
+    # only the build cache's files: Jinja's bytecode cache (templating) reads its own with pickle too
+    monkeypatch.setattr(pickle, "load", lambda f, **kwargs: (unpickled.append(f.name) if str(f.name).startswith(str(cache)) else None,
+                                                             load(f, **kwargs))[1])
     briefing.replace("pages/framework.md", "[[ana-ruiz]] said", "[[ana-ruiz]] added")  # past the no-op check
     first = build_site(config, cache_dir=cache)
     assert unpickled == [] and first.counts["texts parsed"] > 1

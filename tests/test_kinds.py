@@ -37,7 +37,8 @@ def config(briefing: Briefing, kinds: tuple = KINDS) -> BuildConfig:
     templates = briefing.root / "templates"
     if not templates.exists():
         shutil.copytree(PROJECT_ROOT / "templates", templates)
-        for name in ("risks.html", "_actor_risks.html", "_home_risks.html"):
+        for name in ("risks.html", "_actor_risks.html", "_home_risks.html", "_tracker_risks.html", "_timeline_risk.html",
+                     "_timeline_risks.html"):
             shutil.copy(PROJECT_ROOT / "tests" / "fixtures" / "kinds" / name, templates)
     return BuildConfig(content_dir=briefing.content, templates_dir=templates, out_dir=briefing.root / "site",
                        kinds=kinds)
@@ -46,6 +47,13 @@ def config(briefing: Briefing, kinds: tuple = KINDS) -> BuildConfig:
 def with_risks(briefing: Briefing) -> Briefing:
     briefing.write("risks.yaml", RISKS)
     briefing.append("pages/framework.md", "\nThe main risk: [[port-strike]].\n")
+    return briefing
+
+
+def with_herald(briefing: Briefing) -> Briefing:
+    """A third source, which only what a test adds cites."""
+    briefing.append("sources.yaml", "- id: herald\n  file: herald.txt\n  title: Harbour Herald\n  publisher: Harbour Herald\n"
+                                    "  published: 2024-03-02\n  url: https://example.org/herald\n  reliability: A weekly.\n  noise: None.\n")
     return briefing
 
 
@@ -125,6 +133,52 @@ def test_an_extra_kind_adds_its_section_to_the_page_of_each_actor_it_names_in_it
     assert "gazette" in view.cites
 
 
+def test_an_extra_kinds_sections_keep_their_ids_from_the_headings_of_actors_texts(briefing: Briefing) -> None:
+    """`ActorPart.ids`: a heading in an actor's text that would take the id of a kind's section on
+    that page gets the next free id, with a warning, as for the engine's own ids."""
+    with_risks(briefing).append("risks.yaml", CARRIED)
+    briefing.append("actors/ana-ruiz.md", "\n## Risks carried\n\nNone she admits.\n")
+    report = build_site(config(briefing))
+    ana = (briefing.root / "site" / "actors" / "ana-ruiz.html").read_text(encoding="utf-8")
+    assert ana.count('id="risks-carried"') == 1 and '<h2 id="risks-carried-1">Risks carried</h2>' in ana
+    assert any("heading id 'risks-carried' is taken by the page itself" in str(w) for w in report.warnings)
+
+
+def test_a_cached_parse_is_not_reused_when_the_kinds_reserve_other_ids(briefing: Briefing, tmp_path: Path) -> None:
+    """The ids the kinds reserve change how a heading parses: a build cache made with other kinds
+    must not give an actor's heading an id a section of this build's kinds now takes."""
+    briefing.append("actors/ana-ruiz.md", "\n## Risks carried\n\nNone she admits.\n")
+    cache = tmp_path / "cache"
+    build_site(config(briefing, BUILTIN_KINDS), cache_dir=cache)
+    with_risks(briefing).append("risks.yaml", CARRIED)
+    build_site(config(briefing), cache_dir=cache)
+    ana = (briefing.root / "site" / "actors" / "ana-ruiz.html").read_text(encoding="utf-8")
+    assert ana.count('id="risks-carried"') == 1 and '<h2 id="risks-carried-1">Risks carried</h2>' in ana
+
+
+def test_an_extra_kind_gives_its_table_to_a_free_page_that_asks_for_it(briefing: Briefing) -> None:
+    """`tracker`: a free page's `tracker:` may name any kind that declares a table, and only those;
+    the page's endnotes then list the sources the table cites; a heading cannot take its ids."""
+    from generator.content_schema import content_schemas
+
+    with_herald(with_risks(briefing)).replace("pages/framework.md", "order: 10\n", "order: 10\ntracker: risks\n")
+    briefing.replace("risks.yaml", "sources: [gazette]", "sources: [herald]")
+    briefing.append("pages/framework.md", "\n## Risk table\n")
+    cfg = config(briefing)
+    build_site(cfg)
+    page = (briefing.root / "site" / "framework.html").read_text(encoding="utf-8")
+    assert '<h2 id="risk-table">Risk table</h2><ul><li><a href="risks.html#port-strike">Dockers strike' in page
+    assert '<h2 id="risk-table-1">Risk table</h2>' in page
+    view = next(context["view"] for path, _, context in page_plan(check_content(cfg)) if path == "framework.html")
+    assert "herald" in view.cites  # cited only by the table
+    page_schema = json.loads(content_schemas(KINDS)["page.schema.json"])
+    assert page_schema["properties"]["tracker"]["enum"] == ["commitments", "risks"]
+    with pytest.raises(BuildFailed) as failed:
+        check_content(config(briefing, BUILTIN_KINDS))
+    assert [str(d).splitlines()[0] for d in failed.value.diagnostics if "tracker" in str(d)] == [
+        "content/pages/framework.md:5: 'tracker' must be one of commitments, got 'risks'"]
+
+
 def test_an_extra_kind_adds_its_section_to_the_home_page(briefing: Briefing) -> None:
     """`on_home_page`: the risk kind shows its high risks on the home page, by its own template;
     with none, no section."""
@@ -135,6 +189,24 @@ def test_an_extra_kind_adds_its_section_to_the_home_page(briefing: Briefing) -> 
     briefing.replace("risks.yaml", "likelihood: high", "likelihood: low")
     build_site(config(briefing))
     assert "high-risks" not in (briefing.root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_extra_kinds_dated_records_go_on_the_timeline_among_the_events(briefing: Briefing) -> None:
+    """`on_timeline`: a risk with a date is an entry of the timeline at that date, by the kind's own
+    template, and the kind's list of them shows above the timeline; the page's endnotes then list
+    the sources that list cites. A risk without a date is not on it."""
+    with_herald(with_risks(briefing)).append("risks.yaml", CARRIED.replace("sources: [gazette]", "sources: [herald]")
+                                             .replace("    warning: We have a framework for the harbour\n", ""))
+    cfg = config(briefing)
+    build_site(cfg)
+    timeline = (briefing.root / "site" / "timeline.html").read_text(encoding="utf-8")
+    entry = ('<li class="risk"><span class="dot" aria-hidden="true"></span><div class="entry"><p class="when">'
+             '<time datetime="2024-03-03">3 March 2024</time> risk</p><h3><a href="risks.html#fee-war">Fees undercut the framework</a>')
+    assert entry in timeline and "port-strike" not in timeline
+    assert timeline.index('<time datetime="2024-03-01">') < timeline.index(entry) < timeline.index('<time datetime="2024-03-20">')
+    assert timeline.index('<h2 id="risks-ahead">') < timeline.index('id="in-order"')
+    view = next(context["view"] for path, _, context in page_plan(check_content(cfg)) if path == "timeline.html")
+    assert "herald" in view.cites  # cited only by the kind's list
 
 
 def test_an_extra_kinds_dated_records_go_into_the_calendar_and_the_feed(briefing: Briefing) -> None:
@@ -281,13 +353,62 @@ def test_outside_its_module_a_kind_is_named_only_for_the_citation_syntax_and_the
     """The engine reads events, deadlines, analyst views, terms and commitments only through their
     declarations: no module outside generator/kinds/ imports their modules or tests a record for
     their entity name. Sources and quotations are named by the citation syntax (`[@id]`, `![[id]]`),
-    actors and free pages by model.py, which holds their dataclasses."""
+    actors and free pages by model.py, which holds their dataclasses. Inside generator/kinds/, a
+    kind's module tests no record for another kind's name and reads no other kind's records from
+    the briefing (a page that shows them takes them through a hook: `on_timeline`, `tracker`...);
+    checking a reference to another kind's record (`checks.records`) is validation, not reading."""
+    import importlib
+
     syntax_and_model = {"source", "quote", "actor", "page"}
     for path in sorted((PROJECT_ROOT / "generator").rglob("*.py")):
-        if {"kinds", "ingest"} & set(path.relative_to(PROJECT_ROOT / "generator").parts[:-1]):
-            continue
+        folders = set(path.relative_to(PROJECT_ROOT / "generator").parts[:-1])
         text = path.read_text(encoding="utf-8")
-        imported = set(re.findall(r"from \.+kinds\.(\w+) import", text))
         compared = set(re.findall(r"""entity\s*[!=]=\s*["'](\w+)["']""", text))
+        if "kinds" in folders and path.stem != "__init__":
+            own = importlib.import_module(f"generator.kinds.{path.stem}").KIND
+            read = set(re.findall(r"""content\.records\(\s*["'](\w+)["']|kind\.file\s*==\s*["'](\w+)["']""", text))
+            assert compared <= {own.name}, f"{path.name} tests records for {sorted(compared - {own.name})}"
+            assert {f for pair in read for f in pair if f} <= {own.file}, f"{path.name} reads another kind's records: {read}"
+            continue
+        if "ingest" in folders:
+            continue
+        imported = set(re.findall(r"from \.+kinds\.(\w+) import", text))
         named = {"analyst_view" if name == "view" else name for name in compared} | imported
         assert named <= syntax_and_model, f"{path.name} names {sorted(named - syntax_and_model)}"
+
+
+def test_no_engine_list_and_no_field_type_names_a_kind() -> None:
+    """What a kind adds to others is derived from the declarations, so no list can go stale: the
+    ids reserved on actors' and free pages (headings.TEMPLATE_IDS holds only the engine templates'
+    own; each section declares its ids), the files `require_evidence` may name (schema.EVIDENCE_FIELDS
+    holds only briefing.yaml's own texts; `Kind.evidence`), and the kinds a free page's `tracker:`
+    may name (a `tracker` field, completed from `Kind.tracker`; no field's `enum:` lists a kind)."""
+    import generator.schema as schema
+    from generator.headings import BODY_TEMPLATES, TEMPLATE_IDS
+
+    kinds = (*BUILTIN_KINDS, kind_risk.KIND)
+    names = {kind.file for kind in kinds} | {kind.name for kind in kinds}
+    specs = (schema.briefing_spec(), *schema.NESTED.values(), *(kind.spec for kind in kinds))
+    enums = {(spec.name, f.name): set(f.type.rsplit("enum:", 1)[1].split("|")) for spec in specs for f in spec.fields
+             if "enum:" in f.type}
+    assert ("briefing", "require_evidence") in enums
+    assert not {key: options & names for key, options in enums.items() if options & names}
+    assert not set(schema.EVIDENCE_FIELDS) & names
+    engine_ids = {i for name in BODY_TEMPLATES for i in re.findall(r'\bid="([^"{}]+)"', (PROJECT_ROOT / "templates" / name).read_text())}
+    part_ids = {i for kind in kinds for part in (kind.on_actor_page, kind.tracker) if part for i in part.ids}
+    assert TEMPLATE_IDS <= engine_ids and not TEMPLATE_IDS & part_ids, sorted(TEMPLATE_IDS - engine_ids)
+
+
+def test_a_kinds_templates_are_its_own_and_no_template_tests_a_records_kind() -> None:
+    """A page shows another kind's records only through that kind's own templates (its sections,
+    entries and tables): no template compares a record's `entity`, and a kind's macros
+    (`_NAME_macros.html`) are imported by its own declared templates only."""
+    templates = PROJECT_ROOT / "templates"
+    pages = {path.name: path.read_text(encoding="utf-8") for path in templates.glob("*.html")}
+    assert not {name for name, text in pages.items() if re.search(r"entity\s*[!=]=", text)}
+    for kind in BUILTIN_KINDS:
+        own = {kind.template, kind.record_template, *(part.template for part in (kind.on_actor_page, kind.on_home_page, kind.tracker) if part),
+               *((kind.on_timeline.entry, kind.on_timeline.summary_template) if kind.on_timeline else ())} - {""}
+        assert own <= set(pages), sorted(own - set(pages))
+        importers = {name for name, text in pages.items() if f'"_{kind.name}_macros.html"' in text}
+        assert importers <= own, f"{sorted(importers - own)} import the {kind.name} kind's macros"

@@ -141,6 +141,22 @@ def test_commitments_have_their_own_page_and_a_tracker_where_a_page_asks(site: S
     assert not site["framework.html"].find_all("table", cls="commitments")  # no `tracker:` there
 
 
+def test_an_actors_page_lists_the_commitments_the_actor_made_with_status_and_sources(site: Site) -> None:
+    """Who promised what: each commitment naming the actor, linked to its entry, with the others
+    who made it, its status and confidence, and its sources cited (so they are in the endnotes)."""
+    page = site["actors/ana-ruiz.html"]
+    section = next(s for s in page.find("main").find_all("section") if s.find("h2").attrs.get("id") == "commitments")
+    items = section.find("ul", cls="commitment-list").find_all("li")
+    assert [li.text() for li in items] == ["North Port to open berths: agreed, confidence medium [1; 2]"]
+    assert site.page_linked("actors/ana-ruiz.html", items[0].find("a").attrs["href"]) == "commitments.html"
+    assert site.target("actors/ana-ruiz.html", items[0].find("a").attrs["href"]) is not None
+    html = (site.folder / "actors" / "ana-ruiz.html").read_text(encoding="utf-8")
+    assert html.index('<h2 id="events">') < html.index('<h2 id="commitments">') < html.index('class="backlinks"')
+    endnotes = page.find("section", cls="endnotes").text()
+    assert "Harbour Gazette report on the talks" in endnotes and "Courier" in endnotes
+    assert site.element("actors/ben-okafor.html", "commitments") is None  # he made none
+
+
 def test_quotations_are_grouped_by_side_then_speaker(site: Site) -> None:
     main = site["quotes.html"].find("main")
     groups = [(s.find("h2").text(), [h.text() for h in s.find_all("h3")]) for s in main.find_all("section")]

@@ -26,7 +26,7 @@ from generator.preview.server import RELOAD_JS, with_reload_script
 from generator.preview.updates import EVERYTHING, UpdateLog
 from generator.preview.watch import ChangeQueue, Changes, classify
 from generator import serve
-from generator.serve import Outcome, Previewer
+from generator.preview.previewer import Outcome, Previewer
 from previewserver import Preview, start_preview
 
 SCRIPT_TAG = re.compile(rb'<script src="/__preview__/reload\.js" data-pages="[^"]*" data-build="[^"]*" defer></script>')
@@ -247,10 +247,10 @@ def test_a_rebuild_cut_short_by_a_newer_save_still_ends_equal_to_a_full_build(br
 
     preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({"actors/ana-ruiz.html"}))
     briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
-    preview.rebuild(everything=False, superseded=lambda: True)
+    preview.rebuild(superseded=lambda: True)
     assert [o.changed for o in heard] == [{"actors/ana-ruiz.html"}]  # the open page, then it stopped
     briefing.replace("actors/ana-ruiz.md", "Ruiz steered the talks", "Ruiz led the talks")  # the newer save undoes it
-    preview.rebuild(everything=False)
+    preview.rebuild()
     full = build_site(BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "full")).outputs
     assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
            {p: d for p, d in full.items() if not p.startswith("pagefind/")}
@@ -270,7 +270,7 @@ def test_a_body_edit_shows_in_the_open_page_before_the_briefing_is_checked_again
     briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
     edited = frozenset({briefing.path("actors/ana-ruiz.md").absolute(), briefing.path("actors/.ana-ruiz.md.swp").absolute()})
     with monkeypatch.context() as patch:  # the fast path must not check (nor render) the whole briefing
-        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("the whole briefing was checked"))
+        patch.setattr("generator.preview.previewer.check_content", lambda *a, **k: pytest.fail("the whole briefing was checked"))
         assert preview.show_first(edited) == {page}
     assert heard == [Outcome(frozenset({page}))]  # only the open page, written before it was announced
     assert "Ruiz steered the talks" in (tmp_path / "preview" / page).read_text(encoding="utf-8")
@@ -315,10 +315,10 @@ def test_a_rebuild_never_writes_older_text_over_the_fast_path(briefing: Briefing
         assert preview.show_first(edited) == {page}
         return False
 
-    preview.rebuild(everything=True, superseded=newer_save_meanwhile)
+    preview.rebuild(superseded=newer_save_meanwhile)
     assert "Ruiz steered the newer talks" in (tmp_path / "preview" / page).read_text(encoding="utf-8")
     assert not any(page in o.changed for o in heard[heard.index(Outcome(frozenset({page}))) + 2:])
-    preview.rebuild(everything=False)  # the rebuild that the newer save queued
+    preview.rebuild()  # the rebuild that the newer save queued
     assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
            full_build_outputs(briefing, tmp_path / "full")
 
@@ -327,8 +327,8 @@ def _rebuild_during_a_burst_checks_nothing(preview: Previewer, monkeypatch: pyte
     """A rebuild with a newer save waiting, within the pause after the fast path: no check
     competes with that save's fast path."""
     with monkeypatch.context() as patch:
-        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("checked during a burst of saves"))
-        preview.rebuild(everything=False, superseded=lambda: True)
+        patch.setattr("generator.preview.previewer.check_content", lambda *a, **k: pytest.fail("checked during a burst of saves"))
+        preview.rebuild(superseded=lambda: True)
 
 
 def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Briefing, tmp_path: Path,
@@ -337,12 +337,12 @@ def test_after_the_fast_path_the_rebuild_waits_for_saves_to_pause(briefing: Brie
     preview, heard = recording_previewer(briefing, tmp_path, open_pages=frozenset({page}))
     edited = frozenset({briefing.path("actors/ana-ruiz.md").absolute()})
     briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
-    monkeypatch.setattr("generator.serve.SHOWN_QUIET_SECONDS", 60.0)  # however slow the machine
+    monkeypatch.setattr("generator.preview.previewer.SHOWN_QUIET_SECONDS", 60.0)  # however slow the machine
     assert preview.show_first(edited) == {page}
     _rebuild_during_a_burst_checks_nothing(preview, monkeypatch)
     assert heard == [Outcome(frozenset({page}))]
     preview.shown_at -= 60  # the saves paused
-    preview.rebuild(everything=False)
+    preview.rebuild()
     assert {p: d for p, d in preview.outputs.items() if not p.startswith("pagefind/")} == \
            full_build_outputs(briefing, tmp_path / "full")
 
@@ -356,8 +356,8 @@ def test_the_pause_after_the_fast_path_is_as_long_as_the_last_check(briefing: Br
     briefing.replace(body, "Ruiz led the talks", "Ruiz steered the talks")
     assert preview.show_first(edited) == {page}
     with monkeypatch.context() as patch:
-        patch.setattr("generator.serve.SHOWN_QUIET_SECONDS", 3.0)
-        preview.rebuild(everything=False)
+        patch.setattr("generator.preview.previewer.SHOWN_QUIET_SECONDS", 3.0)
+        preview.rebuild()
     assert 0 < preview.check_seconds < 3.0  # the check only: the wait for a pause is not counted (it would grow)
     preview.check_seconds = 30.0  # as if the briefing were huge
     briefing.replace(body, "Ruiz steered the talks", "Ruiz led the talks")
@@ -376,7 +376,7 @@ def test_a_template_edit_renders_the_content_as_last_checked(briefing: Briefing,
     base.write_text(base.read_text(encoding="utf-8").replace('<main id="main">', '<main id="main"><p>probe</p>'),
                     encoding="utf-8")
     with monkeypatch.context() as patch:
-        patch.setattr("generator.serve.check_content", lambda *a, **k: pytest.fail("unchanged content was checked again"))
+        patch.setattr("generator.preview.previewer.check_content", lambda *a, **k: pytest.fail("unchanged content was checked again"))
         preview.apply(Changes(templates=True))
     assert all(b"<p>probe</p>" in data for path, data in preview.outputs.items() if path.endswith(".html"))
     briefing.replace("actors/ana-ruiz.md", "Ruiz led the talks", "Ruiz steered the talks")
@@ -427,7 +427,7 @@ def test_the_search_refresh_reindexes_only_the_shards_an_edit_touched(briefing: 
     import generator.search
 
     monkeypatch.setenv("BRIEFING_SEARCH_SHARD_PAGES", "2")  # the fixture's pages in several shards
-    monkeypatch.setattr("generator.serve.SEARCH_QUIET_SECONDS", 0.0)
+    monkeypatch.setattr("generator.preview.previewer.SEARCH_QUIET_SECONDS", 0.0)
     indexed: list[str] = []
     index_shards = generator.search.index_shards
     monkeypatch.setattr("generator.search.index_shards",
@@ -460,11 +460,11 @@ def test_the_first_build_is_builds_own_so_a_build_after_it_has_nothing_to_do(bri
 
 
 def test_the_first_build_renders_on_every_core(briefing: Briefing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.serve
+    import generator.preview.previewer
 
     asked: list[dict[str, object]] = []
-    build_site = generator.serve.build_site
-    monkeypatch.setattr("generator.serve.build_site", lambda *args, **kwargs: (asked.append(kwargs), build_site(*args, **kwargs))[1])
+    build_site = generator.preview.previewer.build_site
+    monkeypatch.setattr("generator.preview.previewer.build_site", lambda *args, **kwargs: (asked.append(kwargs), build_site(*args, **kwargs))[1])
     monkeypatch.setenv("BRIEFING_WORKERS", "3")
     Previewer(BuildConfig(content_dir=briefing.content, out_dir=tmp_path / "preview")).full_build()
     assert [call["workers"] for call in asked] == [3]
@@ -493,7 +493,7 @@ def test_after_a_build_with_nothing_changed_the_site_is_read_back_not_built(brie
 
 
 def test_a_file_saved_while_the_site_is_read_back_is_built_not_missed(briefing: Briefing, tmp_path: Path) -> None:
-    from generator.serve import last_site
+    from generator.preview.previewer import last_site
 
     out = tmp_path / "preview"
     assert invoke("build", "--content", briefing.content, "--out", out).exit_code == 0

@@ -88,6 +88,10 @@ def view_schema() -> dict[str, Any]:
                     stance=j.ID, gist=j.STR, quotes={"type": "array", "items": j.ID})
 
 
+SECTION_IDS = ("view", *(f"view-{n}" for n in range(2, 21)))  # an analyst's sections, one per view
+
+
 KIND = Kind(name="view", file="views", spec=SPEC, model=record_class("view", View), page=VIEWS,
             title="Analyst views", menu="Views", template="views.html", view=views_view, label=analysts_view, noun="Analyst view",
-            json_schema=view_schema, on_actor_page=ActorPart(analyst, actor_stances, "_actor_views.html", place=20))
+            json_schema=view_schema, on_actor_page=ActorPart(analyst, actor_stances, "_actor_views.html", place=20,
+                                                             ids=SECTION_IDS), evidence=False)

@@ -1,7 +1,8 @@
 """Deadlines: `start` + `days` (a span), a fixed `due`, or `start` + `every` (recurring); each
-counted down from the briefing date when a text sets it. They share the timeline with events
-(kinds/event.py makes that page), go into the calendar, and those still ahead are on the home
-page ("What to watch next"). Their markup: templates/_deadline_macros.html, _home_deadlines.html."""
+counted down from the briefing date when a text sets it. They live on the timeline among the
+events (`on_timeline`: each at its due date, with a table above), go into the calendar, and those
+still ahead are on the home page ("What to watch next"). Their markup: templates/
+_deadline_macros.html, _timeline_deadline.html, _timeline_deadlines.html, _home_deadlines.html."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any, Literal
 from .. import jsonparts as j
 from ..dates import DATE_FORMS, DateError, FuzzyDate, add_days, describe, describe_day, intersect, overlaps, parse_date
 from ..errors import Location, did_you_mean
-from ..kind import Checks, Dated, HomePart, Kind, record_class, titled
+from ..kind import Checks, Dated, HomePart, Kind, TimelinePart, record_class, titled
 from ..model import Markdown
 from ..resolve import Resolved
 from ..schema import F, R, RecordSpec
@@ -214,6 +215,23 @@ def upcoming(resolved: Resolved, deadlines: tuple[Any, ...], page: str) -> Upcom
     return Upcoming(tuple(ahead)) if ahead else None
 
 
+@dataclass(frozen=True)
+class AtAGlance:
+    """The timeline's "Deadlines at a glance": every deadline by due date."""
+
+    deadlines: tuple[Deadline, ...]
+    cites: tuple[str, ...] = ()  # the table cites nothing
+
+
+def at_a_glance(resolved: Resolved, deadlines: tuple[Any, ...], page: str) -> AtAGlance | None:
+    return AtAGlance(tuple(sorted(deadlines, key=lambda d: d.expected_due.sort_key))) if deadlines else None
+
+
+def timeline_date(d: Any) -> FuzzyDate:
+    """Where a deadline stands on the timeline: its due date, narrowed by a stated one."""
+    return d.date  # type: ignore[no-any-return]
+
+
 def calendar_entry(d: Any, as_of: date) -> Dated:
     """A deadline in the calendar: its basis, arithmetic and status in the description."""
     notes = [f"Basis: {d.basis}, {BASIS_WORDS[d.basis]}.", d.arithmetic()[0].upper() + d.arithmetic()[1:] + "."]
@@ -255,4 +273,5 @@ def deadline_lookups(content: Any, records: tuple[Any, ...]) -> dict[str, Any]:
 KIND = Kind(name="deadline", file="deadlines", spec=SPEC, model=record_class("deadline", Deadline), page=TIMELINE,
             title="Deadlines", count_words="deadline|deadlines", owner_title=titled, preview=dated_title, noun="Timeline", make=make_deadline,
             lookups=deadline_lookups, to_json=deadline_json, json_schema=deadline_schema,
-            on_home_page=HomePart(upcoming, "_home_deadlines.html"), dated=calendar_entry)
+            on_home_page=HomePart(upcoming, "_home_deadlines.html"), dated=calendar_entry,
+            on_timeline=TimelinePart(timeline_date, "_timeline_deadline.html", at_a_glance, "_timeline_deadlines.html"))

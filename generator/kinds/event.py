@@ -1,24 +1,22 @@
 """Events: what happened (or is planned) and when, at the precision the sources give. They make
-the timeline page, with the deadlines (kinds/deadline.py), go into the calendar and the feed, and
-each actor's page lists the events the actor was involved in."""
+the timeline page, where other kinds may put their records among them (Kind.on_timeline: the
+deadlines), go into the calendar and the feed, and each actor's page lists the events the actor
+was involved in."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from .. import jsonparts as j
 from ..dates import FuzzyDate, describe
 from ..errors import Location
-from ..kind import ActorPart, Checks, Dated, Kind, Lookup, record_class, titled
+from ..kind import ActorPart, Checks, Dated, Kind, Lookup, TimelinePart, record_class, titled
 from ..model import Markdown
 from ..resolve import Mention, Resolved
 from ..schema import F, R, RecordSpec
 from ..urls import TIMELINE, relative
-from ..views import cited_on, mentions_of
-
-if TYPE_CHECKING:
-    from .deadline import Deadline
+from ..views import cited_by, cited_on, mentions_of
 
 SPEC = RecordSpec("event", "`content/events.yaml`: a list of dated events.", (
     R("id", "slug", "Id used in `[[id]]` links."),
@@ -61,22 +59,39 @@ def make_event(v: dict[str, Any], checks: Checks) -> Event:
 
 
 @dataclass(frozen=True)
+class TimelineItem:
+    date: FuzzyDate
+    record: Any  # an event, or a record another kind puts on the timeline
+    template: str  # its entry's template (TimelinePart.entry); "": an event's own, in timeline.html
+
+
+@dataclass(frozen=True)
 class TimelineView:
-    deadlines: tuple[Deadline, ...]  # by due date, for the table
-    items: tuple[Event | Deadline, ...]  # events and deadlines by date, without those after as_of
+    parts: tuple[tuple[str, Any], ...]  # (template, view) of other kinds' sections above the list (TimelinePart.summary)
+    items: tuple[TimelineItem, ...]  # by date, without the events after as_of
     after: tuple[tuple[str, tuple[Event, ...]], ...]  # (planned | hindsight, its events)
     mentions: dict[str, tuple[Mention, ...]]
     cites: tuple[str, ...]
 
 
 def timeline_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> TimelineView:
-    deadlines = resolved.content.records("deadlines")  # the timeline shows them with the events
-    ordered = sorted((*records, *deadlines), key=lambda e: (e.date.sort_key, e.id))
-    after = tuple((status, tuple(e for e in ordered if isinstance(e, Event) and e.status == status))
+    others = [(kind.on_timeline, kind_records) for kind, kind_records in resolved.content.declared if kind.on_timeline]
+    items = _in_order(records, others)
+    parts = tuple((part.summary_template, shown) for part, kind_records in others
+                  if part.summary and (shown := part.summary(resolved, kind_records, page)) is not None)
+    after = tuple((status, tuple(i.record for i in items if not i.template and i.record.status == status))
                   for status in ("planned", "hindsight"))
-    return TimelineView(tuple(sorted(deadlines, key=lambda d: d.expected_due.sort_key)),
-                        tuple(e for e in ordered if not getattr(e, "status", None)), after,
-                        {e.id: mentions_of(resolved, e.id) for e in ordered}, cited_on(resolved, page))
+    return TimelineView(parts, tuple(i for i in items if i.template or not i.record.status), after,
+                        {i.record.id: mentions_of(resolved, i.record.id) for i in items},
+                        cited_by(resolved, (), (*cited_on(resolved, page), *(s for _, part in parts for s in part.cites))))
+
+
+def _in_order(events: tuple[Any, ...], others: list[tuple[TimelinePart, tuple[Any, ...]]]) -> list[TimelineItem]:
+    """The events and the other kinds' records that have a date on the timeline, by date, then id."""
+    items = [TimelineItem(e.date, e, "") for e in events]
+    items += [TimelineItem(when, record, part.entry) for part, kind_records in others for record in kind_records
+              if (when := part.date(record)) is not None]
+    return sorted(items, key=lambda i: (i.date.sort_key, i.record.id))
 
 
 def dated_title(record: Any, lookup: Lookup) -> str:
@@ -129,5 +144,5 @@ def event_lookups(content: Any, records: tuple[Any, ...]) -> dict[str, Any]:
 KIND = Kind(name="event", file="events", spec=SPEC, model=record_class("event", Event), page=TIMELINE,
             title="Timeline and deadlines", menu="Timeline", template="timeline.html", view=timeline_view, owner_title=titled,
             preview=dated_title, noun="Timeline", make=make_event, count_words="event|events", lookups=event_lookups,
-            json_schema=event_schema, on_actor_page=ActorPart(involved, actor_events, "_actor_events.html", place=30),
+            json_schema=event_schema, on_actor_page=ActorPart(involved, actor_events, "_actor_events.html", place=30, ids=("events",)),
             dated=calendar_entry)

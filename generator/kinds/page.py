@@ -1,5 +1,6 @@
 """Free pages: one Markdown file each (`content/pages/ID.md`), each on its own page, named in the
-menu by `order`; a page may show a declared kind's table after its body (`tracker:`)."""
+menu by `order`; a page may show a declared kind's table after its body (`tracker: FILE`, of a kind
+with `Kind.tracker`)."""
 from __future__ import annotations
 
 from typing import Any
@@ -17,7 +18,7 @@ SPEC = RecordSpec("page", "`content/pages/ID.md`: front matter of a free page; t
     R("title", "text", "Page title."),
     F("summary", "text", "One line used in navigation and link previews."),
     F("order", "int", "Position in the navigation (lower first)."),
-    F("tracker", "enum:commitments", "Show a tracker table after the body (`commitments`)."),
+    F("tracker", "tracker", "Show a tracker table after the body ({trackers})."),
 ))
 
 
@@ -30,11 +31,14 @@ def page_view(resolved: Resolved, page: Any, path: str, prepared: Any) -> FreePa
     return free_page_view(resolved, page, _tracker(resolved, page, path))
 
 
-def _tracker(resolved: Resolved, page: Any, path: str) -> tuple[Any, ...]:
-    """The rows of the tracker table a page asks for (`tracker: commitments`), in that page's view."""
-    kind, records = next(((kind, records) for kind, records in resolved.content.declared if kind.file == page.tracker),
-                         (None, ()))
-    return kind.view(resolved, records, path).items if kind and kind.view and records else ()
+def _tracker(resolved: Resolved, page: Any, path: str) -> tuple[str, Any] | None:
+    """(template, view) of the table a page asks for (`tracker: FILE`), or None: none, or no records."""
+    found = next(((kind.tracker, records) for kind, records in resolved.content.declared
+                  if kind.tracker and kind.file == page.tracker), None)
+    if found is None or not found[1]:
+        return None
+    part, records = found
+    return part.template, part.view(resolved, records, path)
 
 
 def page_json(p: Any, r: Resolved) -> dict[str, Any]:

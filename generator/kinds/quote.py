@@ -107,4 +107,5 @@ def quote_schema() -> dict[str, Any]:
 KIND = Kind(name="quote", file="quotes", spec=SPEC, model=record_class("quote", Quote), page=QUOTES,
             title="Quotations", template="quotes.html", view=quotes_view, owner_title=owner_title,
             label=speaker_and_words, noun="Quotation", to_json=quote_json, json_schema=quote_schema,
-            on_actor_page=ActorPart(speaker, actor_quotations, "_actor_quotes.html", place=10), quoting=quoted_words)
+            on_actor_page=ActorPart(speaker, actor_quotations, "_actor_quotes.html", place=10,
+                                          ids=("quotations",)), quoting=quoted_words, evidence=False)

@@ -100,4 +100,4 @@ KIND = Kind(name="source", file="sources", spec=SPEC, model=record_class("source
             title="Source appendix", menu="Sources", template="sources.html", view=sources_view, owner_title=titled,
             preview=numbered_title, noun="Source", make=make_source, count_words="sources", texts=("reliability", "noise"),
             unused=("is never cited", "cite it with [@{id}] or remove it"),
-            to_json=source_json, json_schema=source_schema)
+            to_json=source_json, json_schema=source_schema, evidence=False)

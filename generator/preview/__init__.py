@@ -1,2 +1,3 @@
-"""The preview server's parts: request guards, the update log, the HTTP server, the file watcher
-and the browser's reload script. `generator/serve.py` wires them to the `Previewer`."""
+"""The preview server's parts: the build side (`previewer.py`, choosing what to rebuild by
+`plan.py`), request guards, the update log, the HTTP server, the file watcher and the browser's
+reload script. `generator/serve.py` wires them together."""

@@ -53,7 +53,7 @@ def with_new_bodies(resolved: Resolved, content_dir: Path, edits: list[tuple[str
         raw, problems = load_markdown_file(content_dir, folder, name)
         if raw is None or kind is None:
             return None
-        record, invalid = validate_markdown_file(kind, raw)
+        record, invalid = validate_markdown_file(kind, raw, tuple(kind for kind, _ in content.declared))
         old = index.get(raw.stem)
         if record is None or old is None or problems or invalid or type(old) is not type(record) \
                 or replace(record, body=old.body) != old:
