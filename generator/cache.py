@@ -108,15 +108,19 @@ def open_regular(path: Path | str) -> io.BufferedReader:
     """A regular file, opened for reading. Anything else (a FIFO, a device, a folder) raises
     OSError without being read, and O_NONBLOCK means opening a FIFO put in its place cannot
     hang: cache files, and input files no stage checks, may be anything."""
+    return open(path, "rb", opener=_regular_fd)
+
+
+def _regular_fd(path: str, flags: int) -> int:
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
+            raise OSError(errno.EINVAL, "not a regular file", path)
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+    return fd
 
 
 def read_regular(path: Path | str) -> bytes:
