@@ -209,7 +209,7 @@ ENGINE_FILE = "engine"  # the digest of the engine that made a folder's entries
 
 
 def shard_of(key: str) -> int:
-    # surrogateescape: a key holds a file's name, which need not be UTF-8
+    # surrogatepass: a key holds a file's name, which need not be UTF-8 (Python gives its bad bytes as lone surrogates)
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
 
 

@@ -107,11 +107,12 @@ def _indented(value: Any, newline: str) -> str:
     if kind is dict:
         if not value:
             return "{}"
+        if not all(type(key) is str for key in value):
+            raise _Unusual
         inner = newline + "  "
         return "{" + inner + ("," + inner).join([
-            (_quote(key) if type(key) is str else _not_a_string(key)) + ": "
-            + (_quote(item) if type(item) is str else _indented(item, inner)) for key, item in value.items()]) \
-            + newline + "}"
+            _quote(key) + ": " + (_quote(item) if type(item) is str else _indented(item, inner))
+            for key, item in value.items()]) + newline + "}"
     if kind is list or kind is tuple:
         if not value:
             return "[]"
@@ -123,13 +124,6 @@ def _indented(value: Any, newline: str) -> str:
     if kind is int:
         return int.__repr__(value)
     raise _Unusual
-
-
-def _not_a_string(key: object) -> str:
-    raise _Unusual
-
-
-
 
 
 class _Writer:

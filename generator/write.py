@@ -11,7 +11,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildFailed, Diagnostic, Location, error, os_problem
@@ -334,12 +334,6 @@ def write_files(files: Outputs, out_dir: Path) -> None:
             write_new_file(temporary, data)
             os.replace(temporary, target)
         except OSError as exc:
-            _remove_quietly(temporary)
+            with suppress(OSError):
+                temporary.unlink(missing_ok=True)
             raise BuildFailed([os_problem(exc, str(target), "cannot write")]) from None
-
-
-def _remove_quietly(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass

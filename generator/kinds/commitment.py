@@ -89,7 +89,6 @@ def tracker_view(resolved: Resolved, records: tuple[Any, ...], page: str) -> Com
     return CommitmentsTracker(items, cited_by(resolved, (), (s for i in items for s in i.sources)))
 
 
-
 @dataclass(frozen=True)
 class ActorCommitment:
     href: str
@@ -118,6 +117,7 @@ def actor_commitments(resolved: Resolved, actor: Any, commitments: tuple[Any, ..
         tuple(link_view(resolved, page, a, resolved.index[a].name) for a in c.actors if a != actor.id),  # type: ignore[union-attr]
         c.status, c.confidence, c.sources) for c in commitments)
     return ActorCommitments(items, cited_by(resolved, (), (s for c in items for s in c.sources)))
+
 
 KIND = Kind(name="commitment", file="commitments", spec=SPEC, model=record_class("commitment", Commitment),
             page="commitments.html", title="Commitments", template="commitments.html", view=commitments_view,
